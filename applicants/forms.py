@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils import timezone
+
+from applicants.models import USMLE_MAX_ATTEMPTS, Profile, User
+from programs.models import US_STATES, Specialty
+
+EARLIEST_GRADUATION_YEAR = 1960
+STATE_CHOICES = [(code, code) for code in sorted(US_STATES)]
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists. Log in instead.")
+        return email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    target_specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Specialties you apply to",
+    )
+    target_states = forms.MultipleChoiceField(
+        choices=STATE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="States (leave all unticked for every state)",
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "step1_passed", "step1_attempts",
+            "step2_score", "step2_attempts",
+            "step3_passed", "step3_attempts",
+            "graduation_year", "visa_need", "ecfmg_status",
+            "usce_hands_on_months", "usce_observership_months", "usce_border_months",
+            "us_letters", "research_experiences", "border_or_underserved_projects",
+            "spanish_level",
+            "target_specialties", "target_states", "budget_usd",
+        ]
+        widgets = {
+            "visa_need": forms.RadioSelect,
+            "spanish_level": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["graduation_year"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Exams",
+                Div(Div("step1_passed", css_class="col-sm-6"),
+                    Div("step1_attempts", css_class="col-sm-6"), css_class="row"),
+                Div(Div("step2_score", css_class="col-sm-6"),
+                    Div("step2_attempts", css_class="col-sm-6"), css_class="row"),
+                Div(Div("step3_passed", css_class="col-sm-6"),
+                    Div("step3_attempts", css_class="col-sm-6"), css_class="row"),
+            ),
+            Fieldset(
+                "Graduation and visa",
+                Div(Div("graduation_year", css_class="col-sm-6"),
+                    Div("ecfmg_status", css_class="col-sm-6"), css_class="row"),
+                "visa_need",
+            ),
+            Fieldset(
+                "Clinical experience",
+                Div(Div("usce_hands_on_months", css_class="col-sm-4"),
+                    Div("usce_observership_months", css_class="col-sm-4"),
+                    Div("usce_border_months", css_class="col-sm-4"), css_class="row"),
+                Div(Div("us_letters", css_class="col-sm-6"),
+                    Div("research_experiences", css_class="col-sm-6"), css_class="row"),
+                "border_or_underserved_projects",
+            ),
+            Fieldset("Language", "spanish_level"),
+            Fieldset(
+                "Preferences",
+                Div("target_specialties", css_class="columns-checkboxes"),
+                Div("target_states", css_class="columns-checkboxes columns-narrow"),
+                "budget_usd",
+            ),
+            HTML("<hr>"),
+            Submit("save", "Save profile", css_class="btn-primary btn-lg"),
+        )
+
+    def clean_graduation_year(self) -> int:
+        year = self.cleaned_data["graduation_year"]
+        this_year = timezone.now().year
+        if year > this_year:
+            raise forms.ValidationError(
+                f"The graduation year cannot be in the future (it is {this_year} now)."
+            )
+        if year < EARLIEST_GRADUATION_YEAR:
+            raise forms.ValidationError(
+                f"Enter a graduation year from {EARLIEST_GRADUATION_YEAR} onwards."
+            )
+        return year
+
+    def clean_step2_score(self) -> int | None:
+        score = self.cleaned_data.get("step2_score")
+        if score is not None and not 1 <= score <= 300:
+            raise forms.ValidationError("A Step 2 CK score is between 1 and 300.")
+        return score
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self._check_attempts(data, "step1", passed=bool(data.get("step1_passed")), name="Step 1")
+        self._check_attempts(
+            data, "step2", passed=data.get("step2_score") is not None, name="Step 2 CK"
+        )
+        self._check_attempts(data, "step3", passed=bool(data.get("step3_passed")), name="Step 3")
+        hands_on = data.get("usce_hands_on_months") or 0
+        observer = data.get("usce_observership_months") or 0
+        border = data.get("usce_border_months")
+        if border is not None and border > hands_on + observer:
+            self.add_error(
+                "usce_border_months",
+                f"Border-region experience ({border} months) cannot be more than your total US "
+                f"clinical experience ({hands_on + observer} months).",
+            )
+        return data
+
+    def _check_attempts(self, data: dict[str, Any], step: str, *, passed: bool, name: str) -> None:
+        field = f"{step}_attempts"
+        attempts = data.get(field)
+        if attempts is None:
+            return
+        if attempts > USMLE_MAX_ATTEMPTS:
+            self.add_error(
+                field, f"USMLE allows at most {USMLE_MAX_ATTEMPTS} attempts per Step."
+            )
+        elif passed and attempts < 1:
+            self.add_error(
+                field, f"You passed {name}: enter how many attempts it took (1 to 4)."
+            )
+
+
+for _name in ("step1_attempts", "step2_attempts", "step3_attempts", "usce_hands_on_months",
+              "usce_observership_months", "usce_border_months", "us_letters",
+              "research_experiences", "budget_usd"):
+    # Model validators give "Ensure this value is greater than or equal to 0."; say it plainly.
+    ProfileForm.base_fields[_name].error_messages["min_value"] = "This cannot be negative."
+ProfileForm.base_fields["step1_attempts"].error_messages["max_value"] = (
+    "USMLE allows at most 4 attempts per Step."
+)
+for _name in ("step2_attempts", "step3_attempts"):
+    ProfileForm.base_fields[_name].error_messages["max_value"] = (
+        "USMLE allows at most 4 attempts per Step."
+    )

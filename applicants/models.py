@@ -1,0 +1,179 @@
+"""Users, their roles, and the applicant's profile."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from programs.models import Specialty
+
+USMLE_MAX_ATTEMPTS = 4  # USMLE attempt limit: 4 per Step (usmle.org, "Attempt limit", 2021).
+
+
+class EmailUserManager(UserManager):
+    """Users sign in with their email address; the username mirrors it."""
+
+    def _create_user(self, username, email, password, **extra_fields):  # type: ignore[override]
+        email = self.normalize_email(email or username)
+        return super()._create_user(email, email, password, **extra_fields)
+
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.pop("username", None)
+        return super().create_user(email, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.pop("username", None)
+        return super().create_superuser(email, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", "Applicant"
+        ADVISOR = "advisor", "Advisor"
+        STAFF = "staff", "Staff"
+
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.APPLICANT)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        self.username = self.email
+        super().save(*args, **kwargs)
+
+
+class VisaNeed(models.TextChoices):
+    J1 = "j1", "J-1 (ECFMG-sponsored)"
+    H1B = "h1b", "H-1B"
+    NONE = "none", "None: I do not need a visa"
+
+
+class EcfmgStatus(models.TextChoices):
+    CERTIFIED = "certified", "ECFMG certified"
+    IN_PROGRESS = "in_progress", "In progress (exams passed or pending)"
+    NOT_STARTED = "not_started", "Not started"
+
+
+class SpanishLevel(models.TextChoices):
+    NONE = "none", "None"
+    BASIC = "basic", "Basic"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced / professional"
+    NATIVE = "native", "Native"
+
+
+attempts_validators = [MinValueValidator(0), MaxValueValidator(USMLE_MAX_ATTEMPTS)]
+
+
+class Profile(models.Model):
+    """What an applicant tells us; the scoring reads only this."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+
+    # Exams
+    step1_passed = models.BooleanField("Step 1 passed", default=False)
+    step1_attempts = models.PositiveSmallIntegerField(
+        "Step 1 attempts", default=0, validators=attempts_validators,
+        help_text="Every sitting, the passing one included. 0 if not taken.",
+    )
+    step2_score = models.PositiveSmallIntegerField(
+        "Step 2 CK score", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(300)],
+        help_text="Your passing score. Leave empty if you have not passed Step 2 CK yet.",
+    )
+    step2_attempts = models.PositiveSmallIntegerField(
+        "Step 2 CK attempts", default=0, validators=attempts_validators,
+        help_text="Every sitting, the passing one included. 0 if not taken.",
+    )
+    step3_passed = models.BooleanField("Step 3 passed", default=False)
+    step3_attempts = models.PositiveSmallIntegerField(
+        "Step 3 attempts", default=0, validators=attempts_validators,
+        help_text="Every sitting, the passing one included. 0 if not taken.",
+    )
+
+    # Graduation and visa
+    graduation_year = models.PositiveSmallIntegerField(
+        "year of graduation", null=True, blank=True,
+        validators=[MinValueValidator(1960)],
+    )
+    visa_need = models.CharField(
+        "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1
+    )
+    ecfmg_status = models.CharField(
+        "ECFMG certification", max_length=12, choices=EcfmgStatus.choices,
+        default=EcfmgStatus.IN_PROGRESS,
+    )
+
+    # Clinical experience
+    usce_hands_on_months = models.PositiveSmallIntegerField(
+        "hands-on US clinical experience (months)", default=0,
+        help_text="Externships, sub-internships, hands-on electives in the US.",
+    )
+    usce_observership_months = models.PositiveSmallIntegerField(
+        "observerships in the US (months)", default=0
+    )
+    usce_border_months = models.PositiveSmallIntegerField(
+        "of which in the US-Mexico border region (months)", default=0,
+        help_text="Part of the two figures above spent within 100 km of the border.",
+    )
+    us_letters = models.PositiveSmallIntegerField("letters from US clinicians", default=0)
+    research_experiences = models.PositiveSmallIntegerField(
+        "research experiences or publications", default=0
+    )
+    border_or_underserved_projects = models.BooleanField(
+        "border-health or underserved-care projects", default=False,
+        help_text="Volunteer work, projects or jobs serving border or underserved communities.",
+    )
+
+    # Language
+    spanish_level = models.CharField(
+        "Spanish", max_length=12, choices=SpanishLevel.choices, default=SpanishLevel.NONE
+    )
+
+    # Preferences
+    target_specialties = models.ManyToManyField(
+        Specialty, blank=True, related_name="+", verbose_name="specialties"
+    )
+    target_states = models.JSONField(
+        "states", default=list, blank=True,
+        help_text="Two-letter state codes; empty means every state.",
+    )
+    budget_usd = models.PositiveIntegerField(
+        "application budget (USD)", null=True, blank=True,
+        help_text="What you can spend on ERAS fees and fixed costs this season.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usce_border_months__lte=F("usce_hands_on_months") + F("usce_observership_months")),
+                name="profile_border_months_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(step2_score__isnull=True) | Q(step2_score__gte=1, step2_score__lte=300),
+                name="profile_step2_score_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(step1_attempts__lte=USMLE_MAX_ATTEMPTS)
+                & Q(step2_attempts__lte=USMLE_MAX_ATTEMPTS)
+                & Q(step3_attempts__lte=USMLE_MAX_ATTEMPTS),
+                name="profile_attempts_within_usmle_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user.email}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Enough to score: a graduation year and at least one specialty."""
+        return self.graduation_year is not None and self.target_specialties.exists()

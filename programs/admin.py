@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from programs.models import Program, Specialty
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = (
+        "acgme_id", "name", "specialty", "city", "state", "in_border_region",
+        "border_distance_km", "j1_accepted", "h1b_sponsored", "non_us_img_share_pct",
+    )
+    list_filter = ("specialty", "in_border_region", "j1_accepted", "h1b_sponsored", "setting",
+                   "state")
+    search_fields = ("acgme_id", "name", "city")
+    list_select_related = ("specialty",)
+    readonly_fields = ("updated_at",)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from applicants import views as applicant_views
+from applicants.forms import EmailAuthenticationForm
+from programs import views as program_views
+
+urlpatterns = [
+    path("", applicant_views.home, name="home"),
+    path("accounts/signup/", applicant_views.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("programs/", include("programs.urls")),
+    path("sources/", program_views.sources, name="sources"),
+    path("", include("applicants.urls")),
+    path("admin/", admin.site.urls),
+]
