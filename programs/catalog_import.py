@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from programs.geo import distance_to_polyline_km, load_border_line
 from programs.models import (
@@ -340,13 +341,15 @@ def _fill_default_provenance(
                 entry.setdefault("year", year)
 
 
-def _border_fields(values: dict[str, Any], line: list[tuple[float, float]] | None) -> None:
+def _border_fields(row: ParsedRow, values: dict[str, Any], line: list[tuple[float, float]] | None
+                   ) -> None:
     distance = values.get("border_distance_km")
     if distance is None and line is not None:
         lat, lon = values.get("latitude"), values.get("longitude")
         if lat is not None and lon is not None:
             distance = round(distance_to_polyline_km(lat, lon, line), 1)
             values["border_distance_km"] = distance
+            row.provenance["border_distance_km"] = {"source": "natural-earth"}
     values["in_border_region"] = None if distance is None else distance <= BORDER_REGION_KM
 
 
@@ -404,7 +407,7 @@ def import_catalog(
         for row in rows:
             values = {c: v for c, v in row.values.items() if c in MODEL_FIELDS}
             if computes_distance or "border_distance_km" in values:
-                _border_fields(values, line)
+                _border_fields(row, values, line)
             specialty = specialties[row.values.get("specialty_code") or row.acgme_id[:3]]
             program = existing.get(row.acgme_id)
             if program is None:
@@ -429,6 +432,9 @@ def import_catalog(
 
         Program.objects.bulk_create(to_create, batch_size=500)
         if to_update:
+            now = timezone.now()  # bulk_update skips auto_now; stored lists compare with it
+            for program in to_update:
+                program.updated_at = now
             fields = sorted(changed_fields | {"updated_at"})
             fields = ["specialty" if f == "specialty_id" else f for f in fields]
             Program.objects.bulk_update(to_update, fields, batch_size=500)

@@ -185,7 +185,7 @@ class Program(models.Model):
     )
     website = models.URLField(max_length=500, blank=True)
     provenance = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
 
