@@ -1,0 +1,116 @@
+"""The sources a catalog fact can cite, by id (``<key>_source`` in the catalog file).
+
+Years are the ones the sources state; ``None`` where a source states none. URLs are the
+publisher's public site; ``collected_from`` names the public repository the stored copy was taken
+from (see docs/data-sources.md for commits and caveats).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    publisher: str
+    year: int | None
+    url: str
+    license: str
+    attribution: str
+    collected_from: str = ""
+
+
+SOURCES: dict[str, Source] = {
+    source.id: source
+    for source in (
+        Source(
+            id="eras-2021",
+            name="ERAS participating programs list, 2021 cycle",
+            publisher="Association of American Medical Colleges (AAMC)",
+            year=2021,
+            url="https://www.aamc.org",
+            license=(
+                "© AAMC. Program names, ids, locations, ERAS participation and web addresses are "
+                "reproduced as facts, each with its source and year."
+            ),
+            attribution="ERAS program list, 2021 cycle, © AAMC",
+            collected_from="https://github.com/homebase3/nycdsa_final_project",
+        ),
+        Source(
+            id="aamc-re-2021",
+            name="AAMC Residency Explorer, 2021 cycle",
+            publisher="Association of American Medical Colleges (AAMC)",
+            year=2021,
+            url="https://www.aamc.org",
+            license=(
+                "© AAMC. Program setting, positions, visa answers, resident mix and score band are "
+                "reproduced as facts, each with its source and year."
+            ),
+            attribution="AAMC Residency Explorer, 2021 cycle, © AAMC",
+            collected_from="https://github.com/homebase3/nycdsa_final_project",
+        ),
+        Source(
+            id="freida-2025",
+            name="AMA FREIDA, Internal Medicine programs, 2025",
+            publisher="American Medical Association (AMA)",
+            year=2025,
+            url="https://freida.ama-assn.org",
+            license=(
+                "© AMA. Internal Medicine only. Setting, first-year positions, visas, IMG share, "
+                "ERAS participation and web address are reproduced as facts, each with its source, "
+                "year and the program's FREIDA page."
+            ),
+            attribution="AMA FREIDA, 2025, © AMA",
+            collected_from="https://github.com/avinashsvinu/scapper",
+        ),
+        Source(
+            id="program-website",
+            name="The program's own web page",
+            publisher="The residency program",
+            year=None,
+            url="",
+            license=(
+                "© the program. Stated requirements are encoded as facts with the page's address; "
+                "no text is copied. Page dates are often unknown: check the page before applying."
+            ),
+            attribution="",
+        ),
+        Source(
+            id="simplemaps",
+            name="US Cities Database (Basic)",
+            publisher="simplemaps.com",
+            year=None,
+            url="https://simplemaps.com/data/us-cities",
+            license="CC BY 4.0: attribution required.",
+            attribution="Data: simplemaps.com (CC BY 4.0)",
+            collected_from="https://github.com/mcedillo20/US-Cities-Data-for-Map",
+        ),
+        Source(
+            id="natural-earth",
+            name="Natural Earth 1:10m admin-0 boundaries v5.1.2 (US-Mexico boundary)",
+            publisher="Natural Earth",
+            year=None,
+            url="https://www.naturalearthdata.com",
+            license=(
+                "Public domain. Distances to the line are computed by Residency Planner from "
+                "city coordinates."
+            ),
+            attribution="Made with Natural Earth.",
+            collected_from="https://github.com/cublya/world-atlas",
+        ),
+    )
+}
+
+
+def describe(source_id: str) -> str:
+    """A short human label for a source id; an advisor's own source text is returned as given."""
+    source = SOURCES.get(source_id)
+    if source is None:
+        return source_id.strip()
+    if source.year is None:
+        return source.name
+    if str(source.year) in source.name:
+        return source.name
+    return f"{source.name} ({source.year})"
