@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.db.models import F
 from django.utils import timezone
 
 from applicants.models import USMLE_MAX_ATTEMPTS, Profile, User
@@ -23,7 +24,9 @@ class SignupForm(UserCreationForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists. Log in instead.")
+            raise forms.ValidationError(
+                "An account with this email already exists. Log in instead."
+            )
         return email
 
 
@@ -50,14 +53,25 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "step1_passed", "step1_attempts",
-            "step2_score", "step2_attempts",
-            "step3_passed", "step3_attempts",
-            "graduation_year", "visa_need", "ecfmg_status",
-            "usce_hands_on_months", "usce_observership_months", "usce_border_months",
-            "us_letters", "research_experiences", "border_or_underserved_projects",
+            "step1_passed",
+            "step1_attempts",
+            "step2_score",
+            "step2_attempts",
+            "step3_passed",
+            "step3_attempts",
+            "graduation_year",
+            "visa_need",
+            "ecfmg_status",
+            "usce_hands_on_months",
+            "usce_observership_months",
+            "usce_border_months",
+            "us_letters",
+            "research_experiences",
+            "border_or_underserved_projects",
             "spanish_level",
-            "target_specialties", "target_states", "budget_usd",
+            "target_specialties",
+            "target_states",
+            "budget_usd",
         ]
         widgets = {
             "visa_need": forms.RadioSelect,
@@ -72,26 +86,44 @@ class ProfileForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "Exams",
-                Div(Div("step1_passed", css_class="col-sm-6"),
-                    Div("step1_attempts", css_class="col-sm-6"), css_class="row"),
-                Div(Div("step2_score", css_class="col-sm-6"),
-                    Div("step2_attempts", css_class="col-sm-6"), css_class="row"),
-                Div(Div("step3_passed", css_class="col-sm-6"),
-                    Div("step3_attempts", css_class="col-sm-6"), css_class="row"),
+                Div(
+                    Div("step1_passed", css_class="col-sm-6"),
+                    Div("step1_attempts", css_class="col-sm-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("step2_score", css_class="col-sm-6"),
+                    Div("step2_attempts", css_class="col-sm-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("step3_passed", css_class="col-sm-6"),
+                    Div("step3_attempts", css_class="col-sm-6"),
+                    css_class="row",
+                ),
             ),
             Fieldset(
                 "Graduation and visa",
-                Div(Div("graduation_year", css_class="col-sm-6"),
-                    Div("ecfmg_status", css_class="col-sm-6"), css_class="row"),
+                Div(
+                    Div("graduation_year", css_class="col-sm-6"),
+                    Div("ecfmg_status", css_class="col-sm-6"),
+                    css_class="row",
+                ),
                 "visa_need",
             ),
             Fieldset(
                 "Clinical experience",
-                Div(Div("usce_hands_on_months", css_class="col-sm-4"),
+                Div(
+                    Div("usce_hands_on_months", css_class="col-sm-4"),
                     Div("usce_observership_months", css_class="col-sm-4"),
-                    Div("usce_border_months", css_class="col-sm-4"), css_class="row"),
-                Div(Div("us_letters", css_class="col-sm-6"),
-                    Div("research_experiences", css_class="col-sm-6"), css_class="row"),
+                    Div("usce_border_months", css_class="col-sm-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("us_letters", css_class="col-sm-6"),
+                    Div("research_experiences", css_class="col-sm-6"),
+                    css_class="row",
+                ),
                 "border_or_underserved_projects",
             ),
             Fieldset("Language", "spanish_level"),
@@ -148,18 +180,22 @@ class ProfileForm(forms.ModelForm):
         if attempts is None:
             return
         if attempts > USMLE_MAX_ATTEMPTS:
-            self.add_error(
-                field, f"USMLE allows at most {USMLE_MAX_ATTEMPTS} attempts per Step."
-            )
+            self.add_error(field, f"USMLE allows at most {USMLE_MAX_ATTEMPTS} attempts per Step.")
         elif passed and attempts < 1:
-            self.add_error(
-                field, f"You passed {name}: enter how many attempts it took (1 to 4)."
-            )
+            self.add_error(field, f"You passed {name}: enter how many attempts it took (1 to 4).")
 
 
-for _name in ("step1_attempts", "step2_attempts", "step3_attempts", "usce_hands_on_months",
-              "usce_observership_months", "usce_border_months", "us_letters",
-              "research_experiences", "budget_usd"):
+for _name in (
+    "step1_attempts",
+    "step2_attempts",
+    "step3_attempts",
+    "usce_hands_on_months",
+    "usce_observership_months",
+    "usce_border_months",
+    "us_letters",
+    "research_experiences",
+    "budget_usd",
+):
     # Model validators give "Ensure this value is greater than or equal to 0."; say it plainly.
     ProfileForm.base_fields[_name].error_messages["min_value"] = "This cannot be negative."
 ProfileForm.base_fields["step1_attempts"].error_messages["max_value"] = (
@@ -169,3 +205,35 @@ for _name in ("step2_attempts", "step3_attempts"):
     ProfileForm.base_fields[_name].error_messages["max_value"] = (
         "USMLE allows at most 4 attempts per Step."
     )
+
+
+class ListFilterForm(forms.Form):
+    """Filters and sort order of the tiered list; choices come from the applicant's own list."""
+
+    SORTS = {
+        "score": ("Score, highest first", [F("score").desc(), "program__name"]),
+        "name": ("Program name", ["program__name", "program__acgme_id"]),
+        "distance": (
+            "Distance to the border",
+            [F("program__border_distance_km").asc(nulls_last=True), F("score").desc()],
+        ),
+        "state": ("State and city", ["program__state", "program__city", F("score").desc()]),
+        "confidence": ("Confidence, highest first", [F("confidence").desc(), F("score").desc()]),
+    }
+
+    specialty = forms.ChoiceField(required=False, label="Specialty")
+    state = forms.ChoiceField(required=False, label="State")
+    border = forms.BooleanField(required=False, label="Border region only")
+    sort = forms.ChoiceField(
+        required=False, label="Sort by", choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args: Any, specialties: list[tuple[str, str]], states: list[str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["specialty"].choices = [("", "All specialties"), *specialties]
+        self.fields["state"].choices = [("", "All states")] + [(s, s) for s in states]
+
+    def ordering(self) -> list:
+        key = (self.cleaned_data.get("sort") if self.is_valid() else None) or "score"
+        return self.SORTS[key][1]

@@ -20,6 +20,7 @@ class Source:
     license: str
     attribution: str
     collected_from: str = ""
+    short_name: str = ""  # how a reason cites it next to the year: "AAMC Residency Explorer"
 
 
 SOURCES: dict[str, Source] = {
@@ -27,6 +28,7 @@ SOURCES: dict[str, Source] = {
     for source in (
         Source(
             id="eras-2021",
+            short_name="ERAS program list",
             name="ERAS participating programs list, 2021 cycle",
             publisher="Association of American Medical Colleges (AAMC)",
             year=2021,
@@ -40,6 +42,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="aamc-re-2021",
+            short_name="AAMC Residency Explorer",
             name="AAMC Residency Explorer, 2021 cycle",
             publisher="Association of American Medical Colleges (AAMC)",
             year=2021,
@@ -53,6 +56,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="freida-2025",
+            short_name="AMA FREIDA",
             name="AMA FREIDA, Internal Medicine programs, 2025",
             publisher="American Medical Association (AMA)",
             year=2025,
@@ -67,6 +71,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="program-website",
+            short_name="the program's website",
             name="The program's own web page",
             publisher="The residency program",
             year=None,
@@ -79,6 +84,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="simplemaps",
+            short_name="simplemaps",
             name="US Cities Database (Basic)",
             publisher="simplemaps.com",
             year=None,
@@ -89,6 +95,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="natural-earth",
+            short_name="Natural Earth",
             name="Natural Earth 1:10m admin-0 boundaries v5.1.2 (US-Mexico boundary)",
             publisher="Natural Earth",
             year=None,
@@ -102,6 +109,12 @@ SOURCES: dict[str, Source] = {
         ),
     )
 }
+
+
+def short_name(source_id: str) -> str:
+    """The name a sentence cites, without the year (the year is cited next to it)."""
+    source = SOURCES.get(source_id)
+    return source.short_name if source is not None and source.short_name else source_id.strip()
 
 
 def describe(source_id: str) -> str:
