@@ -42,7 +42,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         step2_attempts=profile.step2_attempts,
         step3_passed=profile.step3_passed,
         step3_attempts=profile.step3_attempts,
-        graduation_year=profile.graduation_year or season_year(),
+        graduation_year=_required(profile.graduation_year, "graduation year"),
         visa_need=profile.visa_need,
         ecfmg_certified=profile.ecfmg_status == EcfmgStatus.CERTIFIED,
         usce_hands_on_months=profile.usce_hands_on_months,
@@ -54,6 +54,13 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         spanish_level=profile.spanish_level,
         as_of_year=as_of_year or season_year(),
     )
+
+
+def _required(value: int | None, what: str) -> int:
+    # An unknown graduation year must not score as a recent one: a list needs it.
+    if value is None:
+        raise ValueError(f"The profile has no {what}; it cannot be scored.")
+    return value
 
 
 def facts_of(program: Program) -> scoring.ProgramFacts:
@@ -180,8 +187,8 @@ def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> 
 
 
 def list_ensure_current(profile: Profile) -> bool:
-    """Recompute when stale; True when it did."""
-    if not list_is_stale(profile):
+    """Recompute when stale; True when it did. An incomplete profile has no list to compute."""
+    if not profile.is_complete or not list_is_stale(profile):
         return False
     list_recompute(profile)
     profile.refresh_from_db(fields=["list_computed_at", "list_scoring_version"])

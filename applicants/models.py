@@ -79,47 +79,61 @@ class Profile(models.Model):
     # Exams
     step1_passed = models.BooleanField("Step 1 passed", default=False)
     step1_attempts = models.PositiveSmallIntegerField(
-        "Step 1 attempts", default=0, validators=attempts_validators,
+        "Step 1 attempts",
+        default=0,
+        validators=attempts_validators,
         help_text="Every sitting, the passing one included. 0 if not taken.",
     )
     step2_score = models.PositiveSmallIntegerField(
-        "Step 2 CK score", null=True, blank=True,
+        "Step 2 CK score",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(300)],
         help_text="Your passing score. Leave empty if you have not passed Step 2 CK yet.",
     )
     step2_attempts = models.PositiveSmallIntegerField(
-        "Step 2 CK attempts", default=0, validators=attempts_validators,
+        "Step 2 CK attempts",
+        default=0,
+        validators=attempts_validators,
         help_text="Every sitting, the passing one included. 0 if not taken.",
     )
     step3_passed = models.BooleanField("Step 3 passed", default=False)
     step3_attempts = models.PositiveSmallIntegerField(
-        "Step 3 attempts", default=0, validators=attempts_validators,
+        "Step 3 attempts",
+        default=0,
+        validators=attempts_validators,
         help_text="Every sitting, the passing one included. 0 if not taken.",
     )
 
     # Graduation and visa
     graduation_year = models.PositiveSmallIntegerField(
-        "year of graduation", null=True, blank=True,
+        "year of graduation",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1960)],
     )
     visa_need = models.CharField(
         "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1
     )
     ecfmg_status = models.CharField(
-        "ECFMG certification", max_length=12, choices=EcfmgStatus.choices,
+        "ECFMG certification",
+        max_length=12,
+        choices=EcfmgStatus.choices,
         default=EcfmgStatus.IN_PROGRESS,
     )
 
     # Clinical experience
     usce_hands_on_months = models.PositiveSmallIntegerField(
-        "hands-on US clinical experience (months)", default=0,
+        "hands-on US clinical experience (months)",
+        default=0,
         help_text="Externships, sub-internships, hands-on electives in the US.",
     )
     usce_observership_months = models.PositiveSmallIntegerField(
         "observerships in the US (months)", default=0
     )
     usce_border_months = models.PositiveSmallIntegerField(
-        "of which in the US-Mexico border region (months)", default=0,
+        "of which in the US-Mexico border region (months)",
+        default=0,
         help_text="Part of the two figures above spent within 100 km of the border.",
     )
     us_letters = models.PositiveSmallIntegerField("letters from US clinicians", default=0)
@@ -127,7 +141,8 @@ class Profile(models.Model):
         "research experiences or publications", default=0
     )
     border_or_underserved_projects = models.BooleanField(
-        "border-health or underserved-care projects", default=False,
+        "border-health or underserved-care projects",
+        default=False,
         help_text="Volunteer work, projects or jobs serving border or underserved communities.",
     )
 
@@ -141,11 +156,15 @@ class Profile(models.Model):
         Specialty, blank=True, related_name="+", verbose_name="specialties"
     )
     target_states = models.JSONField(
-        "states", default=list, blank=True,
+        "states",
+        default=list,
+        blank=True,
         help_text="Two-letter state codes; empty means every state.",
     )
     budget_usd = models.PositiveIntegerField(
-        "application budget (USD)", null=True, blank=True,
+        "application budget (USD)",
+        null=True,
+        blank=True,
         help_text="What you can spend on ERAS fees and fixed costs this season.",
     )
 
@@ -158,7 +177,10 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(usce_border_months__lte=F("usce_hands_on_months") + F("usce_observership_months")),
+                condition=Q(
+                    usce_border_months__lte=F("usce_hands_on_months")
+                    + F("usce_observership_months")
+                ),
                 name="profile_border_months_within_total",
             ),
             models.CheckConstraint(
@@ -262,6 +284,9 @@ class ListEntry(models.Model):
         ]
         indexes = [models.Index(fields=["profile", "in_scope", "computed_tier"])]
 
+    def __str__(self) -> str:
+        return f"{self.program_id} on the list of profile {self.profile_id}"
+
     @property
     def tier(self) -> int:
         """The tier the applicant sees: the advisor's when there is one."""
@@ -279,9 +304,15 @@ class ListEntry(models.Model):
     @property
     def has_user_data(self) -> bool:
         return bool(
-            self.override_tier or self.excluded or self.status != Status.NOT_STARTED
-            or self.signal or self.date_applied or self.interview_date or self.notes
-            or self.letters_sent is not None or self.fee is not None
+            self.override_tier
+            or self.excluded
+            or self.status != Status.NOT_STARTED
+            or self.signal
+            or self.date_applied
+            or self.interview_date
+            or self.notes
+            or self.letters_sent is not None
+            or self.fee is not None
         )
 
 
@@ -308,6 +339,9 @@ class EntryEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on entry {self.entry_id}"
+
 
 class AdvisorLink(models.Model):
     """An applicant's choice to let an advisor see and annotate their list; revocable."""
@@ -320,10 +354,14 @@ class AdvisorLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["profile", "advisor"], condition=Q(revoked_at__isnull=True),
+                fields=["profile", "advisor"],
+                condition=Q(revoked_at__isnull=True),
                 name="one_active_link_per_advisor",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Advisor {self.advisor_id} for profile {self.profile_id}"
 
 
 class AdvisorInvitation(models.Model):
@@ -343,6 +381,9 @@ class AdvisorInvitation(models.Model):
     )
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} code {self.code}"
+
 
 class AdvisorNote(models.Model):
     """An advisor's note on a client, or on one program of the client's list."""
@@ -357,3 +398,6 @@ class AdvisorNote(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_id} on profile {self.profile_id}"

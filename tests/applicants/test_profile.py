@@ -13,13 +13,21 @@ from tests.factories import ProfileFactory, SpecialtyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 VALID = {
-    "step1_passed": "on", "step1_attempts": "1",
-    "step2_score": "222", "step2_attempts": "1",
+    "step1_passed": "on",
+    "step1_attempts": "1",
+    "step2_score": "222",
+    "step2_attempts": "1",
     "step3_attempts": "0",
-    "graduation_year": "2024", "visa_need": "j1", "ecfmg_status": "certified",
-    "usce_hands_on_months": "3", "usce_observership_months": "0", "usce_border_months": "3",
-    "us_letters": "2", "research_experiences": "1",
-    "spanish_level": "native", "budget_usd": "1500",
+    "graduation_year": "2024",
+    "visa_need": "j1",
+    "ecfmg_status": "certified",
+    "usce_hands_on_months": "3",
+    "usce_observership_months": "0",
+    "usce_border_months": "3",
+    "us_letters": "2",
+    "research_experiences": "1",
+    "spanish_level": "native",
+    "budget_usd": "1500",
 }
 
 
@@ -43,7 +51,11 @@ def test_a_complete_profile_is_valid() -> None:
         ("step1_attempts", "0", "You passed Step 1: enter how many attempts it took (1 to 4)."),
         ("usce_hands_on_months", "-1", "This cannot be negative."),
         ("graduation_year", "1959", "Enter a graduation year from 1960 onwards."),
-        ("spanish_level", "fluent", "Select a valid choice. fluent is not one of the available choices."),
+        (
+            "spanish_level",
+            "fluent",
+            "Select a valid choice. fluent is not one of the available choices.",
+        ),
     ],
 )
 def test_the_profile_form_rejects_bad_input_with_a_clear_message(
@@ -61,8 +73,9 @@ def test_graduation_in_the_future_is_refused() -> None:
 
 
 def test_border_experience_cannot_exceed_the_total() -> None:
-    errors = form_errors(usce_hands_on_months="2", usce_observership_months="1",
-                         usce_border_months="4")
+    errors = form_errors(
+        usce_hands_on_months="2", usce_observership_months="1", usce_border_months="4"
+    )
 
     assert errors["usce_border_months"] == [
         "Border-region experience (4 months) cannot be more than your total US clinical "
@@ -73,8 +86,11 @@ def test_border_experience_cannot_exceed_the_total() -> None:
 def test_signing_up_creates_one_profile_and_logs_in(client) -> None:
     response = client.post(
         reverse("signup"),
-        {"email": "Ana@Example.org", "password1": "a-long-unusual-pass-42",
-         "password2": "a-long-unusual-pass-42"},
+        {
+            "email": "Ana@Example.org",
+            "password1": "a-long-unusual-pass-42",
+            "password2": "a-long-unusual-pass-42",
+        },
         follow=True,
     )
 
@@ -120,8 +136,9 @@ def test_a_saved_profile_is_stored_and_shown_again(client) -> None:
     client.force_login(profile.user)
     url = reverse("applicants:profile", kwargs={"pk": profile.pk})
 
-    response = client.post(url, {**VALID, "target_specialties": [im.pk],
-                                  "target_states": ["TX", "NM"]})
+    response = client.post(
+        url, {**VALID, "target_specialties": [im.pk], "target_states": ["TX", "NM"]}
+    )
 
     assert response.status_code == 302
     stored = Profile.objects.get(pk=profile.pk)  # read back from the database
@@ -137,8 +154,9 @@ def test_an_invalid_profile_is_not_saved_and_says_why(client) -> None:
     profile = ProfileFactory(step2_score=230)
     client.force_login(profile.user)
 
-    response = client.post(reverse("applicants:profile", kwargs={"pk": profile.pk}),
-                           {**VALID, "step2_score": "400"})
+    response = client.post(
+        reverse("applicants:profile", kwargs={"pk": profile.pk}), {**VALID, "step2_score": "400"}
+    )
 
     assert response.status_code == 200
     assert "A Step 2 CK score is between 1 and 300." in response.content.decode()
