@@ -21,15 +21,14 @@ from programs.geo import distance_to_polyline_km, load_border_line
 from programs.models import (
     BORDER_REGION_KM,
     PROVENANCE_KEYS,
+    US_STATES,
     Program,
     ScoreBand,
     Setting,
     Specialty,
     Strictness,
     TriState,
-    US_STATES,
 )
-
 
 
 class CellError(ValueError):
@@ -163,7 +162,9 @@ FACT_COLUMNS: dict[str, tuple[Parser, str, Any]] = {
     "min_step2_strictness": (_choice(Strictness), "min_step2_score", ""),
     "max_years_since_graduation": (_integer(0, 70), "max_years_since_graduation", None),
     "max_years_since_graduation_strictness": (
-        _choice(Strictness), "max_years_since_graduation", ""
+        _choice(Strictness),
+        "max_years_since_graduation",
+        "",
     ),
     "max_attempts_per_step": (_integer(1, 4), "max_attempts_per_step", None),
     "max_attempts_per_step_strictness": (_choice(Strictness), "max_attempts_per_step", ""),
@@ -276,7 +277,7 @@ def parse_rows(
     seen: dict[str, int] = {}
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         number = index + 2
-        cells = {column: _cell(value) for column, value in zip(columns, record)}
+        cells = {column: _cell(value) for column, value in zip(columns, record, strict=True)}
         if not any(cells.values()):
             continue  # spreadsheets often end with blank rows
         try:
@@ -305,7 +306,8 @@ def parse_rows(
         if "specialty_code" in values and values["specialty_code"] != acgme_id[:3]:
             errors.append(
                 RowError(
-                    number, "specialty_code",
+                    number,
+                    "specialty_code",
                     f"{values['specialty_code']} does not match the id {acgme_id}, whose first "
                     "three digits are the specialty code",
                 )
@@ -341,8 +343,9 @@ def _fill_default_provenance(
                 entry.setdefault("year", year)
 
 
-def _border_fields(row: ParsedRow, values: dict[str, Any], line: list[tuple[float, float]] | None
-                   ) -> None:
+def _border_fields(
+    row: ParsedRow, values: dict[str, Any], line: list[tuple[float, float]] | None
+) -> None:
     distance = values.get("border_distance_km")
     if distance is None and line is not None:
         lat, lon = values.get("latitude"), values.get("longitude")
@@ -367,10 +370,13 @@ def import_catalog(
         return result
 
     with transaction.atomic():
-        existing = {p.acgme_id: p for p in Program.objects.filter(acgme_id__in=[r.acgme_id for r in rows])}
+        existing = {
+            p.acgme_id: p for p in Program.objects.filter(acgme_id__in=[r.acgme_id for r in rows])
+        }
         specialties = {s.code: s for s in Specialty.objects.all()}
         computes_distance = "border_distance_km" not in frame.columns and {
-            "latitude", "longitude"
+            "latitude",
+            "longitude",
         } <= set(frame.columns)
         line = load_border_line() if computes_distance else None
 
@@ -380,8 +386,11 @@ def import_catalog(
                 name = row.values.get("specialty_name")
                 if not name:
                     result.errors.append(
-                        RowError(row.number, "specialty_name",
-                                 f"specialty {code} is new to the catalog: give its name")
+                        RowError(
+                            row.number,
+                            "specialty_name",
+                            f"specialty {code} is new to the catalog: give its name",
+                        )
                     )
                     continue
                 specialties[code] = Specialty(code=code, name=name)
@@ -390,15 +399,14 @@ def import_catalog(
                 missing = [c for c in REQUIRED_FOR_NEW if not row.values.get(c)]
                 if missing:
                     result.errors.append(
-                        RowError(row.number, missing[0],
-                                 f"a new program needs {', '.join(missing)}")
+                        RowError(
+                            row.number, missing[0], f"a new program needs {', '.join(missing)}"
+                        )
                     )
         if result.errors:
             return result
 
-        Specialty.objects.bulk_create(
-            [specialties[code] for code in result.new_specialties]
-        )
+        Specialty.objects.bulk_create([specialties[code] for code in result.new_specialties])
         specialties = {s.code: s for s in Specialty.objects.all()}
 
         to_create: list[Program] = []
@@ -454,7 +462,8 @@ def _snapshot(program: Program) -> dict[str, Any]:
 
 
 def _merged_provenance(current: dict, row: ParsedRow) -> dict:
-    """The file's provenance replaces ours for the facts it speaks about; unknown facts lose theirs."""
+    """The file's provenance replaces ours for the facts it speaks about; a fact the file makes
+    unknown loses its provenance."""
     merged = {k: dict(v) for k, v in current.items()}
     for key, entry in row.provenance.items():
         merged[key] = dict(entry)

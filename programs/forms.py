@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-
 from programs.models import US_STATES, Program, Setting, Specialty, TriState
 
 ANY = [("", "Any")]
@@ -12,7 +11,9 @@ ANY = [("", "Any")]
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(label="Name or city", required=False, max_length=100)
     specialty = forms.ModelChoiceField(
-        queryset=Specialty.objects.order_by("name"), required=False, to_field_name="code",
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
         empty_label="Any specialty",
     )
     state = forms.ChoiceField(
@@ -21,8 +22,9 @@ class CatalogFilterForm(forms.Form):
     border = forms.BooleanField(label="Border region only (within 100 km)", required=False)
     j1 = forms.ChoiceField(label="J-1", choices=ANY + TriState.choices, required=False)
     h1b = forms.ChoiceField(label="H-1B", choices=ANY + TriState.choices, required=False)
-    setting = forms.ChoiceField(choices=ANY + Setting.choices + [("unknown", "Unknown")],
-                                required=False)
+    setting = forms.ChoiceField(
+        choices=ANY + Setting.choices + [("unknown", "Unknown")], required=False
+    )
 
     def filter(self, programs: QuerySet[Program]) -> QuerySet[Program]:
         data = self.cleaned_data
@@ -38,5 +40,7 @@ class CatalogFilterForm(forms.Form):
         if data.get("h1b"):
             programs = programs.filter(h1b_sponsored=data["h1b"])
         if data.get("setting"):
-            programs = programs.filter(setting="" if data["setting"] == "unknown" else data["setting"])
+            programs = programs.filter(
+                setting="" if data["setting"] == "unknown" else data["setting"]
+            )
         return programs

@@ -124,8 +124,12 @@ class Program(models.Model):
         "distance to the US-Mexico border (km)", null=True, blank=True
     )
     in_border_region = models.BooleanField(
-        "in the border region", null=True, blank=True, db_index=True,
-        help_text=f"Within {BORDER_REGION_KM} km of the line (La Paz Agreement); empty when the location is unknown.",
+        "in the border region",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=f"Within {BORDER_REGION_KM} km of the line (La Paz Agreement); "
+        "empty when the location is unknown.",
     )
     setting = models.CharField(max_length=40, choices=Setting.choices, blank=True)
     pgy1_positions = models.PositiveSmallIntegerField("PGY-1 positions", null=True, blank=True)
@@ -136,22 +140,31 @@ class Program(models.Model):
         "H-1B sponsored", max_length=7, choices=TriState.choices, default=TriState.UNKNOWN
     )
     img_share_pct = models.FloatField(
-        "IMG residents (%)", null=True, blank=True,
+        "IMG residents (%)",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     non_us_img_share_pct = models.FloatField(
-        "non-US-citizen IMG residents (%)", null=True, blank=True,
+        "non-US-citizen IMG residents (%)",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     step_score_band = models.CharField(
-        "Step 1 score band of current residents", max_length=12, choices=ScoreBand.choices, blank=True
+        "Step 1 score band of current residents",
+        max_length=12,
+        choices=ScoreBand.choices,
+        blank=True,
     )
     participates_in_eras = models.CharField(
         "participates in ERAS", max_length=7, choices=TriState.choices, default=TriState.UNKNOWN
     )
     citizens_only = models.CharField(
-        "US citizens or permanent residents only", max_length=7,
-        choices=TriState.choices, default=TriState.UNKNOWN,
+        "US citizens or permanent residents only",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
     )
     min_step2_score = models.PositiveSmallIntegerField(
         "minimum Step 2 CK", null=True, blank=True, validators=[MaxValueValidator(300)]
@@ -164,7 +177,9 @@ class Program(models.Model):
         max_length=9, choices=Strictness.choices, blank=True
     )
     max_attempts_per_step = models.PositiveSmallIntegerField(
-        "maximum attempts per Step", null=True, blank=True,
+        "maximum attempts per Step",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="1 means passes on the first attempt only.",
     )
@@ -172,16 +187,23 @@ class Program(models.Model):
         max_length=9, choices=Strictness.choices, blank=True
     )
     min_usce_months = models.PositiveSmallIntegerField(
-        "minimum months of hands-on US clinical experience", null=True, blank=True,
+        "minimum months of hands-on US clinical experience",
+        null=True,
+        blank=True,
         help_text="Empty with a strictness set means: required, amount not stated.",
     )
-    min_usce_months_strictness = models.CharField(max_length=9, choices=Strictness.choices, blank=True)
+    min_usce_months_strictness = models.CharField(
+        max_length=9, choices=Strictness.choices, blank=True
+    )
     step3_required = models.CharField(
         "Step 3 required", max_length=7, choices=TriState.choices, default=TriState.UNKNOWN
     )
     step3_strictness = models.CharField(max_length=9, choices=Strictness.choices, blank=True)
     medical_spanish = models.CharField(
-        "medical-Spanish instruction", max_length=7, choices=TriState.choices, default=TriState.UNKNOWN
+        "medical-Spanish instruction",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
     )
     website = models.URLField(max_length=500, blank=True)
     provenance = models.JSONField(default=dict, blank=True)

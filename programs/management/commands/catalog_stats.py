@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Print the catalog's counts: programs, specialties, border region, known facts."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--by-specialty", action="store_true",
-                            help="Also print the number of programs per specialty.")
+        parser.add_argument(
+            "--by-specialty",
+            action="store_true",
+            help="Also print the number of programs per specialty.",
+        )
 
     def handle(self, *args, by_specialty: bool, **options) -> None:
         totals = Program.objects.aggregate(
@@ -25,8 +28,9 @@ class Command(BaseCommand):
             border=Count("pk", filter=Q(in_border_region=True)),
             j1_known=Count("pk", filter=~Q(j1_accepted=TriState.UNKNOWN)),
             h1b_known=Count("pk", filter=~Q(h1b_sponsored=TriState.UNKNOWN)),
-            visa_known=Count("pk", filter=~Q(j1_accepted=TriState.UNKNOWN)
-                             & ~Q(h1b_sponsored=TriState.UNKNOWN)),
+            visa_known=Count(
+                "pk", filter=~Q(j1_accepted=TriState.UNKNOWN) & ~Q(h1b_sponsored=TriState.UNKNOWN)
+            ),
             img_known=Count("pk", filter=Q(img_share_pct__isnull=False)),
             non_us_img_known=Count("pk", filter=Q(non_us_img_share_pct__isnull=False)),
         )
@@ -47,7 +51,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{label:<{width}}  {value}")
         if by_specialty:
             self.stdout.write("")
-            rows = (Program.objects.values("specialty__code", "specialty__name")
-                    .annotate(n=Count("pk")).order_by("-n", "specialty__name"))
+            rows = (
+                Program.objects.values("specialty__code", "specialty__name")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "specialty__name")
+            )
             for row in rows:
-                self.stdout.write(f"{row['n']:>5}  {row['specialty__code']}  {row['specialty__name']}")
+                self.stdout.write(
+                    f"{row['n']:>5}  {row['specialty__code']}  {row['specialty__name']}"
+                )

@@ -23,10 +23,13 @@ class Command(BaseCommand):
             "--source",
             help="Source of facts that have no <fact>_source column (default: the file name).",
         )
-        parser.add_argument("--year", type=int, help="Year of facts that have no <fact>_year column.")
+        parser.add_argument(
+            "--year", type=int, help="Year of facts that have no <fact>_year column."
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, source: str | None, year: int | None,
-               **options) -> None:
+    def handle(
+        self, *args, file: Path, dry_run: bool, source: str | None, year: int | None, **options
+    ) -> None:
         try:
             frame = read_table(file, max_bytes=settings.CATALOG_IMPORT_MAX_BYTES)
         except CatalogFileError as exc:
