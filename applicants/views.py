@@ -3,18 +3,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from applicants import budget, scoring
+from applicants.access import get_applicant_for, is_owner
 from applicants.forms import ListFilterForm, ProfileForm, SignupForm
 from applicants.lists import applicant_of, facts_of, list_ensure_current, list_recompute
-from applicants.models import ListEntry, Profile, Tier, User
+from applicants.models import ListEntry, Profile, Tier
 from programs.facts import program_facts
 
 SCORING_TIER = {
@@ -23,15 +25,6 @@ SCORING_TIER = {
     Tier.TIER_3: scoring.Tier.TIER_3,
     Tier.NOT_ELIGIBLE: scoring.Tier.NOT_ELIGIBLE,
 }
-
-
-def get_applicant_for(user: User, pk: int) -> Profile:
-    """The profile with this pk if ``user`` may see it; 404 otherwise (never 403: a stranger
-    must not learn that the applicant exists)."""
-    profile = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
-    if profile.user_id != user.pk:
-        raise Http404("No such applicant.")
-    return profile
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -67,7 +60,15 @@ def my_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
+    owner = is_owner(request.user, profile)
+    if request.method == "POST" and not owner:
+        raise PermissionDenied("Only the applicant edits the profile.")
     form = ProfileForm(request.POST or None, instance=profile)
+    if not owner:
+        for field in form.fields.values():
+            field.disabled = True
+        form.helper.inputs = []
+        form.helper.layout.fields.pop()  # the Save button
     if request.method == "POST":
         if form.is_valid():
             form.save()
@@ -80,7 +81,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("applicants:profile", kwargs={"pk": profile.pk}))
         messages.error(request, "Please correct the fields marked below.")
-    return render(request, "applicants/profile_form.html", {"form": form, "profile": profile})
+    return render(
+        request, "applicants/profile_form.html",
+        {"form": form, "profile": profile, "is_owner": owner},
+    )
 
 
 ROWS_PER_TIER = 25  # on the overview; a tier's own view pages through all of its programs
@@ -98,7 +102,7 @@ def _list_entries(profile: Profile) -> QuerySet[ListEntry]:
 @login_required
 def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
-    context: dict = {"profile": profile, "is_owner": profile.user_id == request.user.pk}
+    context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile)}
     if not profile.is_complete:
         return render(request, "applicants/tier_list.html", {**context, "incomplete": True})
     list_ensure_current(profile)
@@ -181,5 +185,5 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     return render(request, "applicants/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
         "facts": program_facts(entry.program), "suggestion": suggestion,
-        "is_owner": profile.user_id == request.user.pk,
+        "is_owner": is_owner(request.user, profile),
     })
