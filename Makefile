@@ -7,7 +7,9 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate catalog test test-postgres lint build-catalog
+WEB_CONCURRENCY ?= 2
+
+.PHONY: install run migrate catalog test lint build-catalog serve backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +39,19 @@ lint: install
 # Rebuild fixtures/catalog.csv from ../shared/data/raw (needs the raw sources).
 build-catalog: install
 	$(DEV_ENV) $(PY) manage.py build_catalog
+
+# Production-style serving: gunicorn behind whitenoise, settings from the environment
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...; see docs/deploy.md). It migrates and collects
+# static files but does not re-import the shipped catalog over advisors' edits.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m gunicorn residency_planner.wsgi --workers $(WEB_CONCURRENCY) \
+		--bind $(HOST):$(PORT) --access-logfile - --timeout 60
+
+# make backup FILE=backups/2026-11-26.json.gz ; make restore FILE=...
+backup: install
+	$(PY) manage.py backup_user_data $(FILE)
+
+restore: install
+	$(PY) manage.py restore_user_data $(FILE)

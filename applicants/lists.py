@@ -20,7 +20,7 @@ from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-1"
+SCORING_VERSION = "2026.11-2"
 
 _TIER_NUMBER = {
     scoring.Tier.TIER_1: Tier.TIER_1,

@@ -74,6 +74,11 @@ PROVENANCE_KEYS: tuple[str, ...] = (
 )
 
 
+class SpecialtyManager(models.Manager):
+    def get_by_natural_key(self, code: str) -> Specialty:
+        return self.get(code=code)
+
+
 class Specialty(models.Model):
     code = models.CharField(
         "ACGME specialty code",
@@ -83,12 +88,17 @@ class Specialty(models.Model):
     )
     name = models.CharField(max_length=120)
 
+    objects = SpecialtyManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "specialties"
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -103,6 +113,9 @@ class ProgramQuerySet(models.QuerySet):
 
     def for_list(self) -> ProgramQuerySet:
         return self.select_related("specialty")
+
+    def get_by_natural_key(self, acgme_id: str) -> Program:
+        return self.get(acgme_id=acgme_id)
 
 
 class Program(models.Model):
@@ -238,6 +251,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.specialty.name}, {self.city}, {self.state})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.acgme_id,)
+
+    natural_key.dependencies = ["programs.specialty"]  # type: ignore[attr-defined]
 
     def source_of(self, key: str) -> dict:
         """Provenance of one fact: ``{"source": ..., "year": ..., "url": ...}`` or empty."""

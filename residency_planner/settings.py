@@ -111,6 +111,17 @@ DATABASES = {
     )
 }
 
+# One machine: a per-process memory cache. Several app servers: CACHE_URL=redis://host:6379/0
+# gives them one shared cache (sessions and login-failure records live in the database).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "applicants.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,7 +154,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -173,19 +184,21 @@ else:
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "1")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Residency Planner <noreply@localhost>")
 
-# Security headers. Secure cookies, HSTS and the HTTPS redirect are on whenever DEBUG is off;
-# SECURE_SSL_REDIRECT=0 is for a proxy that already redirects.
+# Security headers. With SITE_HTTPS on (the default whenever DEBUG is off) cookies are secure,
+# HSTS is sent and plain HTTP is redirected. SITE_HTTPS=0 is only for trying the production
+# set-up over plain HTTP on one's own machine (benchmarks, smoke tests).
+SITE_HTTPS = envbool("SITE_HTTPS", "0" if DEBUG else "1")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+SESSION_COOKIE_SECURE = SITE_HTTPS
+CSRF_COOKIE_SECURE = SITE_HTTPS
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1" if SITE_HTTPS else "0")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if SITE_HTTPS else "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1" if SITE_HTTPS else "0")
 if envbool("BEHIND_HTTPS_PROXY", "0"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
