@@ -9,7 +9,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run migrate catalog test lint build-catalog serve backup restore
+.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,9 @@ backup: install
 
 restore: install
 	$(PY) manage.py restore_user_data $(FILE)
+
+# Every benchmark (scoring, pages on SQLite and PostgreSQL, export, a bounded 50-user load test
+# on PostgreSQL) -> benchmarks/RESULTS.md. Needs the local PostgreSQL server.
+bench: install
+	$(PY) -m pip install --quiet ".[bench]"
+	$(PY) benchmarks/run_all.py
