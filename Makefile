@@ -9,7 +9,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench
+.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench vendor
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,14 @@ restore: install
 bench: install
 	$(PY) -m pip install --quiet ".[bench]"
 	$(PY) benchmarks/run_all.py
+
+# Refresh the vendored front-end files from the npm registry (versions in package.json).
+vendor:
+	rm -rf .vendor-tmp && mkdir .vendor-tmp
+	cd .vendor-tmp && npm pack --silent bootstrap@5.3.9 axe-core@4.14.1 >/dev/null
+	cd .vendor-tmp && tar xzf bootstrap-5.3.9.tgz && mv package bootstrap && tar xzf axe-core-4.14.1.tgz && mv package axe
+	cp .vendor-tmp/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/css/
+	cp .vendor-tmp/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/js/
+	cp .vendor-tmp/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
+	cp .vendor-tmp/axe/axe.min.js .vendor-tmp/axe/LICENSE tests/browser/vendor/axe-core/
+	rm -rf .vendor-tmp
