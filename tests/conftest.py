@@ -1,4 +1,24 @@
+from __future__ import annotations
+
 import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 # Tests run with the development defaults; production settings are tested explicitly.
 os.environ.setdefault("DEBUG", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE_SPECIALTIES = ["140", "120", "320", "400"]  # IM, FM, Pediatrics, Psychiatry
+
+
+@pytest.fixture
+def real_catalog(db) -> None:
+    """The shipped catalog's core specialties, loaded through the import command's code."""
+    from programs.catalog_import import import_catalog
+
+    frame = pd.read_csv(ROOT / "fixtures" / "catalog.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["specialty_code"].isin(CORE_SPECIALTIES)]
+    result = import_catalog(frame, default_source="catalog.csv")
+    assert result.ok, result.errors[:3]

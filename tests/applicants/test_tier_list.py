@@ -20,17 +20,7 @@ from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 CORE = ["140", "120", "320", "400"]  # IM, FM, Pediatrics, Psychiatry
-
-
-@pytest.fixture
-def real_catalog() -> None:
-    """The shipped catalog's core specialties, loaded through the import command's code."""
-    frame = pd.read_csv(ROOT / "fixtures" / "catalog.csv", dtype=str, keep_default_na=False)
-    frame = frame[frame["specialty_code"].isin(CORE)]
-    result = import_catalog(frame, default_source="catalog.csv")
-    assert result.ok, result.errors[:3]
 
 
 def persona(**changes):

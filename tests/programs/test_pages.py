@@ -114,3 +114,12 @@ def test_the_admin_lists_the_catalog(admin_client, catalog) -> None:
 
     assert response.status_code == 200
     assert "Texas Tech El Paso Program" in response.content.decode()
+
+
+def test_internal_medicine_in_the_border_region_shows_the_border_cities(client, real_catalog):
+    response = client.get(reverse("programs:list"), {"specialty": "140", "border": "on"})
+
+    cities = {p.city for p in response.context["page"].object_list}
+    assert {"El Paso", "Laredo", "Las Cruces", "Tucson"} <= cities
+    assert cities & {"Harlingen", "McAllen", "Edinburg", "Weslaco"}  # the Rio Grande Valley
+    assert not cities & {"Phoenix", "San Antonio"}
