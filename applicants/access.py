@@ -1,18 +1,25 @@
 """Who may see an applicant's profile and list.
 
 Every applicant-scoped view calls ``get_applicant_for``: strangers get a 404, never a 403, so
-that nobody learns that an applicant exists.
+that nobody learns that an applicant exists. The applicant and the advisors they linked may see
+the profile and the list; what each of them may change is decided by the view (``is_owner``,
+``is_linked_advisor``).
+
+Access is read from the database on every request, never cached: a link the applicant revokes
+closes the advisor's next request.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from applicants.models import Profile, User
+from applicants.models import AdvisorLink, Profile, User
 
 
-def get_applicant_for(user: User, pk: int) -> Profile:
+def get_applicant_for(user: User | AnonymousUser, pk: int) -> Profile:
     """The profile with this pk if ``user`` may see it; 404 otherwise."""
     profile = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
     if not can_view(user, profile):
@@ -20,9 +27,25 @@ def get_applicant_for(user: User, pk: int) -> Profile:
     return profile
 
 
-def can_view(user: User, profile: Profile) -> bool:
-    return is_owner(user, profile)
+def can_view(user: User | AnonymousUser, profile: Profile) -> bool:
+    return is_owner(user, profile) or is_linked_advisor(user, profile)
 
 
-def is_owner(user: User, profile: Profile) -> bool:
+def is_owner(user: User | AnonymousUser, profile: Profile) -> bool:
     return user.is_authenticated and profile.user_id == user.pk
+
+
+def is_linked_advisor(user: User | AnonymousUser, profile: Profile) -> bool:
+    """An advisor the applicant linked and has not revoked.
+
+    The role is checked too: staff who take the advisor role away from an account close its
+    links without touching them.
+    """
+    if not user.is_authenticated or user.role != User.Role.ADVISOR:
+        return False
+    return active_links().filter(profile=profile, advisor=user).exists()
+
+
+def active_links() -> QuerySet[AdvisorLink]:
+    """Links the applicant has not revoked: the only ones that give access."""
+    return AdvisorLink.objects.filter(revoked_at__isnull=True)
