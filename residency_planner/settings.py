@@ -220,6 +220,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The tracker upload refuses workbooks larger than this (bytes).
+TRACKER_UPLOAD_MAX_BYTES = envint("TRACKER_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
 # The catalog import refuses files larger than this (bytes).
 CATALOG_IMPORT_MAX_BYTES = envint("CATALOG_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 
