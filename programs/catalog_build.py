@@ -759,6 +759,12 @@ CITY_ALIASES: dict[tuple[str, str], str] = {
 }
 
 
+# Places that span several counties: simplemaps gives each one county code, which is wrong for
+# most programs there. New York City is five counties (its boroughs) and simplemaps files it
+# under Queens (36081), so a Manhattan program would be placed in Queens: the county stays unknown.
+MULTI_COUNTY_PLACES: frozenset[tuple[str, str]] = frozenset({("New York", "NY")})
+
+
 def read_places(raw: Path) -> PlaceIndex:
     entries = [
         (
@@ -833,9 +839,10 @@ def add_locations(programs: Mapping[str, Program], places: PlaceIndex) -> Locati
             continue
         report.by_method[method] += 1
         latitude, longitude = round(place.latitude, 4), round(place.longitude, 4)
+        county = "" if (place.city, place.state) in MULTI_COUNTY_PLACES else place.county_fips
         program.set(
             "location",
-            {"latitude": latitude, "longitude": longitude, "county_fips": place.county_fips},
+            {"latitude": latitude, "longitude": longitude, "county_fips": county},
             SIMPLEMAPS,
         )
         point = (latitude, longitude)
