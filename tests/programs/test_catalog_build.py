@@ -223,9 +223,18 @@ def test_city_names_match_whatever_their_spelling_of_saint_fort_and_spaces() -> 
 
 def test_a_program_without_a_matched_place_has_no_coordinates_at_all(catalog: dict) -> None:
     for row in catalog.values():
-        located = [row["latitude"], row["longitude"], row["county_fips"], row["border_distance_km"]]
+        located = [row["latitude"], row["longitude"], row["border_distance_km"]]
         assert all(located) or not any(located), row["acgme_id"]
         assert not row["county_fips"] or re.fullmatch(r"\d{5}", row["county_fips"])
+        # A county code only where the program is located (New York City has none: see below).
+        assert not row["county_fips"] or all(located), row["acgme_id"]
+
+
+def test_new_york_city_programs_get_no_single_county(catalog: dict) -> None:
+    manhattan = [r for r in catalog.values() if r["city"] == "New York" and r["state"] == "NY"]
+
+    assert manhattan
+    assert all(r["latitude"] and not r["county_fips"] for r in manhattan)
 
 
 # --- facts only --------------------------------------------------------------------------------
