@@ -9,7 +9,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench vendor
+.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench vendor screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ restore: install
 bench: install
 	$(PY) -m pip install --quiet ".[bench]"
 	$(PY) benchmarks/run_all.py
+
+# Refresh the README's screenshots (docs/screenshots/) of the main pages, desktop and phone
+# width. Needs Chromium (apt-get install chromium).
+screenshots: install
+	REFRESH_SCREENSHOTS=1 $(DEV_ENV) $(PY) -m pytest tests/browser/test_screenshots.py -q
 
 # Refresh the vendored front-end files from the npm registry (versions in package.json).
 vendor:

@@ -6,10 +6,15 @@ Chromium comes from the system package (`apt-get install chromium`), never from
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,6 +60,16 @@ def page(browser) -> Iterator:
 
 
 @pytest.fixture
+def second_page(browser) -> Iterator:
+    """A second person's browser: its own context, so its own cookies and session."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def phone_page(browser) -> Iterator:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
@@ -78,9 +93,193 @@ def run_axe(page) -> list[dict]:
     ]
 
 
+def by_label(page, label: str):
+    """The form control with exactly this label; crispy forms add "*" to required fields."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\*?\s*$"))
+
+
 def login(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+# --- people and their data -------------------------------------------------------------------
+
+PASSWORD = "a long passphrase nobody guesses"
+INTERNAL_MEDICINE, FAMILY_MEDICINE = "140", "120"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The live server runs in this process, so it hashes with this too: every sign-up and
+    # log-in would otherwise cost a deliberately slow key derivation.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def persona_fields() -> dict:
+    """The acceptance persona: Step 1 passed once, Step 2 CK 222 at the first attempt,
+    graduated two years ago, needs a J-1, native Spanish, 3 months of hands-on US clinical
+    experience, all of it in the border region."""
+    from django.utils import timezone
+
+    return dict(
+        step1_passed=True, step1_attempts=1, step2_score=222, step2_attempts=1,
+        graduation_year=timezone.now().year - 2, visa_need="j1", ecfmg_status="certified",
+        spanish_level="native", usce_hands_on_months=3, usce_border_months=3,
+    )
+
+
+def persona_applicant(email: str = "maria.lopez@example.org", **changes):
+    """The persona (with changes) in Internal Medicine and Family Medicine, her list computed."""
+    from applicants.lists import list_recompute
+    from applicants.models import Profile, User
+    from programs.models import Specialty
+
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    profile = Profile.objects.create(user=user, **{**persona_fields(), **changes})
+    profile.target_specialties.set(
+        Specialty.objects.filter(code__in=[INTERNAL_MEDICINE, FAMILY_MEDICINE]))
+    list_recompute(profile)
+    return profile
+
+
+def linked_advisor(profile, email: str = "ana.garcia@example.org"):
+    from applicants.models import AdvisorLink, User
+
+    advisor = User.objects.create_user(email=email, password=PASSWORD, role=User.Role.ADVISOR)
+    AdvisorLink.objects.create(profile=profile, advisor=advisor)
+    return advisor
+
+
+@dataclass(frozen=True)
+class Advised:
+    """The persona, her advisor, and the program her advisor moved to another tier."""
+
+    applicant: Any  # Profile
+    advisor: Any  # User
+    program: str  # ACGME id
+    program_name: str
+
+
+@pytest.fixture
+def advised(transactional_db, real_catalog) -> Advised:
+    """The persona some weeks into the season: she applied to her best program and sent it a
+    signal; her advisor moved her second-best program to Tier 2 with a reason and left a note."""
+    from applicants import advising, tracking
+    from applicants.models import ListEntry, Tier
+
+    applicant = persona_applicant()
+    advisor = linked_advisor(applicant)
+    best, second = (ListEntry.objects.for_list()
+                    .filter(profile=applicant, computed_tier=Tier.TIER_1)
+                    .order_by("-score", "program__name")[:2])
+    tracking.entry_update_tracking(best, {
+        "status": "applied", "signal": True, "date_applied": date(2026, 9, 24),
+        "notes": "Asked the coordinator about the J-1 Statement of Need",
+    }, actor=applicant.user)
+    advising.entry_override_tier(
+        second, tier=Tier.TIER_2, by=advisor,
+        reason="Few J-1 residents in the last two classes: keep it, but as Tier 2.")
+    advising.note_add(applicant, entry=second, by=advisor,
+                      text="Ask which visa their current residents hold before you pay to apply.")
+    return Advised(applicant=applicant, advisor=advisor, program=second.program.acgme_id,
+                   program_name=second.program.name)
+
+
+# --- a tour of the main pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stop:
+    slug: str  # names the screenshot files
+    title: str
+    heading: str  # the page's <h1>, which says it rendered
+    screenshot: bool = True  # error states are checked, not shown in the README
+
+
+def tracker_with_a_change(applicant) -> bytes:
+    """The applicant's tracker as she downloads it, with one status changed in Excel."""
+    import openpyxl
+
+    from applicants.export import tracker_export, write_xlsx
+
+    downloaded = io.BytesIO()
+    write_xlsx(tracker_export(applicant), downloaded)
+    workbook = openpyxl.load_workbook(io.BytesIO(downloaded.getvalue()))
+    sheet = workbook["Tracker"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=header.index("Status") + 1).value = "Preparing"
+    sheet.cell(row=3, column=header.index("Notes") + 1).value = "Letters: two of three received"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    return edited.getvalue()
+
+
+def tour(page, live_server, advised: Advised) -> Iterator[Stop]:
+    """Open each main page in turn, as a visitor, then the applicant, then her advisor, and
+    yield once each page is shown; also the pages' error states and the upload's preview."""
+    from django.urls import reverse
+
+    applicant = advised.applicant
+    mine = {"pk": applicant.pk}
+    program = {**mine, "acgme_id": advised.program}
+
+    def show(path: str, stop: Stop) -> Stop:
+        if path:
+            page.goto(live_server.url + path)
+        expect_heading(page, stop.heading)
+        return stop
+
+    yield show("/", Stop("home", "Home", "Build the list of residency programs"))
+    yield show(reverse("programs:list") + "?specialty=140&state=TX&border=on",
+               Stop("catalog", "Program catalog, filtered", "Program catalog"))
+    program_name = advised.program_name
+    yield show(reverse("programs:detail", args=[advised.program]),
+               Stop("program", "A program's facts and sources", program_name))
+    yield show(reverse("sources"), Stop("sources", "Sources", "Sources and attributions"))
+    yield show(reverse("signup"), Stop("signup", "Sign up", "Create your account"))
+    yield show(reverse("login"), Stop("login", "Log in", "Log in"))
+    by_label(page, "Email").fill(applicant.user.email)
+    by_label(page, "Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    yield show("", Stop("login-error", "Log in, refused", "Log in", screenshot=False))
+
+    login(page, live_server, applicant.user.email, PASSWORD)
+    yield show(reverse("applicants:profile", kwargs=mine),
+               Stop("profile", "Profile", "Your profile"))
+    by_label(page, "Of which in the US-Mexico border region (months)").fill("9")
+    page.get_by_role("button", name="Save profile").click()
+    yield show("", Stop("profile-errors", "Profile, refused", "Your profile", screenshot=False))
+    yield show(reverse("applicants:list", kwargs=mine),
+               Stop("list", "Tiered program list", "Your program list"))
+    yield show(reverse("applicants:explanation", kwargs=program),
+               Stop("explanation", "Why a program is in its tier", program_name))
+    yield show(reverse("applicants:tracker_upload", kwargs=mine),
+               Stop("upload", "Tracker upload", "Upload your tracker"))
+    page.get_by_label("Tracker workbook (.xlsx)").set_input_files({
+        "name": "my-tracker.xlsx", "buffer": tracker_with_a_change(applicant),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    })
+    page.get_by_role("button", name="Upload and preview").click()
+    yield show("", Stop("upload-preview", "Tracker upload, preview",
+                        "Confirm the changes from your tracker"))
+    yield show(reverse("applicants:my_advisors"), Stop("advisors", "My advisors", "My advisors"))
+    yield show(reverse("applicants:history", kwargs=mine),
+               Stop("history", "History of the list", "History of your list"))
+
+    page.context.clear_cookies()
+    login(page, live_server, advised.advisor.email, PASSWORD)
+    yield show(reverse("applicants:advisor_dashboard"),
+               Stop("dashboard", "Advisor's dashboard", "Your clients"))
+    yield show(reverse("applicants:explanation", kwargs=program),
+               Stop("advisor-explanation", "A program, as the advisor sees it", program_name))
+    page.context.clear_cookies()
+
+
+def expect_heading(page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(text)

@@ -1,0 +1,67 @@
+"""The pages at phone width (390 px, an iPhone 14's CSS width): nothing scrolls sideways but the
+wide tables inside their own scroll boxes, the navigation folds behind a menu button that opens
+with the keyboard, and the list's tier counts fit the screen."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PASSWORD, login, tour
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+PHONE_WIDTH = 390
+
+# A mobile browser widens its layout viewport (and window.innerWidth with it) to fit content
+# that overflows, so the page's width is compared with the phone's, not with innerWidth.
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def test_no_main_page_scrolls_sideways_on_a_phone(phone_page: Page, live_server, advised) -> None:
+    page = phone_page
+
+    widths = {stop.title: page.evaluate(PAGE_WIDTH) for stop in tour(page, live_server, advised)}
+
+    assert len(widths) == 17
+    assert {title: width for title, width in widths.items() if width > PHONE_WIDTH + 1} == {}
+
+
+def test_the_navigation_folds_behind_a_button_that_opens_with_the_keyboard(
+    phone_page: Page, live_server, advised,
+) -> None:
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    navigation = page.get_by_role("navigation", name="Main")
+    menu = navigation.get_by_role("button", name="Toggle navigation")
+    my_list = navigation.get_by_role("link", name="My list")
+    expect(menu).to_be_visible()
+    expect(my_list).to_be_hidden()
+
+    for _ in range(3):  # the skip link, the site's name, the menu button
+        page.keyboard.press("Tab")
+    expect(menu).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(my_list).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(navigation.get_by_role("link", name="Program catalog")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(my_list).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your program list")).to_be_visible()
+
+
+def test_the_tier_counts_fit_a_phone_screen(phone_page: Page, live_server, advised) -> None:
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/applicants/{advised.applicant.pk}/list/")
+
+    cards = page.get_by_role("region", name="Programs per tier").get_by_role("link")
+    expect(cards).to_have_count(4)
+    for card in cards.all():
+        expect(card).to_be_visible()
+        box = card.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, card.inner_text()
+    expect(cards.first).to_contain_text("Tier 1")
