@@ -87,7 +87,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ROWS_PER_TIER = 25  # on the overview; a tier's own view pages through all of its programs
+ROWS_PER_TIER = 10  # on the overview; a tier's own view pages through all of its programs
 TIER_PAGE_SIZE = 50
 
 

@@ -112,6 +112,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument(
+        "--think", default="2,8",
+        help="seconds a user reads a page before the next click, as MIN,MAX (default 2,8)",
+    )
     args = parser.parse_args()
 
     # Sessions are signed and tied to the password hash with SECRET_KEY: the accounts are made
@@ -130,7 +134,7 @@ def main() -> None:
     env = {**os.environ, "DEBUG": "0",
            "ALLOWED_HOSTS": "127.0.0.1", "SITE_HTTPS": "0", "DATABASE_URL": url,
            "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING",
-           "BENCH_USERS_FILE": str(users_file)}
+           "BENCH_USERS_FILE": str(users_file), "BENCH_THINK": args.think}
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
                    env=env, check=True)
@@ -158,7 +162,7 @@ def main() -> None:
     total = stats["Aggregated"]
     figures = {
         "database": _django.database_label(url),
-        "users": args.users, "seconds": args.seconds,
+        "users": args.users, "seconds": args.seconds, "think_seconds": args.think,
         "requests": int(total["Request Count"]), "errors": int(total["Failure Count"]),
         "throughput_rps": round(float(total["Requests/s"]), 1),
         "median_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
@@ -170,7 +174,8 @@ def main() -> None:
             for name, row in stats.items() if name != "Aggregated"
         },
     }
-    print(f"{args.users} users for {args.seconds} s against gunicorn (2 workers), "
+    print(f"{args.users} users (reading {args.think.replace(',', '-')} s between clicks) for "
+          f"{args.seconds} s against gunicorn (2 workers), "
           f"{figures['database']}: {figures['requests']} requests, {figures['errors']} errors, "
           f"{figures['throughput_rps']} requests/s, median {figures['median_ms']:.0f} ms, "
           f"p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms")

@@ -11,11 +11,13 @@ import random
 from locust import HttpUser, between, task
 
 ACCOUNTS = json.loads(open(os.environ["BENCH_USERS_FILE"]).read())
+# Seconds a user spends reading a page before the next click (load_test.py --think).
+THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("BENCH_THINK", "2,8").split(","))
 _next_account = itertools.count()
 
 
 class Applicant(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(THINK_MIN, THINK_MAX)
 
     def on_start(self) -> None:
         # Each simulated user holds its own account's session: they arrive logged in.

@@ -89,8 +89,8 @@ def main() -> None:
                      "≤ 3 s, ≤ 300 MB" if target else "(no target)",
                      verdict(e["seconds"] <= 3 and e["peak_mb"] <= 300) if target else ""))
     rows.append((
-        f"Load: {ld['users']} logged-in users, {ld['seconds']} s, gunicorn 2 workers, "
-        f"{ld['database']}",
+        f"Load: {ld['users']} logged-in users reading {ld['think_seconds'].replace(',', '-')} s "
+        f"between clicks, {ld['seconds']} s, gunicorn 2 workers, {ld['database']}",
         f"{ld['requests']:,} requests, {ld['throughput_rps']} req/s, {ld['errors']} errors, "
         f"median {ld['median_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, p99 {ld['p99_ms']:.0f} ms",
         "0 errors, p95 ≤ 1 s", verdict(ld["errors"] == 0 and ld["p95_ms"] <= 1000)))
