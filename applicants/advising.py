@@ -17,9 +17,15 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applicants import budget, scoring
+from applicants import scoring
 from applicants.access import active_links
-from applicants.lists import applicant_of, catalog_changed_at, list_is_stale, season_year
+from applicants.lists import (
+    SCORING_TIER,
+    catalog_changed_at,
+    list_is_stale,
+    list_plan,
+    season_year,
+)
 from applicants.models import (
     AdvisorInvitation,
     AdvisorLink,
@@ -244,12 +250,6 @@ def note_add(profile: Profile, *, text: str, by: User, entry: ListEntry | None =
 
 APPLIED_STATUSES = (Status.APPLIED, Status.INTERVIEW_INVITED, Status.INTERVIEWED, Status.RANKED)
 INTERVIEW_STATUSES = (Status.INTERVIEW_INVITED, Status.INTERVIEWED, Status.RANKED)
-SCORING_TIER = {
-    Tier.TIER_1: scoring.Tier.TIER_1,
-    Tier.TIER_2: scoring.Tier.TIER_2,
-    Tier.TIER_3: scoring.Tier.TIER_3,
-    Tier.NOT_ELIGIBLE: scoring.Tier.NOT_ELIGIBLE,
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -408,15 +408,7 @@ def _budget_shortfall(profile: Profile, available: dict[tuple[str, scoring.Tier]
     """The flag text when the budget is below the cost of the recommended list, else ""."""
     if profile.budget_usd is None or profile.graduation_year is None or not available:
         return ""
-    # The main specialty as the list page picks it: the most programs, ties by name.
-    by_name = sorted(specialties.items(), key=lambda item: item[1])
-    main = max(by_name, key=lambda item: sum(
-        n for (code, _), n in available.items() if code == item[0]))[0]
-    plan = budget.recommend(
-        available=available,
-        budget_usd=profile.budget_usd,
-        step2_z=scoring.step2_z(applicant=applicant_of(profile), specialty_code=main),
-    )
+    plan = list_plan(profile, available, specialties)
     if plan.budget is None or not plan.budget.extra_usd_needed:
         return ""
     return (f"Budget ${plan.budget.budget_usd:,} is ${plan.budget.extra_usd_needed:,} short of "

@@ -7,14 +7,14 @@ profile is saved, and lazily when the catalog or the scoring model changed since
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from applicants import scoring
+from applicants import budget, scoring
 from applicants.models import EcfmgStatus, EntryEvent, ListEntry, Profile, Status, Tier
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
@@ -22,12 +22,14 @@ from programs.sources import short_name
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
 SCORING_VERSION = "2026.11-2"
 
-_TIER_NUMBER = {
+# The stored tier of each scoring tier, and back.
+STORED_TIER = {
     scoring.Tier.TIER_1: Tier.TIER_1,
     scoring.Tier.TIER_2: Tier.TIER_2,
     scoring.Tier.TIER_3: Tier.TIER_3,
     scoring.Tier.NOT_ELIGIBLE: Tier.NOT_ELIGIBLE,
 }
+SCORING_TIER = {stored: scored for scored, stored in STORED_TIER.items()}
 
 
 def season_year() -> int:
@@ -136,7 +138,7 @@ def list_recompute(profile: Profile) -> int:
             profile=profile,
             program=program,
             in_scope=True,
-            computed_tier=_TIER_NUMBER[result.tier],
+            computed_tier=STORED_TIER[result.tier],
             score=result.score,
             confidence=result.confidence,
             explanation=explanation_of(result),
@@ -195,8 +197,23 @@ def list_ensure_current(profile: Profile) -> bool:
     return True
 
 
-def tier_counts(entries: Iterable[ListEntry]) -> dict[int, int]:
-    counts = {tier.value: 0 for tier in Tier}
-    for entry in entries:
-        counts[entry.tier] += 1
-    return counts
+def list_plan(
+    profile: Profile,
+    available: Mapping[tuple[str, scoring.Tier], int],
+    specialty_names: Mapping[str, str],
+) -> budget.Recommendation:
+    """How many of a list's programs to apply to, their cost, and what the budget buys.
+
+    ``available`` counts the programs per (specialty code, tier). The Step 2 CK benchmark is
+    the main specialty's: the one with the most programs, ties going to the first by name.
+    """
+    by_name = sorted(specialty_names.items(), key=lambda item: item[1])
+    main = max(
+        by_name, default=None,
+        key=lambda item: sum(n for (code, _), n in available.items() if code == item[0]),
+    )
+    step2_z = (
+        scoring.step2_z(applicant=applicant_of(profile), specialty_code=main[0])
+        if main is not None else None
+    )
+    return budget.recommend(available=available, budget_usd=profile.budget_usd, step2_z=step2_z)

@@ -12,19 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from applicants import budget, scoring
+from applicants import scoring
 from applicants.access import get_applicant_for, is_owner
 from applicants.forms import ListFilterForm, ProfileForm, SignupForm
-from applicants.lists import applicant_of, facts_of, list_ensure_current, list_recompute
+from applicants.lists import (
+    SCORING_TIER,
+    applicant_of,
+    facts_of,
+    list_ensure_current,
+    list_plan,
+    list_recompute,
+)
 from applicants.models import ListEntry, Profile, Tier
 from programs.facts import program_facts
-
-SCORING_TIER = {
-    Tier.TIER_1: scoring.Tier.TIER_1,
-    Tier.TIER_2: scoring.Tier.TIER_2,
-    Tier.TIER_3: scoring.Tier.TIER_3,
-    Tier.NOT_ELIGIBLE: scoring.Tier.NOT_ELIGIBLE,
-}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -151,15 +151,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     for row in entries.filter(excluded=False).values("program__specialty__code", "shown_tier")\
             .annotate(n=Count("pk")):
         available[(row["program__specialty__code"], SCORING_TIER[row["shown_tier"]])] = row["n"]
-    main_specialty = max(specialties, key=lambda s: sum(
-        n for (code, _), n in available.items() if code == s[0]), default=(None, ""))[0]
+    plan = list_plan(profile, available, dict(specialties))
     applicant = applicant_of(profile)
-    plan = budget.recommend(
-        available=available,
-        budget_usd=profile.budget_usd,
-        step2_z=scoring.step2_z(applicant=applicant, specialty_code=main_specialty)
-        if main_specialty else None,
-    )
     context.update({
         "form": form, "sections": sections, "counts": counts, "excluded": excluded,
         "only_tier": only_tier, "query": query.urlencode(), "plan": plan,

@@ -454,7 +454,7 @@ def import_catalog(
 
 
 def _snapshot(program: Program) -> dict[str, Any]:
-    data = {f: getattr(program, f) for f in MODEL_FIELDS if f != "specialty_code"}
+    data = {f: getattr(program, f) for f in MODEL_FIELDS}
     data["in_border_region"] = program.in_border_region
     data["specialty_id"] = program.specialty_id
     data["provenance"] = program.provenance

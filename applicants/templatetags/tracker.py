@@ -16,11 +16,6 @@ register = template.Library()
 STATUS_CHOICES: list[tuple[str, str]] = list(Status.choices)
 
 
-@register.simple_tag
-def status_choices() -> list[tuple[str, str]]:
-    return STATUS_CHOICES
-
-
 # The <option> list of the status select for each current status, built once: the list page
 # renders it on every row, and a template loop per row was the page's largest cost (pyinstrument).
 STATUS_OPTIONS: dict[str, SafeString] = {
