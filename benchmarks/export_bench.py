@@ -41,8 +41,9 @@ TARGET_MEGABYTES = 300
 
 def build_list(rows: int) -> int:
     """One applicant and ``rows`` synthetic programs on their list; returns the profile's pk."""
-    from applicants.models import ListEntry, Profile, Status, User
+    from applicants.models import Profile, User
     from programs.models import Program, Specialty
+    from tiering.models import ListEntry, Status
 
     rng = random.Random(rows)
     specialties = [Specialty.objects.create(code=code, name=name) for code, name in (
@@ -95,8 +96,9 @@ def build_list(rows: int) -> int:
 
 def export_once(profile_pk: int) -> tuple[float, float, int]:
     """Seconds for the queries and rows, seconds for the writer, bytes written."""
-    from applicants.export import tracker_export, write_xlsx
     from applicants.models import Profile
+    from tracker.export import tracker_export
+    from tracker.workbook import write_xlsx
 
     profile = Profile.objects.select_related("user").get(pk=profile_pk)
     start = time.perf_counter()

@@ -52,9 +52,10 @@ def make_accounts(n: int) -> list[dict]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from applicants.lists import list_recompute
-    from applicants.models import ListEntry, Profile, User
+    from applicants.models import Profile, User
     from programs.models import Specialty
+    from tiering.lists import list_recompute
+    from tiering.models import ListEntry
 
     core = list(Specialty.objects.filter(code__in=["140", "120", "320", "400"]))
     accounts = []
@@ -74,14 +75,14 @@ def make_accounts(n: int) -> list[dict]:
                    .values_list("program__acgme_id", flat=True)[:20])
         account = {
             "email": user.email, "session": logged_in_session(user),
-            "list_url": reverse("applicants:list", kwargs={"pk": profile.pk}),
+            "list_url": reverse("tiering:list", kwargs={"pk": profile.pk}),
             "explanation_urls": [
-                reverse("applicants:explanation", kwargs={"pk": profile.pk, "acgme_id": a})
+                reverse("tiering:explanation", kwargs={"pk": profile.pk, "acgme_id": a})
                 for a in ids
             ],
         }
         try:
-            account["export_url"] = reverse("applicants:tracker_xlsx", kwargs={"pk": profile.pk})
+            account["export_url"] = reverse("tracker:tracker_xlsx", kwargs={"pk": profile.pk})
         except Exception:  # the tracker export is not installed
             pass
         accounts.append(account)

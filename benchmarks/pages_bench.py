@@ -46,9 +46,9 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from applicants.lists import list_recompute
     from applicants.models import AdvisorLink, Profile, User
     from programs.models import Specialty
+    from tiering.lists import list_recompute
 
     core = list(Specialty.objects.filter(code__in=["140", "120", "320", "400"]))
     advisor = User.objects.create_user(email="advisor@example.org", password="x" * 20,
@@ -69,14 +69,14 @@ def main() -> None:
 
     applicant = Client()
     applicant.force_login(profiles[0].user)
-    list_url = reverse("applicants:list", kwargs={"pk": profiles[0].pk})
+    list_url = reverse("tiering:list", kwargs={"pk": profiles[0].pk})
     list_time, list_queries = timed(applicant, list_url, args.repeat)
     tier_url = list_url + "?tier=3&page=2&sort=distance"
     tier_time, tier_queries = timed(applicant, tier_url, args.repeat)
 
     coach = Client()
     coach.force_login(advisor)
-    dashboard_time, dashboard_queries = timed(coach, reverse("applicants:advisor_dashboard"),
+    dashboard_time, dashboard_queries = timed(coach, reverse("advising:advisor_dashboard"),
                                               args.repeat)
     entries = profiles[0].entries.count()
     figures = {

@@ -48,9 +48,9 @@ def main() -> None:
     args = parser.parse_args()
     _django.setup()
 
-    from applicants import scoring
-    from applicants.lists import applicant_of, facts_of, list_recompute
     from programs.models import Program
+    from tiering import scoring
+    from tiering.lists import applicant_of, facts_of, list_recompute
 
     profile = persona_profile()
     applicant = applicant_of(profile)

@@ -53,6 +53,13 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # The project's apps first, so that applicants' registration/ templates win over the
+    # admin's own password-reset pages. Each app is one part of the product (README).
+    "programs",
+    "applicants",
+    "tiering",
+    "tracker",
+    "advising",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,8 +72,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
-    "programs",
-    "applicants",
 ]
 
 MIDDLEWARE = [

@@ -26,5 +26,8 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("sources/", program_views.sources, name="sources"),
     path("", include("applicants.urls")),
+    path("", include("tiering.urls")),
+    path("", include("tracker.urls")),
+    path("", include("advising.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from applicants.lists import list_recompute
-from applicants.models import AdvisorLink, AdvisorNote, ListEntry, Profile, User
+from advising.models import AdvisorNote
+from applicants.models import AdvisorLink, Profile, User
 from programs.models import Program, Specialty
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
+from tiering.lists import list_recompute
+from tiering.models import ListEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,19 @@ def test_a_restore_refuses_a_database_that_already_has_accounts(tmp_path: Path) 
 
     with pytest.raises(CommandError, match="already has accounts"):
         call_command("restore_user_data", str(backup), stdout=io.StringIO())
+
+
+def test_a_backup_written_before_the_apps_were_split_restores() -> None:
+    # Written by backup_user_data when lists, history and advisor records lived in applicants.
+    backup = Path(__file__).parent / "fixtures" / "backup-before-app-split.json"
+
+    call_command("restore_user_data", str(backup), stdout=io.StringIO())
+
+    profile = Profile.objects.get()
+    assert sorted(User.objects.values_list("role", flat=True)) == ["advisor", "applicant"]
+    assert ListEntry.objects.filter(profile=profile).count() == 3
+    entry = ListEntry.objects.get(profile=profile, status="applied")
+    assert entry.notes == "Sent on the first day"
+    assert AdvisorLink.objects.get().profile == profile
+    assert AdvisorNote.objects.get().text == "Add two FM programs"
+    assert list(profile.target_specialties.values_list("code", flat=True)) == ["140"]

@@ -18,30 +18,28 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from applicants.lists import list_recompute
-from applicants.models import (
-    AdvisorInvitation,
-    AdvisorLink,
-    AdvisorNote,
-    EntryEvent,
-    ListEntry,
-    Profile,
-    User,
-)
+from advising.models import AdvisorInvitation, AdvisorNote
+from applicants.models import AdvisorLink, Profile, User
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
+from tiering.lists import list_recompute
+from tiering.models import EntryEvent, ListEntry
 
 pytestmark = pytest.mark.django_db
 
 
 @dataclass(frozen=True)
 class Route:
+    namespace: str
     name: str
     route: str
     params: tuple[str, ...]
 
 
+APPLICANT_APPS = ("applicants", "tiering", "tracker", "advising")
+
+
 def applicant_scoped_routes() -> list[Route]:
-    """Every route in the ``applicants`` namespace whose path holds ``<int:pk>``."""
+    """Every route of the product's apps whose path holds ``<int:pk>``: one applicant's pages."""
     found: list[Route] = []
 
     def walk(patterns: list, prefix: str, namespace: str) -> None:
@@ -51,10 +49,10 @@ def applicant_scoped_routes() -> list[Route]:
                 inner = pattern.namespace or ""
                 walk(pattern.url_patterns, route,
                      f"{namespace}:{inner}".strip(":") if inner else namespace)
-            elif isinstance(pattern, URLPattern) and namespace == "applicants" \
+            elif isinstance(pattern, URLPattern) and namespace in APPLICANT_APPS \
                     and "<int:pk>" in route:
                 params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
-                found.append(Route(pattern.name, route, params))
+                found.append(Route(namespace, pattern.name, route, params))
 
     walk(get_resolver().url_patterns, "", "")
     return found
@@ -156,7 +154,7 @@ def url_of(route: Route, world: World) -> str:
     if missing:
         pytest.fail(f"No sample value for {missing} in {route.route!r} ({route.name}): add one "
                     "to SAMPLES so the access matrix covers this route.")
-    return reverse(f"applicants:{route.name}",
+    return reverse(f"{route.namespace}:{route.name}",
                    kwargs={param: SAMPLES[param](world) for param in route.params})
 
 
@@ -263,7 +261,7 @@ def test_a_stranger_gets_the_same_404_for_an_applicant_who_does_not_exist(world)
     route = next(route for route in ROUTES if route.name == "list")
     real = client.get(url_of(route, world))
 
-    missing = client.get(reverse("applicants:list", kwargs={"pk": world.profile.pk + 1000}))
+    missing = client.get(reverse("tiering:list", kwargs={"pk": world.profile.pk + 1000}))
 
     assert real.status_code == missing.status_code == 404
     assert real.content == missing.content
@@ -277,8 +275,8 @@ OTHER_ACTIONS = ("advisor_code_create", "advisor_invite", "advisor_accept_code",
 def other_action_url(name: str, world: World) -> str:
     if name == "advisor_revoke":
         link = AdvisorLink.objects.get(profile=world.profile, advisor=world.users[ADVISOR])
-        return reverse("applicants:advisor_revoke", kwargs={"link_id": link.pk})
-    return reverse(f"applicants:{name}")
+        return reverse("advising:advisor_revoke", kwargs={"link_id": link.pk})
+    return reverse(f"advising:{name}")
 
 
 @pytest.mark.parametrize("name", OTHER_ACTIONS)
@@ -311,7 +309,7 @@ def test_a_post_without_the_csrf_token_is_refused(world, kind, name) -> None:
     if kind == "scoped":
         url = url_of(next(route for route in ROUTES if route.name == name), world)
     elif name == "advisor_signup":
-        url = reverse("applicants:advisor_signup")
+        url = reverse("advising:advisor_signup")
     else:
         url = other_action_url(name, world)
     before = db_state()
@@ -326,12 +324,12 @@ def test_a_post_without_the_csrf_token_is_refused(world, kind, name) -> None:
 def test_the_same_post_with_the_csrf_token_goes_through(world) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users[ADVISOR])
-    page = client.get(reverse("applicants:explanation", kwargs={
+    page = client.get(reverse("tiering:explanation", kwargs={
         "pk": world.profile.pk, "acgme_id": world.entry.program.acgme_id}))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
 
     response = client.post(
-        reverse("applicants:entry_override",
+        reverse("advising:entry_override",
                 kwargs={"pk": world.profile.pk, "entry_id": world.entry.pk}),
         {"tier": "3", "reason": "With the token", "csrfmiddlewaretoken": token},
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from applicants import advising
-from applicants.models import AdvisorInvitation, User
+from advising import services as advising
+from advising.models import AdvisorInvitation
+from applicants.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_a_weak_password_is_refused_at_advisor_sign_up(client, password, message
     staff = UserFactory(is_staff=True, role=User.Role.STAFF)
     code = advising.invitation_issue(AdvisorInvitation.Kind.ADVISOR_SIGNUP, by=staff).code
 
-    response = client.post(reverse("applicants:advisor_signup"), {
+    response = client.post(reverse("advising:advisor_signup"), {
         "code": code, "email": "new.coach@example.org",
         "password1": password, "password2": password,
     })

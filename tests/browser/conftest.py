@@ -134,9 +134,9 @@ def persona_fields() -> dict:
 
 def persona_applicant(email: str = "maria.lopez@example.org", **changes):
     """The persona (with changes) in Internal Medicine and Family Medicine, her list computed."""
-    from applicants.lists import list_recompute
     from applicants.models import Profile, User
     from programs.models import Specialty
+    from tiering.lists import list_recompute
 
     user = User.objects.create_user(email=email, password=PASSWORD)
     profile = Profile.objects.create(user=user, **{**persona_fields(), **changes})
@@ -168,8 +168,9 @@ class Advised:
 def advised(transactional_db, real_catalog) -> Advised:
     """The persona some weeks into the season: she applied to her best program and sent it a
     signal; her advisor moved her second-best program to Tier 2 with a reason and left a note."""
-    from applicants import advising, tracking
-    from applicants.models import ListEntry, Tier
+    from advising import services as advising
+    from tiering.models import ListEntry, Tier
+    from tracker import tracking
 
     applicant = persona_applicant()
     advisor = linked_advisor(applicant)
@@ -204,7 +205,8 @@ def tracker_with_a_change(applicant) -> bytes:
     """The applicant's tracker as she downloads it, with one status changed in Excel."""
     import openpyxl
 
-    from applicants.export import tracker_export, write_xlsx
+    from tracker.export import tracker_export
+    from tracker.workbook import write_xlsx
 
     downloaded = io.BytesIO()
     write_xlsx(tracker_export(applicant), downloaded)
@@ -253,11 +255,11 @@ def tour(page, live_server, advised: Advised) -> Iterator[Stop]:
     by_label(page, "Of which in the US-Mexico border region (months)").fill("9")
     page.get_by_role("button", name="Save profile").click()
     yield show("", Stop("profile-errors", "Profile, refused", "Your profile", screenshot=False))
-    yield show(reverse("applicants:list", kwargs=mine),
+    yield show(reverse("tiering:list", kwargs=mine),
                Stop("list", "Tiered program list", "Your program list"))
-    yield show(reverse("applicants:explanation", kwargs=program),
+    yield show(reverse("tiering:explanation", kwargs=program),
                Stop("explanation", "Why a program is in its tier", program_name))
-    yield show(reverse("applicants:tracker_upload", kwargs=mine),
+    yield show(reverse("tracker:tracker_upload", kwargs=mine),
                Stop("upload", "Tracker upload", "Upload your tracker"))
     page.get_by_label("Tracker workbook (.xlsx)").set_input_files({
         "name": "my-tracker.xlsx", "buffer": tracker_with_a_change(applicant),
@@ -266,15 +268,15 @@ def tour(page, live_server, advised: Advised) -> Iterator[Stop]:
     page.get_by_role("button", name="Upload and preview").click()
     yield show("", Stop("upload-preview", "Tracker upload, preview",
                         "Confirm the changes from your tracker"))
-    yield show(reverse("applicants:my_advisors"), Stop("advisors", "My advisors", "My advisors"))
-    yield show(reverse("applicants:history", kwargs=mine),
+    yield show(reverse("advising:my_advisors"), Stop("advisors", "My advisors", "My advisors"))
+    yield show(reverse("advising:history", kwargs=mine),
                Stop("history", "History of the list", "History of your list"))
 
     page.context.clear_cookies()
     login(page, live_server, advised.advisor.email, PASSWORD)
-    yield show(reverse("applicants:advisor_dashboard"),
+    yield show(reverse("advising:advisor_dashboard"),
                Stop("dashboard", "Advisor's dashboard", "Your clients"))
-    yield show(reverse("applicants:explanation", kwargs=program),
+    yield show(reverse("tiering:explanation", kwargs=program),
                Stop("advisor-explanation", "A program, as the advisor sees it", program_name))
     page.context.clear_cookies()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from applicants.models import ListEntry, Status, User
+from applicants.models import User
 from programs.models import Program
 from tests.browser.conftest import (
     FAMILY_MEDICINE,
@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     by_label,
     login,
 )
+from tiering.models import ListEntry, Status
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

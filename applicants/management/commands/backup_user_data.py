@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-BACKED_UP_APPS = ["programs", "applicants"]
+BACKED_UP_APPS = ["programs", "applicants", "tiering", "advising"]
 
 
 class Command(BaseCommand):

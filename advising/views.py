@@ -1,0 +1,372 @@
+"""Advisor pages: the dashboard, corrections to a client's list, notes and history; the
+applicant's "My advisors" page; the advisor sign-up.
+
+A client's list, profile and program pages are the applicant's own views: ``get_applicant_for``
+lets the linked advisor in. Every change here is a POST followed by a redirect and a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from advising import services as advising
+from advising.forms import (
+    AcceptCodeForm,
+    AdvisorSignupForm,
+    ExcludeForm,
+    InviteAdvisorForm,
+    NoteForm,
+    OverrideForm,
+    RestoreForm,
+)
+from advising.models import AdvisorInvitation, AdvisorNote
+from advising.services import AdvisingError, ClientSummary
+from applicants.access import get_applicant_for, is_linked_advisor, is_owner
+from applicants.models import AdvisorLink, Profile, User
+from tiering.models import EntryEvent, ListEntry, Tier
+
+logger = logging.getLogger(__name__)
+
+CLIENTS_PER_PAGE = 25
+EVENTS_PER_PAGE = 50
+
+# Dashboard sort keys and the direction of a first click: names A-Z, the latest update first,
+# the fewest Tier 1 programs first (the clients who need a wider list), the most flags first.
+CLIENT_SORTS: dict[str, tuple[Callable[[ClientSummary], Any], bool]] = {
+    "client": (lambda s: s.email, False),
+    "updated": (lambda s: s.last_update, True),
+    "tier1": (lambda s: s.tier_1, False),
+    "flags": (lambda s: len(s.flags), True),
+}
+DEFAULT_CLIENT_SORT = "-flags"
+
+
+def _advisor_only(user: User) -> None:
+    if user.role != User.Role.ADVISOR:
+        raise PermissionDenied("This page is for advisors.")
+
+
+def _applicant_only(user: User) -> None:
+    if user.role != User.Role.APPLICANT:
+        raise PermissionDenied("This page is for applicants.")
+
+
+def _first_error(form: forms.Form) -> str:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return "Please check the form."
+
+
+def _act(request: HttpRequest, form: forms.Form, action: Callable[[dict], str]) -> None:
+    """Run ``action`` on valid input and flash its message, or flash why not."""
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return
+    try:
+        message = action(form.cleaned_data)
+    except AdvisingError as error:
+        messages.error(request, str(error))
+        return
+    messages.success(request, message)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the page the form was on (the list keeps its filters and row anchor)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+# ---------------------------------------------------------------------------------------------
+# The advisor's dashboard and codes
+# ---------------------------------------------------------------------------------------------
+
+
+def sort_clients(summaries: Sequence[ClientSummary], sort: str) -> tuple[list[ClientSummary], str]:
+    """The clients in the requested order (ties by email) and the sort actually used."""
+    key = sort.removeprefix("-")
+    if key not in CLIENT_SORTS:
+        sort, key = DEFAULT_CLIENT_SORT, DEFAULT_CLIENT_SORT.removeprefix("-")
+    by_email = sorted(summaries, key=lambda s: s.email)
+    return sorted(by_email, key=CLIENT_SORTS[key][0], reverse=sort.startswith("-")), sort
+
+
+def _sort_links(current: str) -> dict[str, dict[str, str]]:
+    links = {}
+    for key, (_, descending_first) in CLIENT_SORTS.items():
+        first = f"-{key}" if descending_first else key
+        if current.removeprefix("-") == key:
+            target = key if current.startswith("-") else f"-{key}"
+            order = "descending" if current.startswith("-") else "ascending"
+        else:
+            target, order = first, "none"
+        links[key] = {"sort": target, "aria": order}
+    return links
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _advisor_only(request.user)
+    summaries, sort = sort_clients(
+        advising.client_summaries(request.user), request.GET.get("sort") or DEFAULT_CLIENT_SORT
+    )
+    page = Paginator(summaries, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    codes = AdvisorInvitation.objects.filter(
+        created_by=request.user, kind=AdvisorInvitation.Kind.CLIENT_LINK, used_at__isnull=True
+    ).order_by("-created_at")
+    return render(request, "advising/dashboard.html", {
+        "page": page, "total": len(summaries), "sort": sort, "sort_links": _sort_links(sort),
+        "query": f"sort={sort}", "codes": codes, "tiers": list(Tier),
+    })
+
+
+@login_required
+@require_POST
+def code_create(request: HttpRequest) -> HttpResponse:
+    _advisor_only(request.user)
+    invitation = advising.invitation_issue(AdvisorInvitation.Kind.CLIENT_LINK, by=request.user)
+    messages.success(
+        request,
+        f"New client code: {invitation.code}. Give it to one client; they enter it under "
+        "\u201cMy advisors\u201d and you see their list. It works once.",
+    )
+    return redirect("advising:advisor_dashboard")
+
+
+# ---------------------------------------------------------------------------------------------
+# The applicant's advisors
+# ---------------------------------------------------------------------------------------------
+
+
+def _own_profile(request: HttpRequest) -> Profile:
+    _applicant_only(request.user)
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    return profile
+
+
+@login_required
+def my_advisors(request: HttpRequest) -> HttpResponse:
+    profile = _own_profile(request)
+    links = list(
+        AdvisorLink.objects.filter(profile=profile).select_related("advisor")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "advising/my_advisors.html", {
+        "profile": profile,
+        "active": [link for link in links if link.revoked_at is None],
+        "past": [link for link in links if link.revoked_at is not None],
+        "invite_form": InviteAdvisorForm(),
+        "code_form": AcceptCodeForm(),
+    })
+
+
+def _linked_message(request: HttpRequest, link: AdvisorLink) -> str:
+    # A courtesy to the advisor: the link already works, so a mail failure must not undo it.
+    dashboard_url = request.build_absolute_uri(reverse("advising:advisor_dashboard"))
+    sent = send_mail(
+        subject="A new client linked you as their advisor",
+        message=(f"{link.profile.user.email} linked you as their advisor on Residency "
+                 f"Planner. Their list is on your dashboard:\n{dashboard_url}\n"),
+        from_email=None,
+        recipient_list=[link.advisor.email],
+        fail_silently=True,
+    )
+    if not sent:
+        logger.warning("Could not email advisor %s about a new link", link.advisor_id)
+    return (f"{link.advisor.email} is now your advisor: they see your profile and list, can "
+            "move programs between tiers and leave notes. You can remove them here at any time.")
+
+
+@login_required
+@require_POST
+def advisor_invite(request: HttpRequest) -> HttpResponse:
+    profile = _own_profile(request)
+    _act(request, InviteAdvisorForm(request.POST), lambda data: _linked_message(
+        request, advising.link_create_by_email(profile, data["email"])))
+    return redirect("advising:my_advisors")
+
+
+@login_required
+@require_POST
+def advisor_accept_code(request: HttpRequest) -> HttpResponse:
+    profile = _own_profile(request)
+    _act(request, AcceptCodeForm(request.POST), lambda data: _linked_message(
+        request, advising.link_accept_code(profile, data["code"])))
+    return redirect("advising:my_advisors")
+
+
+@login_required
+@require_POST
+def advisor_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = get_object_or_404(
+        AdvisorLink.objects.select_related("advisor", "profile"),
+        pk=link_id, profile__user=request.user,
+    )
+    advising.link_revoke(link, by=request.user)
+    messages.success(request, f"{link.advisor.email} no longer sees your profile and list.")
+    return redirect("advising:my_advisors")
+
+
+# ---------------------------------------------------------------------------------------------
+# The advisor's corrections to a client's list
+# ---------------------------------------------------------------------------------------------
+
+
+def _client_for_advisor(request: HttpRequest, pk: int) -> Profile:
+    """The client's profile for their linked advisor; 404 to strangers, 403 to the applicant
+    (who sees the advisor's decisions but does not make them)."""
+    profile = get_applicant_for(request.user, pk)
+    if not is_linked_advisor(request.user, profile):
+        raise PermissionDenied("Only the applicant's advisor changes this.")
+    return profile
+
+
+def _entry_for_advisor(request: HttpRequest, pk: int, entry_id: int) -> ListEntry:
+    profile = _client_for_advisor(request, pk)
+    return get_object_or_404(
+        ListEntry.objects.select_related("program"), pk=entry_id, profile=profile
+    )
+
+
+def _program_url(entry: ListEntry) -> str:
+    url = reverse("tiering:explanation",
+                  kwargs={"pk": entry.profile_id, "acgme_id": entry.program.acgme_id})
+    return f"{url}#advisor"
+
+
+@login_required
+@require_POST
+def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    entry = _entry_for_advisor(request, pk, entry_id)
+
+    def override(data: dict) -> str:
+        advising.entry_override_tier(
+            entry, tier=data["tier"], reason=data["reason"], by=request.user
+        )
+        return f"{entry.program.name} is now in {Tier(data['tier']).label} on your client's list."
+
+    _act(request, OverrideForm(request.POST), override)
+    return _back(request, _program_url(entry))
+
+
+@login_required
+@require_POST
+def entry_clear_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    entry = _entry_for_advisor(request, pk, entry_id)
+    try:
+        advising.entry_clear_override(entry, by=request.user)
+    except AdvisingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{entry.program.name} is back in its computed tier, "
+                                  f"{Tier(entry.computed_tier).label}.")
+    return _back(request, _program_url(entry))
+
+
+@login_required
+@require_POST
+def entry_exclude(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    entry = _entry_for_advisor(request, pk, entry_id)
+
+    def exclude(data: dict) -> str:
+        advising.entry_exclude(entry, reason=data["reason"], by=request.user)
+        return f"{entry.program.name} is excluded from your client's list."
+
+    _act(request, ExcludeForm(request.POST), exclude)
+    return _back(request, _program_url(entry))
+
+
+@login_required
+@require_POST
+def entry_restore(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    entry = _entry_for_advisor(request, pk, entry_id)
+
+    def restore(data: dict) -> str:
+        advising.entry_restore(entry, reason=data["reason"], by=request.user)
+        return f"{entry.program.name} is back on your client's list."
+
+    _act(request, RestoreForm(request.POST), restore)
+    return _back(request, _program_url(entry))
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _client_for_advisor(request, pk)
+    form = NoteForm(request.POST, profile=profile)
+
+    def add(data: dict) -> str:
+        advising.note_add(profile, text=data["text"], by=request.user, entry=data["entry"])
+        return "Your note is saved; your client sees it on their list."
+
+    _act(request, form, add)
+    entry = form.cleaned_data.get("entry") if form.is_valid() else None
+    default = (_program_url(entry) if entry else
+               reverse("tiering:list", kwargs={"pk": profile.pk}))
+    return _back(request, default)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change to the client's list, newest first, with who made it."""
+    profile = get_applicant_for(request.user, pk)
+    events = (
+        EntryEvent.objects.filter(entry__profile=profile)
+        .select_related("actor", "entry__program")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    notes = (
+        AdvisorNote.objects.filter(profile=profile, entry__isnull=True)
+        .select_related("author")
+    )
+    return render(request, "advising/history.html", {
+        "profile": profile, "is_owner": is_owner(request.user, profile), "page": page,
+        "notes": notes,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Advisor sign-up
+# ---------------------------------------------------------------------------------------------
+
+
+def advisor_signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    # Staff may send the code as a link: /accounts/signup/advisor/?code=...
+    form = AdvisorSignupForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = advising.advisor_register(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                code=form.cleaned_data["code"],
+            )
+        except AdvisingError as error:
+            form.add_error("code", str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Give your clients a code from this page to see "
+                                      "their lists.")
+            return redirect("advising:advisor_dashboard")
+    return render(request, "advising/signup.html", {"form": form})

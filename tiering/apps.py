@@ -1,0 +1,18 @@
+"""The scoring service and the list: the pure scoring model and budget (no Django, no I/O), the
+stored list and its recomputation, the list and explanation pages, and ``manage.py tier_list``."""
+
+from django.apps import AppConfig
+
+
+class TieringConfig(AppConfig):
+    name = "tiering"
+    verbose_name = "Tiering and the list"
+
+    def ready(self) -> None:
+        from applicants.signals import profile_saved
+        from tiering.lists import list_recompute
+
+        def recompute(sender: object, *, profile: object, **kwargs: object) -> None:
+            list_recompute(profile)
+
+        profile_saved.connect(recompute, weak=False, dispatch_uid="tiering.list_recompute")

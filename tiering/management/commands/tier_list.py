@@ -1,0 +1,153 @@
+"""Compute a tiered list from a profile written as JSON, for advisors' batch work.
+
+The JSON object takes the profile form's fields (see docs/tier-list-command.md); specialties are
+given by ACGME code or name. Errors print a clear message and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from applicants.forms import ProfileForm
+from applicants.models import Profile
+from programs.models import Specialty
+from tiering import scoring
+from tiering.lists import applicant_of, facts_of, programs_for
+
+FIELDS = set(ProfileForm.Meta.fields)
+BOOLEAN_FIELDS = {"step1_passed", "step3_passed", "border_or_underserved_projects"}
+CSV_COLUMNS = ["tier", "score", "confidence", "acgme_id", "program", "specialty", "city",
+               "state", "border_distance_km", "j1_accepted", "h1b_sponsored", "why"]
+
+
+def fail(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Print the tiered program list for a profile given as JSON (--format json or csv)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--profile", required=True, type=Path,
+                            help="JSON file with the profile ('-' reads standard input).")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args: Any, profile: Path, format: str, **options: Any) -> None:
+        data = self._read(profile)
+        form = ProfileForm(data=self._form_data(data), instance=Profile())
+        if not form.is_valid():
+            problems = " ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
+            )
+            raise fail(f"Invalid profile: {problems}")
+        specialties = form.cleaned_data["target_specialties"]
+        if not specialties:
+            raise fail("Invalid profile: target_specialties: give at least one specialty.")
+        programs = list(programs_for(specialties, form.cleaned_data["target_states"]))
+        results = scoring.score_programs(
+            applicant=applicant_of(form.instance), programs=[facts_of(p) for p in programs]
+        )
+        rows = sorted(zip(programs, results, strict=True),
+                      key=lambda pr: (-pr[1].tier.rank, -pr[1].score, pr[0].name))
+        if format == "csv":
+            self._write_csv(rows)
+        else:
+            self.stdout.write(json.dumps([self._as_dict(p, r) for p, r in rows], indent=2))
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        try:
+            text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"Cannot read {path}: {exc.strerror}") from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise fail(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                       f"column {exc.colno}") from exc
+        if not isinstance(data, dict):
+            raise fail(f"{path} must hold one JSON object with the profile's fields.")
+        unknown = sorted(set(data) - FIELDS)
+        if unknown:
+            raise fail(f"Unknown field(s): {', '.join(unknown)}. "
+                       f"Known fields: {', '.join(sorted(FIELDS))}.")
+        return data
+
+    def _form_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        form_data: dict[str, Any] = {}
+        for name, value in data.items():
+            if name in BOOLEAN_FIELDS:
+                if not isinstance(value, bool):
+                    raise fail(f"Invalid profile: {name}: use true or false.")
+                if value:
+                    form_data[name] = "on"
+            elif name == "target_specialties":
+                form_data[name] = [self._specialty_pk(item) for item in self._list(name, value)]
+            elif name == "target_states":
+                form_data[name] = [str(item).upper() for item in self._list(name, value)]
+            elif value is not None:
+                form_data[name] = value
+        for name in ("step1_attempts", "step2_attempts", "step3_attempts",
+                     "usce_hands_on_months", "usce_observership_months", "usce_border_months",
+                     "us_letters", "research_experiences"):
+            form_data.setdefault(name, 0)
+        form_data.setdefault("visa_need", "j1")
+        form_data.setdefault("ecfmg_status", "in_progress")
+        form_data.setdefault("spanish_level", "none")
+        return form_data
+
+    @staticmethod
+    def _list(name: str, value: Any) -> list:
+        if not isinstance(value, list):
+            raise fail(f"Invalid profile: {name}: give a list, e.g. [\"140\", \"120\"].")
+        return value
+
+    @staticmethod
+    def _specialty_pk(item: Any) -> int:
+        text = str(item).strip()
+        specialty = (Specialty.objects.filter(code=text).first()
+                     or Specialty.objects.filter(name__iexact=text).first())
+        if specialty is None:
+            raise fail(f"Invalid profile: target_specialties: no specialty with code or name "
+                       f"{text!r} in the catalog.")
+        return specialty.pk
+
+    @staticmethod
+    def _as_dict(program, result: scoring.ProgramResult) -> dict[str, Any]:
+        return {
+            "tier": result.tier.label,
+            "tier_number": result.tier.number,
+            "eligible": result.eligible,
+            "score": result.score,
+            "confidence": round(result.confidence, 2),
+            "confidence_label": result.confidence_label,
+            "acgme_id": program.acgme_id,
+            "program": program.name,
+            "specialty": program.specialty.name,
+            "city": program.city,
+            "state": program.state,
+            "border_distance_km": program.border_distance_km,
+            "in_border_region": program.in_border_region,
+            "j1_accepted": program.j1_accepted,
+            "h1b_sponsored": program.h1b_sponsored,
+            "hard_reasons": list(result.hard_reasons),
+            "reasons": [{"points": r.points, "text": r.text} for r in result.reasons],
+            "to_verify": list(result.to_verify),
+        }
+
+    def _write_csv(self, rows) -> None:
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for program, result in rows:
+            why = result.hard_reasons or [r.text for r in result.reasons[:3]]
+            writer.writerow([
+                result.tier.label, result.score, f"{result.confidence:.2f}", program.acgme_id,
+                program.name, program.specialty.name, program.city, program.state,
+                "" if program.border_distance_km is None else program.border_distance_km,
+                program.j1_accepted, program.h1b_sponsored, " | ".join(why),
+            ])

@@ -1,0 +1,148 @@
+"""The stored list: one entry per program the scoring placed for an applicant, with the
+advisor's corrections and the applicant's tracking, and the history of every change."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from applicants.models import Profile, User
+
+
+class Tier(models.IntegerChoices):
+    """Stored tiers; a smaller number is a better tier. Same order as scoring.Tier."""
+
+    TIER_1 = 1, "Tier 1"
+    TIER_2 = 2, "Tier 2"
+    TIER_3 = 3, "Tier 3"
+    NOT_ELIGIBLE = 4, "Not eligible"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PREPARING = "preparing", "Preparing"
+    APPLIED = "applied", "Applied"
+    INTERVIEW_INVITED = "interview_invited", "Interview invited"
+    INTERVIEWED = "interviewed", "Interviewed"
+    RANKED = "ranked", "Ranked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REJECTED = "rejected", "Rejected"
+
+
+class ListEntryQuerySet(models.QuerySet):
+    def for_list(self) -> ListEntryQuerySet:
+        return self.select_related("program", "program__specialty")
+
+    def in_scope(self) -> ListEntryQuerySet:
+        return self.filter(in_scope=True)
+
+
+class ListEntry(models.Model):
+    """One program on one applicant's list: the computed placement, the advisor's corrections
+    and the applicant's own tracking, kept together so the app and the tracker agree."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="entries")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    # Whether the program is in the profile's current specialties and states. Entries that fall
+    # out of scope but hold the applicant's or advisor's work are kept, not deleted.
+    in_scope = models.BooleanField(default=True)
+
+    # Computed by tiering.scoring; rewritten on every recomputation.
+    computed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    score = models.FloatField()
+    confidence = models.FloatField()
+    explanation = models.JSONField(default=dict)
+
+    # Advisor's corrections.
+    override_tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    # The computed tier when the override was made, to say when a recomputation moved it.
+    override_computed_tier = models.PositiveSmallIntegerField(
+        choices=Tier.choices, null=True, blank=True
+    )
+    excluded = models.BooleanField(default=False)
+    excluded_reason = models.TextField(blank=True)
+
+    # The applicant's tracking, mirrored by the Excel tracker.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    signal = models.BooleanField(default=False)
+    date_applied = models.DateField(null=True, blank=True)
+    interview_date = models.DateField(null=True, blank=True)
+    letters_sent = models.PositiveSmallIntegerField(null=True, blank=True)
+    fee = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    tracking_updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListEntryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "program"], name="one_entry_per_program"),
+            models.CheckConstraint(
+                condition=Q(override_tier__isnull=True) | ~Q(override_reason=""),
+                name="override_needs_a_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["profile", "in_scope", "computed_tier"])]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} on the list of profile {self.profile_id}"
+
+    @property
+    def tier(self) -> int:
+        """The tier the applicant sees: the advisor's when there is one."""
+        return self.override_tier or self.computed_tier
+
+    @property
+    def override_differs(self) -> bool:
+        """A recomputation moved the computed tier since the advisor's override."""
+        return (
+            self.override_tier is not None
+            and self.override_computed_tier is not None
+            and self.override_computed_tier != self.computed_tier
+        )
+
+    @property
+    def has_user_data(self) -> bool:
+        return bool(
+            self.override_tier
+            or self.excluded
+            or self.status != Status.NOT_STARTED
+            or self.signal
+            or self.date_applied
+            or self.interview_date
+            or self.notes
+            or self.letters_sent is not None
+            or self.fee is not None
+        )
+
+
+class EntryEvent(models.Model):
+    """History of changes to a list entry: who, when, what, why."""
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", "Tier changed"
+        CLEAR_OVERRIDE = "clear_override", "Tier change removed"
+        EXCLUDE = "exclude", "Excluded"
+        RESTORE = "restore", "Restored"
+        NOTE = "note", "Note"
+        TRACKING = "tracking", "Tracking updated"
+        UPLOAD = "upload", "Tracker uploaded"
+
+    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    before = models.CharField(max_length=200, blank=True)
+    after = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on entry {self.entry_id}"

@@ -1,0 +1,106 @@
+"""Tier rules: the ONE place that decides tiers from the score and the caps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tiering.scoring.results import _TIER_BY_RANK, Tier
+
+if TYPE_CHECKING:
+    from tiering.scoring.context import _Context, _Spec
+
+# ---------------------------------------------------------------------------------------------
+# Tier rules: the ONE place that decides tiers (start: FACTS §8C; changes from the §9 evidence)
+# ---------------------------------------------------------------------------------------------
+
+TIER1_MIN_SCORE = 65  # FACTS §8C proposal (to be calibrated against outcomes)
+TIER2_MIN_SCORE = 45  # FACTS §8C proposal
+TIER1_MIN_IMG_FRIENDLINESS = 0.7  # FACTS §8C: Tier 1 needs an IMG-friendly program
+# FACTS §8C: a university program with IMG-friendliness below 0.5 is a reach.
+TIER3_UNIVERSITY_BELOW_FRIENDLINESS = 0.5
+# Tier 1 needs Step 2 CK z >= -0.5 (FACTS §8C) in specialties where Step 2 CK separates matched
+# from unmatched non-US IMGs. Where it does not (FM 231 vs 232, F9.6: the derived match chance
+# is flat across score bands, F9.18), a -0.5 gate has no evidence behind it; Tier 1 then only
+# needs a score inside the usual range of matched applicants, z >= -1.0 (FM: 219; the FM
+# matched interquartile range is 222-239, F9.6).
+TIER1_MIN_Z_SEPARATING = -0.5
+TIER1_MIN_Z_NON_SEPARATING = -1.0
+# Reach (Tier 3) when Step 2 CK z < -1.0 (FACTS §8C) in a separating specialty, unless the
+# program is IMG-heavy (friendliness >= 0.7): matched IM non-US IMGs reach down to 209 (F9.5)
+# and community programs fill 55-70% of PGY-1 posts with IMGs (F7.5) [judgement].
+TIER3_BELOW_Z_SEPARATING = -1.0
+# Reach anywhere below z = -2.0, outside the range of about 98% of matched applicants.
+TIER3_BELOW_Z_ANY = -2.0
+
+
+def _tier(
+    ctx: _Context,
+    score: int,
+    friend: float,
+    share_known: bool,
+    visa_known: bool,
+    spec: _Spec,
+    setting: str,
+    first_attempt_pref_missed: bool,
+) -> tuple[Tier, tuple[str, ...]]:
+    """Apply the tier rules (the constants above) to an eligible program."""
+    if score >= TIER1_MIN_SCORE:
+        by_score = 3
+    elif score >= TIER2_MIN_SCORE:
+        by_score = 2
+    else:
+        by_score = 1
+    key = (
+        spec.code,
+        by_score,
+        friend < TIER1_MIN_IMG_FRIENDLINESS,
+        setting == "university" and friend < TIER3_UNIVERSITY_BELOW_FRIENDLINESS,
+        share_known,
+        visa_known,
+        first_attempt_pref_missed,
+    )
+    cached = ctx.tier_cache.get(key)
+    if cached is None:
+        cached = ctx.tier_cache[key] = _tier_rules(
+            by_score, *key[2:], spec=spec, needs_visa=ctx.needs_visa
+        )
+    return cached
+
+
+def _tier_rules(
+    by_score: int,
+    not_img_heavy: bool,
+    university_low: bool,
+    share_known: bool,
+    visa_known: bool,
+    first_attempt_pref_missed: bool,
+    *,
+    spec: _Spec,
+    needs_visa: bool,
+) -> tuple[Tier, tuple[str, ...]]:
+    notes: list[tuple[int, str]] = []
+    # Reach (Tier 3).
+    if spec.reach_any or (spec.reach_separating and not_img_heavy):
+        notes.append((1, spec.tier_note_reach))
+    if university_low:
+        notes.append(
+            (
+                1,
+                "Tier 3: a university program without a known high IMG share "
+                "(university programs give 22-30% of first-year posts to IMGs)",
+            )
+        )
+    # At best Tier 2: unknown is not yes.
+    if needs_visa and not visa_known:
+        notes.append((2, "Tier 2 at best: the program's visa policy is unknown"))
+    if not share_known:
+        notes.append((2, "Tier 2 at best: the program's share of IMG residents is unknown"))
+    elif not_img_heavy:
+        notes.append((2, "Tier 2 at best: IMGs are not a large share of residents here"))
+    if not spec.tier1_z_ok and spec.tier_note_z1:
+        notes.append((2, spec.tier_note_z1))
+    if first_attempt_pref_missed:
+        notes.append((2, "Tier 2 at best: the program prefers passes on the first attempt"))
+    rank = min([by_score, *(cap for cap, _ in notes)])
+    shown = tuple(text for cap, text in sorted(notes, key=lambda n: n[0]) if cap < by_score)
+    return _TIER_BY_RANK[rank], shown

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import template
+
+from tiering.models import Tier
+
+register = template.Library()
+
+TIER_STYLE = {
+    Tier.TIER_1: ("text-bg-success", "tier-1"),
+    Tier.TIER_2: ("text-bg-primary", "tier-2"),
+    Tier.TIER_3: ("text-bg-warning", "tier-3"),
+    Tier.NOT_ELIGIBLE: ("text-bg-secondary", "tier-0"),
+}
+
+
+@register.filter
+def signed(points: float) -> str:
+    """+12 / -4 / 0, as the reasons show their contribution."""
+    value = round(points)
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def tier_label(tier: int) -> str:
+    return Tier(tier).label
+
+
+@register.filter
+def tier_row_class(tier: int) -> str:
+    return TIER_STYLE[Tier(tier)][1]
+
+
+@register.inclusion_tag("includes/tier_badge.html")
+def tier_badge(tier: int) -> dict:
+    """Colour and text together: the tier is never told by colour alone."""
+    return {"label": Tier(tier).label, "css": TIER_STYLE[Tier(tier)][0]}
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key, key)

@@ -1,0 +1,390 @@
+"""The application tracker as a workbook (.xlsx) or CSV: a pure row generator and thin writers.
+
+``tracker_export`` loads what the export needs in a fixed number of queries; everything after
+that (``tracker_export_of``, ``tracker_rows``, the writers) works on loaded objects and never
+touches the database, so the export time grows with the rows, not with round trips.
+
+Text that came from a user or a source is never written so that a spreadsheet could run it: in
+the workbook it is a string cell even when it starts with ``=``, and in the CSV a leading
+``= + - @ tab CR`` gets the usual apostrophe guard, which ``tracker.tracking`` strips back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+
+from applicants.models import Profile
+from programs.models import Program, TriState
+from programs.sources import SOURCES, describe
+from tiering import budget
+from tiering.models import ListEntry, Status, Tier
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    width: float
+
+
+TRACKER_COLUMNS: tuple[Column, ...] = (
+    Column("Tier", 6),
+    Column("Program", 44),
+    Column("ACGME id", 12),
+    Column("Specialty", 22),
+    Column("City", 16),
+    Column("State", 7),
+    Column("Border distance (km)", 11),
+    Column("J-1", 9),
+    Column("H-1B", 9),
+    Column("IMG share (%)", 9),
+    Column("Non-US IMG share (%)", 10),
+    Column("Score", 7),
+    Column("Confidence", 11),
+    Column("Why", 70),
+    Column("Website", 32),
+    Column("Status", 18),
+    Column("Signal", 8),
+    Column("Date applied", 13),
+    Column("Interview date", 13),
+    Column("Letters sent", 9),
+    Column("Fee (USD)", 10),
+    Column("Notes", 44),
+)
+TRACKER_HEADERS: tuple[str, ...] = tuple(column.header for column in TRACKER_COLUMNS)
+ACGME_ID_HEADER = "ACGME id"
+# The working columns a user fills in, by ListEntry field; the upload reads back these.
+TRACKING_HEADERS: dict[str, str] = {
+    "status": "Status",
+    "signal": "Signal",
+    "date_applied": "Date applied",
+    "interview_date": "Interview date",
+    "letters_sent": "Letters sent",
+    "fee": "Fee (USD)",
+    "notes": "Notes",
+}
+_COLUMN = {header: index for index, header in enumerate(TRACKER_HEADERS, start=1)}
+
+
+def column_letter(header: str) -> str:
+    return get_column_letter(_COLUMN[header])
+
+
+NOT_ELIGIBLE_COLUMNS: tuple[Column, ...] = (
+    Column("Program", 44),
+    Column("ACGME id", 12),
+    Column("Specialty", 22),
+    Column("City", 16),
+    Column("State", 7),
+    Column("J-1", 9),
+    Column("H-1B", 9),
+    Column("Why not eligible", 90),
+)
+
+SHEET_SUMMARY = "Summary"
+SHEET_TRACKER = "Tracker"
+SHEET_NOT_ELIGIBLE = "Not eligible"
+SHEET_SOURCES = "Sources"
+
+STATUS_LABELS: tuple[str, ...] = tuple(str(label) for _, label in Status.choices)
+YES, NO = "Yes", "No"
+_TRISTATE = {TriState.YES: YES, TriState.NO: NO, TriState.UNKNOWN: "Unknown"}
+
+# Where the fee figures come from; the constants and their full notes are in tiering.budget.
+ERAS_FEE_SOURCE = "AAMC, Fees for 2026 ERAS Season"
+ECFMG_TOKEN_SOURCE = "ECFMG, ecfmg.org/eras: the 2024 figure, the last one verified"
+TRANSCRIPT_SOURCE = "AAMC, Fees for ERAS Residency Applications, 2024 season"
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackerRow:
+    entry_id: int
+    tier: int
+    program: str
+    acgme_id: str
+    specialty: str
+    city: str
+    state: str
+    border_distance_km: float | None
+    j1: str
+    h1b: str
+    img_share_pct: float | None
+    non_us_img_share_pct: float | None
+    score: float
+    confidence: str
+    why: str
+    website: str
+    status: str
+    signal: bool
+    date_applied: date | None
+    interview_date: date | None
+    letters_sent: int | None
+    fee: Decimal | None  # what the user recorded
+    default_fee: int | None  # the ERAS schedule's fee for this row; None when withdrawn
+    notes: str
+
+    @property
+    def fee_shown(self) -> Decimal | int | None:
+        return self.fee if self.fee is not None else self.default_fee
+
+    def values(self) -> tuple[Any, ...]:
+        """The row in TRACKER_COLUMNS order, as plain Python values."""
+        return (
+            self.tier, self.program, self.acgme_id, self.specialty, self.city, self.state,
+            _whole(self.border_distance_km), self.j1, self.h1b, _whole(self.img_share_pct),
+            _whole(self.non_us_img_share_pct), _whole(self.score), self.confidence, self.why,
+            self.website, Status(self.status).label, YES if self.signal else NO, self.date_applied,
+            self.interview_date, self.letters_sent, self.fee_shown, self.notes,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotEligibleRow:
+    program: str
+    acgme_id: str
+    specialty: str
+    city: str
+    state: str
+    j1: str
+    h1b: str
+    reasons: str
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.program, self.acgme_id, self.specialty, self.city, self.state, self.j1,
+                self.h1b, self.reasons)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRow:
+    name: str
+    publisher: str
+    years: str
+    license: str
+    attribution: str
+    url: str
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.name, self.publisher, self.years, self.license, self.attribution, self.url)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackerExport:
+    applicant: str
+    generated_at: datetime
+    scoring_version: str
+    profile_lines: tuple[tuple[str, Any], ...]
+    rows: tuple[TrackerRow, ...]
+    not_eligible: tuple[NotEligibleRow, ...]
+    catalog_years: tuple[int, ...]
+    sources: tuple[SourceRow, ...]
+
+
+def _whole(value: float | None) -> int | None:
+    # Distances, shares and scores are estimates: decimals would suggest a precision they lack.
+    return None if value is None else round(value)
+
+
+def why_of(entry: ListEntry, *, reasons: int = 3) -> str:
+    """The top reasons, with their points after the text so that no cell starts with a sign."""
+    parts = []
+    if entry.override_tier:
+        parts.append(f"Advisor's tier: {Tier(entry.override_tier).label} "
+                     f"(computed {Tier(entry.computed_tier).label}): {entry.override_reason}")
+    explanation = entry.explanation or {}
+    for reason in explanation.get("reasons", [])[:reasons]:
+        points = round(reason.get("points", 0))
+        parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
+    for item in explanation.get("to_verify", [])[:1]:
+        parts.append(f"Verify: {item}")
+    return "; ".join(parts)
+
+
+def eras_fee_at(position: int) -> int:
+    """ERAS 2026 fee for the program at this 1-based position among a specialty's programs."""
+    if position <= budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY:
+        return budget.ERAS_FEE_FIRST_PROGRAMS_USD
+    return budget.ERAS_FEE_LATER_PROGRAMS_USD
+
+
+def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
+    """Tiers 1-3 ordered by tier, then score (best first), then program name.
+
+    The default fee follows the ERAS 2026 schedule in that order within each specialty: the
+    first 30 planned programs of a specialty at $11, the next ones at $30. A withdrawn program
+    is not counted and gets no default fee.
+    """
+    eligible = [e for e in entries if e.tier != Tier.NOT_ELIGIBLE]
+    eligible.sort(key=lambda e: (e.tier, -e.score, e.program.name, e.program.acgme_id))
+    planned: dict[int, int] = {}
+    rows = []
+    for entry in eligible:
+        program = entry.program
+        default_fee = None
+        if entry.status != Status.WITHDRAWN:
+            planned[program.specialty_id] = planned.get(program.specialty_id, 0) + 1
+            default_fee = eras_fee_at(planned[program.specialty_id])
+        rows.append(TrackerRow(
+            entry_id=entry.pk,
+            tier=entry.tier,
+            program=program.name,
+            acgme_id=program.acgme_id,
+            specialty=program.specialty.name,
+            city=program.city,
+            state=program.state,
+            border_distance_km=program.border_distance_km,
+            j1=_TRISTATE.get(program.j1_accepted, program.j1_accepted),
+            h1b=_TRISTATE.get(program.h1b_sponsored, program.h1b_sponsored),
+            img_share_pct=program.img_share_pct,
+            non_us_img_share_pct=program.non_us_img_share_pct,
+            score=entry.score,
+            confidence=(entry.explanation or {}).get("confidence_label", ""),
+            why=why_of(entry),
+            website=program.website,
+            status=entry.status,
+            signal=entry.signal,
+            date_applied=entry.date_applied,
+            interview_date=entry.interview_date,
+            letters_sent=entry.letters_sent,
+            fee=entry.fee,
+            default_fee=default_fee,
+            notes=entry.notes,
+        ))
+    return rows
+
+
+def not_eligible_rows(entries: Iterable[ListEntry]) -> list[NotEligibleRow]:
+    closed = [e for e in entries if e.tier == Tier.NOT_ELIGIBLE]
+    closed.sort(key=lambda e: (e.program.specialty.name, e.program.name, e.program.acgme_id))
+    return [
+        NotEligibleRow(
+            program=e.program.name,
+            acgme_id=e.program.acgme_id,
+            specialty=e.program.specialty.name,
+            city=e.program.city,
+            state=e.program.state,
+            j1=_TRISTATE.get(e.program.j1_accepted, e.program.j1_accepted),
+            h1b=_TRISTATE.get(e.program.h1b_sponsored, e.program.h1b_sponsored),
+            reasons="; ".join((e.explanation or {}).get("hard_reasons", [])),
+        )
+        for e in closed
+    ]
+
+
+def catalog_years(programs: Iterable[Program]) -> tuple[int, ...]:
+    """The years the catalog's facts about these programs are as of, from their provenance."""
+    years = {
+        fact["year"]
+        for program in programs
+        for fact in (program.provenance or {}).values()
+        if isinstance(fact, dict) and isinstance(fact.get("year"), int)
+    }
+    return tuple(sorted(years))
+
+
+def source_rows(programs: Iterable[Program]) -> list[SourceRow]:
+    """The sources cited by these programs' facts, with the years used; then the fee sources."""
+    years: dict[str, set[int]] = {}
+    for program in programs:
+        for fact in (program.provenance or {}).values():
+            if isinstance(fact, dict) and fact.get("source"):
+                cited = years.setdefault(str(fact["source"]), set())
+                if isinstance(fact.get("year"), int):
+                    cited.add(fact["year"])
+    rows = []
+    for source_id in sorted(years):
+        source = SOURCES.get(source_id)
+        year_text = ", ".join(str(y) for y in sorted(years[source_id])) or "not stated"
+        if source is None:  # an advisor's own source, named as they gave it
+            rows.append(SourceRow(name=describe(source_id), publisher="", years=year_text,
+                                  license="", attribution="", url=""))
+        else:
+            rows.append(SourceRow(name=source.name, publisher=source.publisher, years=year_text,
+                                  license=source.license, attribution=source.attribution,
+                                  url=source.url))
+    rows += [
+        SourceRow(name="ERAS fees (Fee column, ERAS cost)", publisher="AAMC", years="2026",
+                  license="", attribution=ERAS_FEE_SOURCE, url="https://www.aamc.org"),
+        SourceRow(name="ECFMG ERAS token", publisher="ECFMG", years="2024", license="",
+                  attribution=ECFMG_TOKEN_SOURCE, url="https://www.ecfmg.org"),
+        SourceRow(name="USMLE transcript fee", publisher="AAMC", years="2024", license="",
+                  attribution=TRANSCRIPT_SOURCE, url="https://www.aamc.org"),
+    ]
+    return rows
+
+
+def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[tuple[str, Any]]:
+    """A snapshot of the profile the list was scored for, as label/value pairs."""
+
+    def attempts(n: int) -> str:
+        return f"{n} attempt{'s' if n != 1 else ''}"
+
+    return [
+        ("Step 1", f"Passed, {attempts(profile.step1_attempts)}" if profile.step1_passed
+         else f"Not passed ({attempts(profile.step1_attempts)})"),
+        ("Step 2 CK", f"{profile.step2_score}, {attempts(profile.step2_attempts)}"
+         if profile.step2_score else f"Not passed yet ({attempts(profile.step2_attempts)})"),
+        ("Step 3", f"Passed, {attempts(profile.step3_attempts)}" if profile.step3_passed
+         else "Not passed"),
+        ("Year of graduation", profile.graduation_year),
+        ("Visa", profile.get_visa_need_display()),
+        ("ECFMG certification", profile.get_ecfmg_status_display()),
+        ("Hands-on US clinical experience (months)", profile.usce_hands_on_months),
+        ("US observerships (months)", profile.usce_observership_months),
+        ("Of which in the border region (months)", profile.usce_border_months),
+        ("Letters from US clinicians", profile.us_letters),
+        ("Research experiences or publications", profile.research_experiences),
+        ("Border-health or underserved-care projects",
+         YES if profile.border_or_underserved_projects else NO),
+        ("Spanish", profile.get_spanish_level_display()),
+        ("Specialties", ", ".join(specialty_names)),
+        ("States", ", ".join(profile.target_states) if profile.target_states else "All states"),
+        ("Application budget (USD)", profile.budget_usd if profile.budget_usd is not None
+         else "Not given"),
+    ]
+
+
+def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
+                      entries: Sequence[ListEntry], generated_at: datetime) -> TrackerExport:
+    """Everything the writers need, from loaded objects only (no query)."""
+    programs = [entry.program for entry in entries]
+    return TrackerExport(
+        applicant=profile.user.email if profile.user_id else "",
+        generated_at=generated_at,
+        scoring_version=profile.list_scoring_version,
+        profile_lines=tuple(profile_lines(profile, specialty_names=specialty_names)),
+        rows=tuple(tracker_rows(entries)),
+        not_eligible=tuple(not_eligible_rows(entries)),
+        catalog_years=catalog_years(programs),
+        sources=tuple(source_rows(programs)),
+    )
+
+
+def tracker_entries(profile: Profile) -> list[ListEntry]:
+    """The entries the tracker shows: in scope and not excluded by the advisor, all tiers."""
+    return list(
+        ListEntry.objects.filter(profile=profile, in_scope=True, excluded=False).for_list()
+    )
+
+
+def tracker_export(profile: Profile) -> TrackerExport:
+    """Load the profile's list (three queries, whatever its size) and build the export."""
+    specialty_names = list(profile.target_specialties.order_by("name")
+                           .values_list("name", flat=True))
+    return tracker_export_of(
+        profile=profile, specialty_names=specialty_names, entries=tracker_entries(profile),
+        generated_at=timezone.localtime(),
+    )

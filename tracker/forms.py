@@ -1,0 +1,72 @@
+"""Forms of the application tracker: one entry's tracking, its status alone, and the upload."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from tiering.models import ListEntry
+from tracker.tracking import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_FEE,
+    MAX_LETTERS,
+    MAX_NOTES,
+    normalize_notes,
+)
+
+
+class StatusForm(forms.ModelForm):
+    """The one-click status change of the list page."""
+
+    class Meta:
+        model = ListEntry
+        fields = ["status"]
+
+
+class TrackingForm(forms.ModelForm):
+    """Every working field of one entry, as the explanation page shows them."""
+
+    letters_sent = forms.IntegerField(
+        label="Letters sent", required=False, min_value=0, max_value=MAX_LETTERS)
+    fee = forms.DecimalField(
+        label="Fee paid (USD)", required=False, min_value=Decimal(0), max_value=MAX_FEE,
+        decimal_places=2, help_text="Leave empty to use the ERAS schedule's fee.")
+    notes = forms.CharField(
+        required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = ListEntry
+        fields = ["status", "signal", "date_applied", "interview_date", "letters_sent", "fee",
+                  "notes"]
+        labels = {"signal": "Signal sent to this program"}
+        # A date input takes and gives ISO dates, whatever the language of the browser.
+        widgets = {
+            "date_applied": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def _clean_date(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+        return value
+
+    def clean_date_applied(self) -> Any:
+        return self._clean_date("date_applied")
+
+    def clean_interview_date(self) -> Any:
+        return self._clean_date("interview_date")
+
+    def clean_notes(self) -> str:
+        # Browsers send CRLF line ends; the workbook gives LF back. Store one form.
+        return normalize_notes(self.cleaned_data["notes"])
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Tracker workbook (.xlsx)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

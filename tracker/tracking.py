@@ -1,0 +1,588 @@
+"""The applicant's tracking of each program (status, signal, dates, letters, fee, notes): read
+back from an uploaded tracker workbook, compared with the list, and applied all or nothing; and
+the same fields changed one entry at a time from the app.
+
+An upload is read in three steps: ``tracker_read`` turns the file into rows or refuses it with
+messages naming the row and the column; ``tracker_diff`` compares those rows with the stored
+list; ``tracker_apply`` writes the changes in one transaction, or none if the list changed
+since the preview. Workbooks are untrusted: openpyxl parses them with defusedxml (installed
+with the project), the size is checked before parsing and the unpacked size before loading.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from applicants.models import Profile, User
+from tiering.models import EntryEvent, ListEntry, Status
+from tracker.export import (
+    ACGME_ID_HEADER,
+    SHEET_TRACKER,
+    TRACKING_HEADERS,
+    tracker_entries,
+    tracker_rows,
+)
+from tracker.workbook import FORMULA_PREFIXES, clean_text
+
+# The upload limit is a setting (bytes); 5 MB holds a tracker of several thousand programs.
+DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
+# A zip can unpack to far more than it weighs; a real tracker unpacks to a few times its size.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 20_000  # far above any list; stops a sheet padded with a million rows
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_LETTERS = 100
+MAX_FEE = Decimal("99999.99")  # ListEntry.fee holds 7 digits with 2 decimals
+MAX_NOTES = 10_000
+
+TRACKING_FIELDS: tuple[str, ...] = tuple(TRACKING_HEADERS)
+FIELD_LABELS: dict[str, str] = {
+    "status": "Status",
+    "signal": "Signal",
+    "date_applied": "Date applied",
+    "interview_date": "Interview date",
+    "letters_sent": "Letters sent",
+    "fee": "Fee",
+    "notes": "Notes",
+}
+_STATUS_BY_TEXT = {
+    **{str(label).lower(): value for value, label in Status.choices},
+    **{value: value for value in Status.values},
+}
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+def upload_max_bytes() -> int:
+    return getattr(settings, "TRACKER_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES)
+
+
+class TrackerFileError(Exception):
+    """The file as a whole cannot be used; the message says why."""
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    column: str  # the header
+    letter: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, column {self.letter} ({self.column}): {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedRow:
+    row: int
+    acgme_id: str
+    id_letter: str  # the ACGME id's column, to name it in a message
+    values: Mapping[str, Any]  # by ListEntry field, already parsed
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS[self.field]
+
+    @property
+    def old_text(self) -> str:
+        return display(self.field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return display(self.field, self.new)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChange:
+    entry_id: int
+    acgme_id: str
+    program: str
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPreview:
+    changes: tuple[EntryChange, ...] = ()
+    errors: tuple[RowError, ...] = ()
+    rows_read: int = 0
+
+    @property
+    def field_changes(self) -> int:
+        return sum(len(change.fields) for change in self.changes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+
+def normalize_notes(text: str) -> str:
+    """Notes as the workbook gives them back: XML-safe, Unix line ends, no outer spaces."""
+    return clean_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def unguard(text: str) -> str:
+    """Remove the apostrophe the CSV writer puts before text that looks like a formula."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def display(field_name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field_name == "status":
+        return str(Status(value).label)
+    if field_name == "signal":
+        return "Yes" if value else "No"
+    if field_name == "fee":
+        return f"${Decimal(value):,.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(field_name: str, value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def from_json(field_name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field_name in ("date_applied", "interview_date"):
+        return date.fromisoformat(value)
+    if field_name == "fee":
+        return Decimal(value)
+    return value
+
+
+def current_values(entry: ListEntry) -> dict[str, Any]:
+    values = {name: getattr(entry, name) for name in TRACKING_FIELDS}
+    values["notes"] = normalize_notes(values["notes"])
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_status(value: Any) -> str:
+    if _blank(value):
+        return Status.NOT_STARTED
+    key = str(value).strip().lower()
+    if key not in _STATUS_BY_TEXT:
+        raise CellError(f"{value!r} is not a status; use one of: "
+                        + ", ".join(str(label) for _, label in Status.choices))
+    return _STATUS_BY_TEXT[key]
+
+
+def parse_signal(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = "" if value is None else str(value).strip().lower()
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise CellError(f"{value!r} is not Yes or No")
+
+
+def parse_date(value: Any) -> date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        parsed = value.date()
+    elif isinstance(value, date):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            raise CellError(f"{value!r} is not a date; enter a date such as 2026-10-01") from None
+    else:
+        # A bare number is what a date becomes when its cell lost its date format; reading it
+        # as a serial date would silently turn a typo into a date.
+        raise CellError(f"{value!r} is not a date; enter a date such as 2026-10-01")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise CellError(f"{parsed.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return parsed
+
+
+def parse_letters(value: Any) -> int | None:
+    if _blank(value):
+        return None
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise CellError(f"{value!r} is not a whole number") from None
+    if not number.is_integer() or not 0 <= number <= MAX_LETTERS:
+        raise CellError(f"{value!r} is not a whole number from 0 to {MAX_LETTERS}")
+    return int(number)
+
+
+def parse_fee(value: Any) -> Decimal | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"{value!r} is not an amount in US dollars")
+    text = str(value).strip().lstrip("$").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"{value!r} is not an amount in US dollars") from None
+    if not amount.is_finite() or not Decimal(0) <= amount <= MAX_FEE:
+        raise CellError(f"{value!r} is not an amount from 0 to {MAX_FEE:,}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_notes(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, datetime | date):
+        text = value.isoformat()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    text = normalize_notes(unguard(text))
+    if len(text) > MAX_NOTES:
+        raise CellError(f"is longer than {MAX_NOTES:,} characters")
+    return text
+
+
+def parse_acgme_id(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    # A spreadsheet that turned the id into a number dropped its leading zero.
+    if not text.isdigit() or len(text) > 10:
+        raise CellError(f"{value!r} is not an ACGME program id (10 digits)")
+    return text.zfill(10)
+
+
+PARSERS = {
+    "status": parse_status,
+    "signal": parse_signal,
+    "date_applied": parse_date,
+    "interview_date": parse_date,
+    "letters_sent": parse_letters,
+    "fee": parse_fee,
+    "notes": parse_notes,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+# ---------------------------------------------------------------------------------------------
+
+
+MEGABYTE = 1024 * 1024
+
+
+def _size(size: int) -> str:
+    if size >= MEGABYTE:
+        return f"{size / MEGABYTE:.2f}".rstrip("0").rstrip(".") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def check_file(name: str, size: int) -> None:
+    """The checks that need no parsing: the name and the size."""
+    limit = upload_max_bytes()
+    if size > limit:
+        raise TrackerFileError(
+            f"The file is {_size(size)}, over the {_size(limit)} limit. "
+            "Upload the tracker workbook you downloaded, without added pictures or sheets."
+        )
+    if not name.lower().endswith(".xlsx"):
+        raise TrackerFileError(
+            f"“{name}” is not an Excel workbook (.xlsx). Save the tracker as .xlsx "
+            "(Excel Workbook) and upload that file; CSV files cannot be uploaded."
+        )
+
+
+def _open_workbook(file: IO[bytes], name: str) -> Any:
+    not_a_workbook = TrackerFileError(
+        f"“{name}” could not be opened as an Excel workbook (.xlsx). Save it from Excel or "
+        "LibreOffice as .xlsx (Excel 2007-365) and try again."
+    )
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TrackerFileError(f"“{name}” is too large once unpacked; upload the tracker "
+                               "workbook you downloaded.")
+    file.seek(0)
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+        raise not_a_workbook from None
+
+
+def tracker_read(file: IO[bytes], *, name: str, size: int) -> tuple[list[UploadedRow],
+                                                                     list[RowError]]:
+    """The rows of an uploaded tracker, parsed; or every cell error, with row and column.
+
+    Raises TrackerFileError when the file as a whole cannot be used. Columns are found by
+    their header in row 1, so moved or added columns do no harm.
+    """
+    check_file(name, size)
+    workbook = _open_workbook(file, name)
+    try:
+        if SHEET_TRACKER not in workbook.sheetnames:
+            raise TrackerFileError(
+                f"The workbook has no sheet named “{SHEET_TRACKER}”. Upload the tracker you "
+                f"downloaded from this site (its sheets: Summary, Tracker, Not eligible, "
+                f"Sources); found: {', '.join(workbook.sheetnames[:10])}."
+            )
+        sheet = workbook[SHEET_TRACKER]
+        sheet.reset_dimensions()  # other programs may store wrong dimensions; read them all
+        return _read_rows(sheet)
+    finally:
+        workbook.close()
+
+
+def _read_rows(sheet: Any) -> tuple[list[UploadedRow], list[RowError]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        if isinstance(title, str) and title.strip() and title.strip() not in positions:
+            positions[title.strip()] = index
+    wanted = {"acgme_id": ACGME_ID_HEADER, **TRACKING_HEADERS}
+    missing = [title for title in wanted.values() if title not in positions]
+    if missing:
+        raise TrackerFileError(
+            f"The {SHEET_TRACKER} sheet has no column "
+            + ", ".join(f"“{title}”" for title in missing)
+            + " in row 1. Keep the header row of the tracker you downloaded."
+        )
+    columns = {name: positions[title] for name, title in wanted.items()}
+
+    letters = {name: get_column_letter(index + 1) for name, index in columns.items()}
+    parsed: list[UploadedRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        if number - 1 > MAX_ROWS:
+            raise TrackerFileError(f"The {SHEET_TRACKER} sheet has more than {MAX_ROWS:,} rows; "
+                                   "upload the tracker you downloaded.")
+        raw = {name: cells[index] if index < len(cells) else None
+               for name, index in columns.items()}
+        if all(_blank(value) for value in raw.values()):
+            continue  # an empty row, or one the user added for their own sums
+        row_errors: list[tuple[str, str]] = []
+        values: dict[str, Any] = {}
+        acgme_id = ""
+        if _blank(raw["acgme_id"]):
+            row_errors.append(("acgme_id", "is empty; every row needs the program's ACGME id"))
+        else:
+            try:
+                acgme_id = parse_acgme_id(raw["acgme_id"])
+            except CellError as problem:
+                row_errors.append(("acgme_id", str(problem)))
+        if acgme_id in seen:
+            row_errors.append(("acgme_id", f"{acgme_id} is already in row {seen[acgme_id]}"))
+            acgme_id = ""
+        for name in TRACKING_FIELDS:
+            try:
+                values[name] = PARSERS[name](raw[name])
+            except CellError as problem:
+                row_errors.append((name, str(problem)))
+        errors += [RowError(number, wanted[name], letters[name], message)
+                   for name, message in row_errors]
+        if acgme_id:
+            seen[acgme_id] = number
+            parsed.append(UploadedRow(row=number, acgme_id=acgme_id,
+                                      id_letter=letters["acgme_id"], values=values))
+    return parsed, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing and applying
+# ---------------------------------------------------------------------------------------------
+
+
+def tracker_diff(profile: Profile, rows: Sequence[UploadedRow],
+                 ) -> tuple[list[EntryChange], list[RowError]]:
+    """What the uploaded rows would change on the profile's list, and the rows that name a
+    program not on it. Two queries, whatever the size of the file."""
+    entries = {
+        entry.program.acgme_id: entry
+        for entry in ListEntry.objects.filter(profile=profile).select_related("program")
+    }
+    # The Fee column shows the schedule's fee where the user recorded none; reading that same
+    # number back records nothing.
+    default_fees = {
+        row.acgme_id: row.default_fee for row in tracker_rows(tracker_entries(profile))
+    }
+    changes: list[EntryChange] = []
+    errors: list[RowError] = []
+    for row in rows:
+        entry = entries.get(row.acgme_id)
+        if entry is None:
+            errors.append(RowError(row.row, ACGME_ID_HEADER, row.id_letter,
+                                   f"{row.acgme_id} is not a program on your list"))
+            continue
+        before = current_values(entry)
+        fields = []
+        for name in TRACKING_FIELDS:
+            if name not in row.values:
+                continue  # the cell had an error, reported already
+            new = row.values[name]
+            if name == "fee" and before["fee"] is None and new is not None \
+                    and new == default_fees.get(row.acgme_id):
+                new = None
+            if new != before[name]:
+                fields.append(FieldChange(name, before[name], new))
+        if fields:
+            changes.append(EntryChange(entry.pk, row.acgme_id, entry.program.name,
+                                       tuple(fields)))
+    return changes, errors
+
+
+def tracker_preview(profile: Profile, file: IO[bytes], *, name: str, size: int,
+                    ) -> UploadPreview:
+    """Read an uploaded tracker and say what it would change; TrackerFileError when the file
+    cannot be used at all."""
+    rows, errors = tracker_read(file, name=name, size=size)
+    changes, unknown = tracker_diff(profile, rows)
+    all_errors = sorted([*errors, *unknown], key=lambda e: (e.row, e.letter))
+    if all_errors:
+        return UploadPreview(errors=tuple(all_errors), rows_read=len(rows))
+    return UploadPreview(changes=tuple(changes), rows_read=len(rows))
+
+
+def list_stamp(profile: Profile) -> str:
+    """Changes whenever the list is recomputed or any of its tracking is changed."""
+    state = ListEntry.objects.filter(profile=profile).aggregate(
+        n=Count("pk"), tracked=Max("tracking_updated_at"))
+    computed = Profile.objects.filter(pk=profile.pk).values_list("list_computed_at", flat=True)
+    return "|".join(str(part) for part in (state["n"], state["tracked"], computed.first()))
+
+
+def pending_of(profile: Profile, changes: Iterable[EntryChange], *, token: str,
+               file_name: str) -> dict:
+    """The preview as JSON, kept in the session until the user confirms it."""
+    return {
+        "token": token,
+        "profile": profile.pk,
+        "stamp": list_stamp(profile),
+        "file": file_name,
+        "changes": [
+            {"entry": change.entry_id, "acgme_id": change.acgme_id, "program": change.program,
+             "fields": {f.field: [to_json(f.field, f.old), to_json(f.field, f.new)]
+                        for f in change.fields}}
+            for change in changes
+        ],
+    }
+
+
+def changes_of(pending: Mapping) -> list[EntryChange]:
+    return [
+        EntryChange(
+            entry_id=item["entry"], acgme_id=item["acgme_id"], program=item["program"],
+            fields=tuple(FieldChange(name, from_json(name, old), from_json(name, new))
+                         for name, (old, new) in item["fields"].items()),
+        )
+        for item in pending["changes"]
+    ]
+
+
+class ListChanged(Exception):
+    """The list changed between the preview and the confirmation."""
+
+
+def tracker_apply(profile: Profile, pending: Mapping, *, actor: User) -> int:
+    """Apply a confirmed preview in one transaction; ListChanged (and nothing written) if the
+    list changed since the preview. Returns the number of fields changed."""
+    changes = changes_of(pending)
+    with transaction.atomic():
+        # Locking the profile row makes two confirmations of the same preview run one after
+        # the other: the second sees the first one's stamp and is refused.
+        Profile.objects.select_for_update().filter(pk=profile.pk).first()
+        if list_stamp(profile) != pending["stamp"]:
+            raise ListChanged
+        entries = ListEntry.objects.select_for_update().in_bulk(
+            [change.entry_id for change in changes])
+        for change in changes:
+            entry = entries.get(change.entry_id)
+            if entry is None or entry.profile_id != profile.pk:
+                raise ListChanged
+            before = current_values(entry)
+            if any(before[f.field] != f.old for f in change.fields):
+                raise ListChanged
+        return _write(
+            [(entries[change.entry_id], change.fields) for change in changes],
+            actor=actor, kind=EntryEvent.Kind.UPLOAD,
+        )
+
+
+def entry_update_tracking(entry: ListEntry, values: Mapping[str, Any], *, actor: User,
+                          ) -> list[FieldChange]:
+    """Change some tracking fields of one entry from the app; returns what changed."""
+    before = current_values(entry)
+    fields = [
+        FieldChange(name, before[name], value)
+        for name, value in values.items()
+        if name in TRACKING_FIELDS and value != before[name]
+    ]
+    if fields:
+        with transaction.atomic():
+            _write([(entry, tuple(fields))], actor=actor, kind=EntryEvent.Kind.TRACKING)
+    return fields
+
+
+def _write(changes: Sequence[tuple[ListEntry, Sequence[FieldChange]]], *, actor: User,
+           kind: str) -> int:
+    now = timezone.now()
+    events = []
+    for entry, fields in changes:
+        for change in fields:
+            setattr(entry, change.field, change.new)
+            events.append(EntryEvent(
+                entry=entry, actor=actor, kind=kind, text=change.label,
+                before=change.old_text[:200], after=change.new_text[:200],
+            ))
+        entry.tracking_updated_at = now
+    ListEntry.objects.bulk_update([entry for entry, _ in changes],
+                                  [*TRACKING_FIELDS, "tracking_updated_at"], batch_size=500)
+    EntryEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+

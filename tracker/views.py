@@ -1,0 +1,192 @@
+"""The application tracker: download it (.xlsx, .csv), upload it back, and change one entry's
+tracking from the app. Anyone who may view a list may download it; only the applicant changes
+their tracking."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from applicants.access import get_applicant_for, is_owner
+from applicants.models import Profile, User
+from tiering.lists import list_ensure_current
+from tiering.models import ListEntry
+from tracker import tracking
+from tracker.export import tracker_export
+from tracker.forms import StatusForm, TrackingForm, UploadForm
+from tracker.workbook import write_csv, write_xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ERRORS_SHOWN = 100
+
+
+def _pending_key(profile: Profile) -> str:
+    return f"tracker_upload_{profile.pk}"
+
+
+def _list_url(profile: Profile) -> str:
+    return reverse("tiering:list", kwargs={"pk": profile.pk})
+
+
+def _require_owner(user: User, profile: Profile) -> None:
+    if not is_owner(user, profile):
+        raise PermissionDenied("Only the applicant changes their tracking.")
+
+
+def _download_name(profile: Profile, extension: str) -> str:
+    return f"residency-tracker-{profile.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _listed_profile(request: HttpRequest, pk: int) -> Profile | None:
+    """The profile, its list brought up to date; None (with a message) when it has none."""
+    profile = get_applicant_for(request.user, pk)
+    if not profile.is_complete:
+        messages.info(request, "The tracker is available once the profile has a list.")
+        return None
+    list_ensure_current(profile)
+    return profile
+
+
+@login_required
+def tracker_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _listed_profile(request, pk)
+    if profile is None:
+        return redirect("tiering:list", pk=pk)
+    buffer = io.BytesIO()
+    write_xlsx(tracker_export(profile), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(profile, "xlsx")}"'
+    return response
+
+
+@login_required
+def tracker_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _listed_profile(request, pk)
+    if profile is None:
+        return redirect("tiering:list", pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(profile, "csv")}"'
+    # The byte-order mark makes Excel read the file as UTF-8 (accents in program names).
+    text = io.StringIO()
+    text.write("\ufeff")
+    write_csv(tracker_export(profile).rows, text)
+    response.write(text.getvalue())
+    return response
+
+
+@login_required
+def tracker_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = get_applicant_for(request.user, pk)
+    _require_owner(request.user, profile)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        list_ensure_current(profile)
+        try:
+            preview = tracking.tracker_preview(profile, upload, name=upload.name,
+                                               size=upload.size)
+        except tracking.TrackerFileError as problem:
+            errors = [str(problem)]
+        else:
+            if preview.errors:
+                errors = [str(error) for error in preview.errors]
+            elif not preview.changes:
+                messages.info(request, f"“{upload.name}” matches your list: nothing to change.")
+                return redirect(_list_url(profile))
+            else:
+                request.session[_pending_key(profile)] = tracking.pending_of(
+                    profile, preview.changes, token=secrets.token_urlsafe(16),
+                    file_name=upload.name)
+                return redirect("tracker:tracker_confirm", pk=profile.pk)
+    return render(request, "tracker/upload.html", {
+        "profile": profile, "form": form, "errors": errors[:MAX_ERRORS_SHOWN],
+        "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "max_megabytes": tracking.upload_max_bytes() // (1024 * 1024),
+    })
+
+
+@login_required
+def tracker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows the pending upload's changes; POST applies all of them, or none."""
+    profile = get_applicant_for(request.user, pk)
+    _require_owner(request.user, profile)
+    key = _pending_key(profile)
+    if request.method == "POST":
+        # Popped first: a second confirmation of the same preview finds nothing to apply.
+        pending = request.session.pop(key, None)
+        if pending is None or not secrets.compare_digest(
+                str(pending.get("token", "")), request.POST.get("token", "")):
+            messages.error(request, "This upload was already applied or replaced; nothing "
+                                    "was changed.")
+            return redirect(_list_url(profile))
+        try:
+            changed = tracking.tracker_apply(profile, pending, actor=request.user)
+        except tracking.ListChanged:
+            messages.error(request, "Your list changed after you uploaded the file, so nothing "
+                                    "was changed. Upload the file again to see the changes.")
+            return redirect("tracker:tracker_upload", pk=profile.pk)
+        programs = len(pending["changes"])
+        messages.success(request, f"Tracker applied: {changed} change{'s' * (changed != 1)} "
+                                  f"to {programs} program{'s' * (programs != 1)}.")
+        return redirect(_list_url(profile))
+    pending = request.session.get(key)
+    if pending is None:
+        messages.info(request, "There is no upload waiting for confirmation.")
+        return redirect("tracker:tracker_upload", pk=profile.pk)
+    changes = tracking.changes_of(pending)
+    return render(request, "tracker/confirm.html", {
+        "profile": profile, "changes": changes, "token": pending["token"],
+        "file_name": pending["file"],
+        "field_changes": sum(len(change.fields) for change in changes),
+    })
+
+
+def _back_to(request: HttpRequest, fallback: str, anchor: str) -> str:
+    """Where the form came from (same site only), with the entry's anchor."""
+    target = request.POST.get("next", "")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure())):
+        target = fallback
+    return f"{target.split('#', 1)[0]}#{anchor}"
+
+
+@login_required
+@require_POST
+def entry_tracking(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    profile = get_applicant_for(request.user, pk)
+    _require_owner(request.user, profile)
+    entry = get_object_or_404(ListEntry.objects.for_list(), pk=entry_id, profile=profile)
+    status_only = request.POST.get("part") == "status"
+    form = StatusForm(request.POST) if status_only else TrackingForm(request.POST)
+    if status_only:
+        back = _back_to(request, _list_url(profile), f"entry-{entry.pk}")
+    else:
+        explanation = reverse("tiering:explanation",
+                              kwargs={"pk": profile.pk, "acgme_id": entry.program.acgme_id})
+        back = _back_to(request, explanation, "tracking")
+    program = entry.program.name
+    if not form.is_valid():
+        problems = "; ".join(f"{form.fields[name].label if name in form.fields else name}: "
+                             f"{' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, f"{program}: not saved. {problems}")
+        return redirect(back)
+    changes = tracking.entry_update_tracking(entry, form.cleaned_data, actor=request.user)
+    if not changes:
+        messages.info(request, f"{program}: nothing changed.")
+    elif status_only:
+        messages.success(request, f"{program}: status set to {entry.get_status_display()}.")
+    else:
+        messages.success(request, f"{program}: tracking saved "
+                                  f"({', '.join(change.label for change in changes)}).")
+    return redirect(back)

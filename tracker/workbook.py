@@ -1,0 +1,305 @@
+"""The writers: the list's export as an .xlsx workbook (Summary with live formulas, Tracker,
+Not eligible, Sources) or as a CSV. They never touch the database."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tiering import budget
+from tiering.models import Tier
+from tracker.export import (
+    _COLUMN,
+    ECFMG_TOKEN_SOURCE,
+    ERAS_FEE_SOURCE,
+    NO,
+    NOT_ELIGIBLE_COLUMNS,
+    SHEET_NOT_ELIGIBLE,
+    SHEET_SOURCES,
+    SHEET_SUMMARY,
+    SHEET_TRACKER,
+    STATUS_LABELS,
+    TRACKER_COLUMNS,
+    TRACKER_HEADERS,
+    TRANSCRIPT_SOURCE,
+    YES,
+    Column,
+    TrackerExport,
+    TrackerRow,
+    column_letter,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold; Excel refuses a file that contains them.
+_ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True, size=12)
+WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"
+# Tier colours: the same hues as the list page, as light fills with dark text (readable).
+TIER_FILLS = {
+    Tier.TIER_1: ("C6EFCE", "0B5D1E"),
+    Tier.TIER_2: ("DDEBF7", "0A3D7A"),
+    Tier.TIER_3: ("FFEB9C", "7A4A00"),
+}
+
+
+def clean_text(value: str) -> str:
+    return _ILLEGAL_XML.sub("", value)
+
+
+def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def _safe(ws: Any, value: Any) -> Any:
+    """A value ready for a write-only row: text that openpyxl would store as a formula or an
+    error code becomes an explicit string cell; other values pass through untouched."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _header(ws: Any, headers: Iterable[str]) -> list[WriteOnlyCell]:
+    return [_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP) for h in headers]
+
+
+def _start_table(ws: Any, columns: Sequence[Column], rows: int) -> None:
+    """Widths, frozen header and filter; write-only sheets take these before the first row."""
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+
+
+def _range(header: str, last_row: int, *, sheet: str = "") -> str:
+    letter = column_letter(header)
+    prefix = f"{sheet}!" if sheet else ""
+    return f"{prefix}${letter}$2:${letter}${last_row}"
+
+
+def _validations(ws: Any, last_row: int) -> None:
+    def add(header: str, validation: DataValidation) -> None:
+        letter = column_letter(header)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        ws.data_validations.append(validation)
+
+    add("Status", DataValidation(
+        type="list", formula1=f'"{",".join(STATUS_LABELS)}"', allow_blank=True,
+        showErrorMessage=True, errorTitle="Status", error="Choose a status from the list.",
+    ))
+    add("Signal", DataValidation(
+        type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Signal", error="Yes or No.",
+    ))
+    for header in ("Date applied", "Interview date"):
+        # 36526 is 2000-01-01 and 73051 is 2100-01-01 as Excel serial dates.
+        add(header, DataValidation(
+            type="date", operator="between", formula1="36526", formula2="73051",
+            allow_blank=True, showErrorMessage=True, errorTitle=header,
+            error="Enter a date, for example 2026-10-01.",
+        ))
+    add("Letters sent", DataValidation(
+        type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+        showErrorMessage=True, errorTitle="Letters sent", error="A whole number, 0 or more.",
+    ))
+    add("Fee (USD)", DataValidation(
+        type="decimal", operator="between", formula1="0", formula2="99999", allow_blank=True,
+        showErrorMessage=True, errorTitle="Fee", error="An amount in US dollars, 0 or more.",
+    ))
+
+
+def tracker_last_row(rows: Sequence[TrackerRow]) -> int:
+    # At least row 2, so that ranges and validations stay valid on an empty list.
+    return max(len(rows) + 1, 2)
+
+
+def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
+    ws = wb.create_sheet(SHEET_TRACKER)
+    last_row = tracker_last_row(rows)
+    _start_table(ws, TRACKER_COLUMNS, len(rows))
+    tier_range = f"A2:A{last_row}"
+    for tier, (fill, text) in TIER_FILLS.items():
+        ws.conditional_formatting.add(tier_range, CellIsRule(
+            operator="equal", formula=[str(tier.value)],
+            fill=PatternFill("solid", bgColor=fill), font=Font(color=text, bold=True),
+        ))
+    _validations(ws, last_row)
+    ws.append(_header(ws, TRACKER_HEADERS))
+
+    website = _COLUMN["Website"] - 1
+    dates = (_COLUMN["Date applied"] - 1, _COLUMN["Interview date"] - 1)
+    fee = _COLUMN["Fee (USD)"] - 1
+    for row in rows:
+        values = [_safe(ws, value) for value in row.values()]
+        if row.website.startswith(("http://", "https://")):
+            values[website] = _cell(ws, clean_text(row.website), style="Hyperlink",
+                                    hyperlink=clean_text(row.website))
+        for index in dates:
+            # Empty date cells carry the format too, so a date typed in shows as a date.
+            values[index] = _cell(ws, values[index], number_format=DATE_FORMAT)
+        if values[fee] is not None:
+            values[fee] = _cell(ws, values[fee], number_format=MONEY_FORMAT)
+        ws.append(values)
+
+
+def _write_summary(wb: Workbook, export: TrackerExport) -> None:
+    ws = wb.create_sheet(SHEET_SUMMARY)
+    last_row = tracker_last_row(export.rows)
+    for letter, width in (("A", 46), ("B", 22), ("C", 16), ("D", 12), ("E", 12), ("F", 70)):
+        ws.column_dimensions[letter].width = width
+    line = 0
+
+    def append(*values: Any) -> int:
+        nonlocal line
+        ws.append(list(values))
+        line += 1
+        return line
+
+    def section(title: str) -> None:
+        append()
+        append(_cell(ws, title, font=SECTION_FONT))
+
+    tracker = f"'{SHEET_TRACKER}'"
+    tiers = _range("Tier", last_row, sheet=tracker)
+    statuses = _range("Status", last_row, sheet=tracker)
+    signals = _range("Signal", last_row, sheet=tracker)
+    specialties = _range("Specialty", last_row, sheet=tracker)
+    fees = _range("Fee (USD)", last_row, sheet=tracker)
+
+    append(_cell(ws, "Residency application tracker", font=TITLE_FONT))
+    append("Applicant", _safe(ws, export.applicant))
+    generated = export.generated_at.replace(tzinfo=None, microsecond=0)
+    append("Generated", _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
+           export.generated_at.tzname() or "")
+    append("Catalog data as of", ", ".join(str(y) for y in export.catalog_years) or "unknown",
+           "", "", "", "The years the program facts were published; see the Sources sheet.")
+    append("Scoring model", _safe(ws, export.scoring_version))
+    append("Counts below are formulas over the Tracker sheet: they follow your edits.")
+
+    section("Profile")
+    for label, value in export.profile_lines:
+        append(label, _safe(ws, value))
+
+    section("Programs per tier and status")
+    append(*_header(ws, ("Status", "Tier 1", "Tier 2", "Tier 3", "All")))
+    for label in STATUS_LABELS:
+        append(label, *(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")' for tier in (1, 2, 3)),
+               f'=COUNTIFS({statuses},"{label}")')
+    append(_cell(ws, "All programs", font=HEADER_FONT),
+           *(f"=COUNTIFS({tiers},{tier})" for tier in (1, 2, 3)),
+           f'=COUNTIFS({tiers},">=1",{tiers},"<=3")')
+    append("Signals sent", f'=COUNTIFS({signals},"{YES}")')
+
+    section("Cost of the list")
+    first = append("ERAS fee per program, first programs of a specialty (USD)",
+                   budget.ERAS_FEE_FIRST_PROGRAMS_USD, "", "", "", ERAS_FEE_SOURCE)
+    cheap = append("Programs per specialty at that fee", budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY,
+                   "", "", "", ERAS_FEE_SOURCE)
+    later = append("ERAS fee per program after those (USD)", budget.ERAS_FEE_LATER_PROGRAMS_USD,
+                   "", "", "", ERAS_FEE_SOURCE)
+    append(*_header(ws, ("Specialty", "Programs planned", "ERAS fees (USD)")), "", "",
+           "Planned: every program on the Tracker except those marked Withdrawn.")
+    specialty_lines = []
+    for name in sorted({row.specialty for row in export.rows}):
+        n = line + 1
+        specialty_lines.append(append(
+            _safe(ws, name),
+            f'=COUNTIFS({specialties},A{n},{statuses},"<>Withdrawn")',
+            f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}",
+        ))
+    eras_total = line + 1
+    fees_sum = (f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
+                if specialty_lines else "=0")
+    append(_cell(ws, "ERAS fees by the 2026 schedule (USD)", font=HEADER_FONT), "", fees_sum)
+    append("Fee column of the Tracker, total (USD)", "", f"=SUM({fees})", "", "",
+           "Your recorded fees, or the schedule's fee where you recorded none.")
+    token = append("ECFMG ERAS token (USD)", "", budget.ECFMG_ERAS_TOKEN_USD, "", "",
+                   ECFMG_TOKEN_SOURCE)
+    transcript = append("USMLE transcript (USD)", "", budget.USMLE_TRANSCRIPT_USD, "", "",
+                        TRANSCRIPT_SOURCE)
+    append(_cell(ws, "Season total (USD)", font=HEADER_FONT), "",
+           f"=C{eras_total}+C{token}+C{transcript}", "", "",
+           "ERAS fees by the schedule plus the fixed costs; NRMP registration and interview "
+           "costs are not included.")
+
+
+def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
+                       rows: Iterable[Any], count: int) -> None:
+    ws = wb.create_sheet(title)
+    _start_table(ws, columns, count)
+    ws.append(_header(ws, (column.header for column in columns)))
+    for row in rows:
+        ws.append([_safe(ws, value) for value in row.values()])
+
+
+SOURCE_COLUMNS: tuple[Column, ...] = (
+    Column("Source", 50), Column("Publisher", 34), Column("Year(s) used", 12),
+    Column("Licence", 60), Column("Attribution", 44), Column("Web address", 32),
+)
+
+
+def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
+    """The workbook: Summary, Tracker, Not eligible, Sources.
+
+    Written in openpyxl's write-only mode, which streams rows and still takes column widths,
+    frozen panes, filters, validations and conditional formats (set before the first row).
+    """
+    wb = Workbook(write_only=True)
+    _write_summary(wb, export)
+    _write_tracker(wb, export.rows)
+    _write_plain_sheet(wb, SHEET_NOT_ELIGIBLE, NOT_ELIGIBLE_COLUMNS, export.not_eligible,
+                       len(export.not_eligible))
+    _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
+    wb.save(out)
+
+
+def csv_guard(value: Any) -> Any:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe (OWASP's CSV
+    injection advice); ``tracker.tracking.unguard`` removes it on the way back."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return csv_guard(value)
+
+
+def write_csv(rows: Iterable[TrackerRow], out: IO[str]) -> None:
+    """The Tracker sheet's rows as CSV, for those who prefer it."""
+    writer = csv.writer(out)
+    writer.writerow(TRACKER_HEADERS)
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row.values()])
