@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,14 +22,8 @@ from advising.models import AdvisorInvitation, AdvisorNote
 from applicants.access import active_links
 from applicants.models import AdvisorLink, Profile, User, VisaNeed
 from programs.models import Strictness, TriState
-from tiering import scoring
-from tiering.lists import (
-    SCORING_TIER,
-    catalog_changed_at,
-    list_is_stale,
-    list_plan,
-    season_year,
-)
+from tiering import budget
+from tiering.lists import catalog_changed_at, list_is_stale, season_year
 from tiering.models import EntryEvent, ListEntry, Status, Tier
 
 # 16 random bytes: 128 bits, far beyond guessing, and 22 URL-safe characters that fit the
@@ -277,7 +272,7 @@ def client_summaries(advisor: User) -> list[ClientSummary]:
     take seconds, so a stale list is marked and recomputes when it is opened."""
     clients = list(
         clients_of(advisor)
-        .select_related("user")
+        .select_related("user", "program_list")
         .annotate(
             last_event_at=Subquery(
                 EntryEvent.objects.filter(entry__profile=OuterRef("pk"))
@@ -349,15 +344,11 @@ def _entry_counts(advisor: User) -> dict[int, list[dict]]:
 def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
              ) -> ClientSummary:
     counts = {tier.value: 0 for tier in Tier}
-    available: dict[tuple[str, scoring.Tier], int] = {}
-    specialties: dict[str, str] = {}
+    listed: dict[str, int] = {}
     for row in rows:
         code = row["program__specialty__code"]
         counts[row["shown_tier"]] += row["listed"]
-        if row["in_scope_n"]:
-            specialties[code] = row["program__specialty__name"]
-        if row["listed"]:
-            available[(code, SCORING_TIER[Tier(row["shown_tier"])])] = row["listed"]
+        listed[code] = listed.get(code, 0) + row["listed"]
     complete = profile.graduation_year is not None and profile.has_specialties
 
     flags: list[str] = []
@@ -366,7 +357,7 @@ def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
     visa_to_verify = sum(row["visa_to_verify"] for row in rows)
     if visa_to_verify:
         flags.append(f"Visa policy to verify on {_count(visa_to_verify, 'Tier 1 program')}")
-    short = _budget_shortfall(profile, available, specialties)
+    short = _budget_shortfall(profile, listed)
     if short:
         flags.append(short)
     if profile.visa_need == VisaNeed.H1B and not profile.step3_passed:
@@ -387,23 +378,38 @@ def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
         applied=sum(row["applied"] for row in rows),
         interviews=sum(row["interviews"] for row in rows),
         last_update=max(moment for moment in updates if moment is not None),
-        list_computed_at=profile.list_computed_at,
+        list_computed_at=_built_at(profile),
         list_stale=complete and list_is_stale(profile, catalog_time=catalog_time),
         profile_complete=complete,
         flags=tuple(flags),
     )
 
 
-def _budget_shortfall(profile: Profile, available: dict[tuple[str, scoring.Tier], int],
-                      specialties: dict[str, str]) -> str:
-    """The flag text when the budget is below the cost of the recommended list, else ""."""
-    if profile.budget_usd is None or profile.graduation_year is None or not available:
+def _built_at(profile: Profile) -> datetime | None:
+    try:
+        return profile.program_list.built_at
+    except ObjectDoesNotExist:
+        return None
+
+
+def _budget_shortfall(profile: Profile, listed: dict[str, int]) -> str:
+    """The flag text when the budget, not the candidates, set the list's size, or when
+    programs added by hand took the list over the budget; else ""."""
+    if profile.budget_usd is None:
         return ""
-    plan = list_plan(profile, available, specialties)
-    if plan.budget is None or not plan.budget.extra_usd_needed:
+    size = sum(listed.values())
+    cost = budget.season_cost(listed).total_usd
+    if cost > profile.budget_usd:
+        return (f"The list costs ${cost:,}, ${cost - profile.budget_usd:,} over the budget of "
+                f"${profile.budget_usd:,}")
+    try:
+        the_list = profile.program_list
+    except ObjectDoesNotExist:
         return ""
-    return (f"Budget ${plan.budget.budget_usd:,} is ${plan.budget.extra_usd_needed:,} short of "
-            f"the recommended list (${plan.recommended.cost.total_usd:,})")
+    if the_list.budget_limited:
+        return (f"Budget ${profile.budget_usd:,} buys {size} of the {the_list.target} "
+                "programs the guidance suggests")
+    return ""
 
 
 def _count(n: int, word: str) -> str:

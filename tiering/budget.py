@@ -43,6 +43,11 @@ ADVISOR_TOTAL_HIGH = 120
 # The target rises linearly from ADVISOR_TOTAL_LOW at a Step 2 CK at the specialty benchmark
 # (z = 0) to ADVISOR_TOTAL_HIGH at 2 SD below it (judgement). Without a z: the midpoint.
 STEP2_Z_FOR_HIGH_TOTAL = -2.0
+# Strong profiles apply to fewer: the guidance above is for low scores only, so above the
+# benchmark the target falls linearly to STRONG_PROFILE_TOTAL at 1 SD above it. Judgement: no
+# NRMP or AAMC figure gives an application count for non-US IMGs with high scores.
+STRONG_PROFILE_TOTAL = 50
+STEP2_Z_FOR_STRONG_TOTAL = 1.0
 
 TIERS_IN_ORDER: tuple[Tier, ...] = (Tier.TIER_1, Tier.TIER_2, Tier.TIER_3)
 
@@ -66,7 +71,7 @@ def eras_cost(programs_by_specialty: Mapping[str, int]) -> int:
     return sum(eras_fee(n) for n in programs_by_specialty.values())
 
 
-def _marginal_fee(already: int) -> int:
+def marginal_fee(already: int) -> int:
     if already < ERAS_CHEAP_PROGRAMS_PER_SPECIALTY:
         return ERAS_FEE_FIRST_PROGRAMS_USD
     return ERAS_FEE_LATER_PROGRAMS_USD
@@ -145,6 +150,9 @@ def target_total(step2_z: float | None) -> int:
     """Advisor-guidance target (80-120) for a Step 2 CK this many SDs from the benchmark."""
     if step2_z is None:
         return round((ADVISOR_TOTAL_LOW + ADVISOR_TOTAL_HIGH) / 2)
+    if step2_z > 0:
+        strength = min(1.0, step2_z / STEP2_Z_FOR_STRONG_TOTAL)
+        return round(ADVISOR_TOTAL_LOW - strength * (ADVISOR_TOTAL_LOW - STRONG_PROFILE_TOTAL))
     share = min(1.0, max(0.0, step2_z / STEP2_Z_FOR_HIGH_TOTAL))
     return round(ADVISOR_TOTAL_LOW + share * (ADVISOR_TOTAL_HIGH - ADVISOR_TOTAL_LOW))
 
@@ -175,9 +183,9 @@ def _allocate(limits: Mapping[tuple[str, Tier], int], *, max_programs: int | Non
     for tier in TIERS_IN_ORDER:
         open_codes = sorted(code for code, t in limits if t is tier and limits[(code, tier)] > 0)
         while open_codes and (max_programs is None or total < max_programs):
-            code = min(open_codes, key=lambda c: (_marginal_fee(per_specialty.get(c, 0)),
+            code = min(open_codes, key=lambda c: (marginal_fee(per_specialty.get(c, 0)),
                                                   per_specialty.get(c, 0), c))
-            fee = _marginal_fee(per_specialty.get(code, 0))
+            fee = marginal_fee(per_specialty.get(code, 0))
             if max_eras_usd is not None and spent + fee > max_eras_usd:
                 break
             chosen[(code, tier)] += 1

@@ -3,25 +3,40 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import F
+
+from tiering.scoring import Tier
+
+CANDIDATES_PER_PAGE = 25
+
+_TIER_RANK = {Tier.TIER_1: 0, Tier.TIER_2: 1, Tier.TIER_3: 2, Tier.NOT_ELIGIBLE: 3}
+
+
+def _distance(item: Any) -> float:
+    distance = item.program.border_distance_km
+    return distance if distance is not None else float("inf")
 
 
 class ListFilterForm(forms.Form):
-    """Filters and sort order of the tiered list; choices come from the applicant's own list."""
+    """Filters and sort order of the candidates; choices come from the applicant's own scope.
+    Candidates are scored in memory, so the filters and sorts work on the scored items."""
 
     SORTS = {
-        "score": ("Score, highest first", [F("score").desc(), "program__name"]),
-        "name": ("Program name", ["program__name", "program__acgme_id"]),
-        "distance": (
-            "Distance to the border",
-            [F("program__border_distance_km").asc(nulls_last=True), F("score").desc()],
-        ),
-        "state": ("State and city", ["program__state", "program__city", F("score").desc()]),
-        "confidence": ("Confidence, highest first", [F("confidence").desc(), F("score").desc()]),
+        "tier": ("Tier, then score", lambda i: (_TIER_RANK[i.result.tier], -i.result.score,
+                                                i.program.name)),
+        "score": ("Score, highest first", lambda i: (-i.result.score, i.program.name)),
+        "name": ("Program name", lambda i: (i.program.name, i.program.acgme_id)),
+        "distance": ("Distance to the border", lambda i: (_distance(i), -i.result.score)),
+        "state": ("State and city", lambda i: (i.program.state, i.program.city,
+                                               -i.result.score)),
+        "confidence": ("Confidence, highest first",
+                       lambda i: (-i.result.confidence, -i.result.score)),
     }
+    TIERS = [("", "All tiers"), ("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"),
+             ("4", "Not eligible")]
 
     specialty = forms.ChoiceField(required=False, label="Specialty")
     state = forms.ChoiceField(required=False, label="State")
+    tier = forms.ChoiceField(required=False, label="Tier", choices=TIERS)
     border = forms.BooleanField(required=False, label="Border region only")
     sort = forms.ChoiceField(
         required=False, label="Sort by", choices=[(k, v[0]) for k, v in SORTS.items()]
@@ -33,6 +48,24 @@ class ListFilterForm(forms.Form):
         self.fields["specialty"].choices = [("", "All specialties"), *specialties]
         self.fields["state"].choices = [("", "All states")] + [(s, s) for s in states]
 
-    def ordering(self) -> list:
-        key = (self.cleaned_data.get("sort") if self.is_valid() else None) or "score"
-        return self.SORTS[key][1]
+    def filter(self, items: list) -> list:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("specialty"):
+            items = [i for i in items if i.program.acgme_id[:3] == data["specialty"]]
+        if data.get("state"):
+            items = [i for i in items if i.program.state == data["state"]]
+        if data.get("border"):
+            items = [i for i in items if i.program.in_border_region]
+        if data.get("tier"):
+            wanted = int(data["tier"])
+            items = [i for i in items if (i.result.tier.number or 4) == wanted]
+        key = self.SORTS[data.get("sort") or "tier"][1]
+        return sorted(items, key=key)
+
+
+class ListEditForm(forms.Form):
+    """A change to the list: why (required of an advisor) and the revision the page showed."""
+
+    reason = forms.CharField(required=False, max_length=500, label="Reason",
+                             widget=forms.TextInput)
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -1,27 +1,30 @@
-"""The stored tiered list: scoring a profile against its programs and keeping the result.
+"""The list: scoring a profile against the catalog, building the list from the results, and
+the changes people make to it by hand.
 
-Results are stored per (profile, program) in ``ListEntry`` so that the list page, the advisor
-dashboard and the tracker read them with a handful of queries. A list is recomputed when the
-profile is saved, and lazily when the catalog or the scoring model changed since.
+Only the list is stored (``ListEntry``: the programs applied to, and the ones removed by hand);
+candidates are scored from the catalog when a page needs them. A list is rebuilt when the
+profile is saved, and lazily when the catalog or the scoring model changed since; a rebuild
+keeps every pinned, added and removed program and everything tracked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from applicants.models import EcfmgStatus, Profile
+from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
-from tiering import budget, scoring
-from tiering.models import EntryEvent, ListEntry, Status, Tier
+from tiering import budget, scoring, selection
+from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-2"
+SCORING_VERSION = "2026.11-3"
 
 # The stored tier of each scoring tier, and back.
 STORED_TIER = {
@@ -127,53 +130,180 @@ def explanation_of(result: scoring.ProgramResult) -> dict:
     }
 
 
-def list_recompute(profile: Profile) -> int:
-    """Score every program in scope and store the results; keep the applicant's and advisor's
-    work on entries that fall out of scope. Returns the number of programs in scope."""
-    programs = list(programs_in_scope(profile))
+# ---------------------------------------------------------------------------------------------
+# Scoring the catalog for a profile (candidates are never stored)
+# ---------------------------------------------------------------------------------------------
+
+# ProgramFacts per (program id, last change): the catalog changes rarely and building the
+# facts costs more than scoring them, so each process keeps them across requests.
+_FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
+
+
+def cached_facts(program: Program) -> scoring.ProgramFacts:
+    key = (program.pk, program.updated_at)
+    facts = _FACTS.get(key)
+    if facts is None:
+        if len(_FACTS) > 50_000:  # a rebuilt catalog leaves old keys behind
+            _FACTS.clear()
+        facts = _FACTS[key] = facts_of(program)
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    program: Program
+    facts: scoring.ProgramFacts
+    result: scoring.ProgramResult
+
+
+def score_scope(profile: Profile) -> list[Scored]:
+    """Every program in the profile's specialties and states, scored for it."""
+    return score_scope_of(profile, programs_in_scope(profile))
+
+
+_KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")
+
+
+def facts_known(facts: scoring.ProgramFacts) -> int:
+    known = sum(getattr(facts, name) != scoring.UNKNOWN for name in _KNOWN_FACTS)
+    known += facts.img_share_pct is not None
+    known += facts.non_us_img_share_pct is not None
+    known += bool(facts.setting)
+    known += facts.border_distance_km is not None
+    return known
+
+
+def candidate_of(item: Scored) -> selection.Candidate:
+    p = item.program
+    return selection.Candidate(
+        acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
+        specialty_code=p.acgme_id[:3], tier=item.result.tier, score=item.result.score,
+        in_border=bool(p.in_border_region), facts_known=facts_known(item.facts),
+    )
+
+
+def main_specialty_z(profile: Profile, scored: Iterable[Scored]) -> float | None:
+    """Step 2 CK z in the main specialty: the one with the most eligible programs in scope
+    (ties: the first by name), as the list size guidance is read against it."""
+    counts: dict[str, tuple[int, str]] = {}
+    for item in scored:
+        if item.result.eligible:
+            code = item.program.acgme_id[:3]
+            n, name = counts.get(code, (0, item.program.specialty.name))
+            counts[code] = (n + 1, name)
+    if not counts:
+        return None
+    code = min(counts, key=lambda c: (-counts[c][0], counts[c][1]))
+    return scoring.step2_z(applicant=applicant_of(profile), specialty_code=code)
+
+
+def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:
+    """Score the entries' programs again and set ``entry.explanation`` (not stored)."""
+    entries = list(entries)
+    if not entries or not profile.is_complete:
+        return
     results = scoring.score_programs(
-        applicant=applicant_of(profile), programs=[facts_of(p) for p in programs]
+        applicant=applicant_of(profile), programs=[cached_facts(e.program) for e in entries]
     )
-    entries = [
-        ListEntry(
-            profile=profile,
-            program=program,
-            in_scope=True,
-            computed_tier=STORED_TIER[result.tier],
-            score=result.score,
-            confidence=result.confidence,
-            explanation=explanation_of(result),
-        )
-        for program, result in zip(programs, results, strict=True)
-    ]
+    for entry, result in zip(entries, results, strict=True):
+        entry.explanation = explanation_of(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the list
+# ---------------------------------------------------------------------------------------------
+
+
+class ListChanged(Exception):
+    """The list changed since the page was loaded (another tab, or the advisor)."""
+
+    message = ("Your list was changed in another tab or by your advisor since this page was "
+               "loaded. Nothing was changed; the page now shows the current list.")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    selection: selection.Selection
+    came_in: list[Program]
+    went_out: list[Program]
+
+
+def applicant_list(profile: Profile) -> ApplicantList:
+    return ApplicantList.objects.get_or_create(profile=profile)[0]
+
+
+def list_rebuild(profile: Profile, *, actor: User | None = None,
+                 cause: str = "Your profile changed") -> BuildResult:
+    """Build the list from the profile, keeping every decision made by hand."""
+    scored = score_scope(profile)
+    by_id = {item.program.acgme_id: item for item in scored}
     with transaction.atomic():
-        ListEntry.objects.bulk_create(
-            entries,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["profile", "program"],
-            update_fields=["in_scope", "computed_tier", "score", "confidence", "explanation"],
+        the_list = ApplicantList.objects.select_for_update().get_or_create(profile=profile)[0]
+        entries = {e.program.acgme_id: e for e in
+                   ListEntry.objects.filter(profile=profile).select_related("program")
+                   .prefetch_related("events")}
+        kept_ids = {code for code, e in entries.items()
+                    if not e.excluded and (e.pinned or e.added or e.has_user_data
+                                           or bool(e.events.all()))}
+        decisions = selection.Decisions(
+            pinned=frozenset(i for i in kept_ids if not entries[i].added),
+            added=frozenset(i for i in kept_ids if entries[i].added),
+            removed=frozenset(i for i, e in entries.items() if e.excluded),
         )
-        out_of_scope = ListEntry.objects.filter(profile=profile).exclude(
-            program_id__in=[p.pk for p in programs]
+        chosen = selection.select(
+            candidates=[candidate_of(item) for item in scored],
+            target=budget.target_total(main_specialty_z(profile, scored)),
+            budget_usd=profile.budget_usd, decisions=decisions,
         )
-        _without_work(out_of_scope).delete()
-        out_of_scope.update(in_scope=False)
-        Profile.objects.filter(pk=profile.pk).update(
-            list_computed_at=timezone.now(), list_scoring_version=SCORING_VERSION
+        before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
+        came_in, went_out = [], []
+        for acgme_id, choice in chosen.chosen.items():
+            item = by_id[acgme_id]
+            entry = entries.get(acgme_id)
+            if entry is None:
+                entry = ListEntry(profile=profile, program=item.program)
+                came_in.append(item.program)
+            elif acgme_id not in before:
+                came_in.append(item.program)
+            code = choice.code
+            if code == "pinned" and not entry.pinned:
+                code = "tracked"  # kept because someone worked on it, not pinned
+            entry.in_scope = True
+            entry.computed_tier = STORED_TIER[item.result.tier]
+            entry.score = item.result.score
+            entry.confidence = item.result.confidence
+            entry.choice = {"code": code, "params": dict(choice.params)}
+            entry.save()
+        for acgme_id, entry in entries.items():
+            if acgme_id in chosen.chosen:
+                continue
+            in_scope = acgme_id in by_id
+            if entry.excluded or acgme_id in kept_ids:
+                if entry.in_scope != in_scope:
+                    entry.in_scope = in_scope
+                    entry.save(update_fields=["in_scope"])
+                if not in_scope and acgme_id in before:
+                    went_out.append(entry.program)
+                continue
+            if acgme_id in before:
+                went_out.append(entry.program)
+            entry.delete()
+        ApplicantList.objects.filter(pk=the_list.pk).update(
+            revision=F("revision") + 1, built_at=timezone.now(),
+            scoring_version=SCORING_VERSION, target=chosen.target,
+            budget_limited=chosen.budget_limited,
         )
-    return len(programs)
+        ListBuild.objects.create(
+            profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
+            came_in=[{"acgme_id": p.acgme_id, "name": p.name} for p in came_in],
+            went_out=[{"acgme_id": p.acgme_id, "name": p.name} for p in went_out],
+        )
+    return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 
-def _without_work(entries: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
-    """Entries nobody has worked on: safe to drop when they leave the list's scope."""
-    return entries.filter(
-        override_tier__isnull=True, excluded=False, status=Status.NOT_STARTED, signal=False,
-        date_applied__isnull=True, interview_date__isnull=True, letters_sent__isnull=True,
-        fee__isnull=True, notes="",
-    ).exclude(Exists(EntryEvent.objects.filter(entry=OuterRef("pk")))).exclude(
-        Q(advisor_notes__isnull=False)
-    )
+def list_recompute(profile: Profile) -> int:
+    """Rebuild after a profile save; returns the number of programs on the list."""
+    return list_rebuild(profile).selection.size
 
 
 def catalog_changed_at() -> datetime | None:
@@ -181,40 +311,245 @@ def catalog_changed_at() -> datetime | None:
 
 
 def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> bool:
-    if profile.list_computed_at is None or profile.list_scoring_version != SCORING_VERSION:
+    try:
+        the_list = profile.program_list  # cached when read with select_related("program_list")
+    except ApplicantList.DoesNotExist:
         return True
-    if profile.updated_at > profile.list_computed_at:
+    if the_list is None or the_list.built_at is None \
+            or the_list.scoring_version != SCORING_VERSION:
+        return True
+    if profile.updated_at > the_list.built_at:
         return True
     catalog_time = catalog_time if catalog_time is not None else catalog_changed_at()
-    return catalog_time is not None and catalog_time > profile.list_computed_at
+    return catalog_time is not None and catalog_time > the_list.built_at
 
 
 def list_ensure_current(profile: Profile) -> bool:
-    """Recompute when stale; True when it did. An incomplete profile has no list to compute."""
+    """Rebuild when stale; True when it did. An incomplete profile has no list to build."""
     if not profile.is_complete or not list_is_stale(profile):
         return False
-    list_recompute(profile)
-    profile.refresh_from_db(fields=["list_computed_at", "list_scoring_version"])
+    list_rebuild(profile, cause="The catalog or the scoring model changed")
     return True
 
 
-def list_plan(
-    profile: Profile,
-    available: Mapping[tuple[str, scoring.Tier], int],
-    specialty_names: Mapping[str, str],
-) -> budget.Recommendation:
-    """How many of a list's programs to apply to, their cost, and what the budget buys.
+# ---------------------------------------------------------------------------------------------
+# Changes by hand: add, remove, pin (each raises the list's revision)
+# ---------------------------------------------------------------------------------------------
 
-    ``available`` counts the programs per (specialty code, tier). The Step 2 CK benchmark is
-    the main specialty's: the one with the most programs, ties going to the first by name.
-    """
-    by_name = sorted(specialty_names.items(), key=lambda item: item[1])
-    main = max(
-        by_name, default=None,
-        key=lambda item: sum(n for (code, _), n in available.items() if code == item[0]),
+
+class ListEditError(Exception):
+    pass
+
+
+def _bump(profile: Profile, revision: int | None) -> None:
+    """Raise the list's revision; refuse when the page's revision is no longer current."""
+    updated = ApplicantList.objects.filter(profile=profile)
+    if revision is not None:
+        updated = updated.filter(revision=revision)
+    if not updated.update(revision=F("revision") + 1):
+        raise ListChanged(ListChanged.message)
+
+
+def _reason(profile: Profile, by: User, reason: str) -> str:
+    reason = (reason or "").strip()
+    if by.pk != profile.user_id and not reason:
+        raise ListEditError("Say why: your client sees the reason in the list's history.")
+    return reason
+
+
+def entry_add(profile: Profile, program: Program, *, by: User, reason: str = "",
+              revision: int | None = None) -> ListEntry:
+    """Put a candidate on the list by hand. Not eligible programs cannot be added."""
+    reason = _reason(profile, by, reason)
+    [item] = score_scope_of(profile, [program])
+    if not item.result.eligible:
+        raise ListEditError(f"{program.name} is not eligible for you: "
+                            + "; ".join(item.result.hard_reasons))
+    with transaction.atomic():
+        _bump(profile, revision)
+        entry, created = ListEntry.objects.get_or_create(
+            profile=profile, program=program,
+            defaults={"computed_tier": STORED_TIER[item.result.tier],
+                      "score": item.result.score, "confidence": item.result.confidence},
+        )
+        if not created and not entry.excluded and entry.in_scope:
+            raise ListEditError(f"{program.name} is already on the list.")
+        entry.excluded, entry.excluded_reason, entry.in_scope = False, "", True
+        entry.added = True
+        entry.choice = {"code": "added", "params": {}}
+        entry.save()
+        EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.ADD,
+                                  after="On the list", text=reason)
+    return entry
+
+
+def entry_remove(entry: ListEntry, *, by: User, reason: str = "",
+                 revision: int | None = None) -> ListEntry:
+    reason = _reason(entry.profile, by, reason)
+    if entry.excluded:
+        raise ListEditError(f"{entry.program.name} is not on the list.")
+    with transaction.atomic():
+        _bump(entry.profile, revision)
+        entry.excluded, entry.excluded_reason, entry.pinned = True, reason, False
+        entry.save(update_fields=["excluded", "excluded_reason", "pinned"])
+        EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.REMOVE,
+                                  before="On the list", after="Removed", text=reason)
+    return entry
+
+
+def entry_pin(entry: ListEntry, *, by: User, pinned: bool, reason: str = "",
+              revision: int | None = None) -> ListEntry:
+    reason = _reason(entry.profile, by, reason)
+    if entry.excluded:
+        raise ListEditError("Put the program back on the list before pinning it.")
+    with transaction.atomic():
+        _bump(entry.profile, revision)
+        entry.pinned = pinned
+        entry.save(update_fields=["pinned"])
+        EntryEvent.objects.create(
+            entry=entry, actor=by, kind=EntryEvent.Kind.PIN if pinned else EntryEvent.Kind.UNPIN,
+            text=reason,
+        )
+    return entry
+
+
+def score_scope_of(profile: Profile, programs: Iterable[Program]) -> list[Scored]:
+    programs = list(programs)
+    facts = [cached_facts(p) for p in programs]
+    results = scoring.score_programs(applicant=applicant_of(profile), programs=facts)
+    return [Scored(p, f, r) for p, f, r in zip(programs, facts, results, strict=True)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSummary:
+    """The list as a whole, for the top of the list page."""
+
+    size: int
+    target: int
+    budget_limited: bool
+    counts: dict[tuple[str, int], int]  # (specialty code, shown tier) -> programs
+    specialties: dict[str, str]  # code -> name, for the specialties on the list
+    tiers: dict[int, int]  # shown tier -> programs
+    border: int
+    visa_to_verify: int
+    cost: budget.Cost
+    budget_usd: int | None
+    over_budget_usd: int  # what the list costs beyond the budget (hand-made additions)
+    revision: int
+
+    def count(self, code: str, tier: int) -> int:
+        return self.counts.get((code, tier), 0)
+
+
+def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
+    """Composition, border programs, visas to verify and cost of the entries on the list."""
+    entries = list(entries)
+    counts: dict[tuple[str, int], int] = {}
+    tiers = {tier.value: 0 for tier in Tier}
+    specialties: dict[str, str] = {}
+    per_specialty: dict[str, int] = {}
+    border = visa_to_verify = 0
+    year = season_year()
+    visa_key = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}.get(profile.visa_need)
+    for entry in entries:
+        program = entry.program
+        code = program.acgme_id[:3]
+        specialties[code] = program.specialty.name
+        counts[(code, entry.tier)] = counts.get((code, entry.tier), 0) + 1
+        tiers[entry.tier] += 1
+        if entry.status != Status.WITHDRAWN:  # the tracker's Summary counts the same way
+            per_specialty[code] = per_specialty.get(code, 0) + 1
+        border += bool(program.in_border_region)
+        if visa_key:
+            fact_year = (program.provenance or {}).get(visa_key, {}).get("year")
+            if getattr(program, visa_key) != "yes" or fact_year is None \
+                    or year - fact_year >= scoring.FACT_AGE_VERIFY:
+                visa_to_verify += 1
+    cost = budget.season_cost(per_specialty)
+    the_list = applicant_list(profile)
+    over = max(0, cost.total_usd - profile.budget_usd) if profile.budget_usd is not None else 0
+    return ListSummary(
+        size=len(entries), target=the_list.target, budget_limited=the_list.budget_limited,
+        counts=counts, specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
+        tiers=tiers, border=border, visa_to_verify=visa_to_verify, cost=cost,
+        budget_usd=profile.budget_usd, over_budget_usd=over, revision=the_list.revision,
     )
-    step2_z = (
-        scoring.step2_z(applicant=applicant_of(profile), specialty_code=main[0])
-        if main is not None else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BudgetWhatIf:
+    """What a budget one step bigger or smaller would add to or drop from the list."""
+
+    step_usd: int
+    bigger_adds: list[Program]
+    bigger_cost_usd: int
+    smaller_drops: list[Program]
+    smaller_cost_usd: int
+
+
+WHAT_IF_PROGRAMS = 5
+
+
+def budget_what_if(profile: Profile, scored: list[Scored], size: int) -> BudgetWhatIf:
+    """The next programs in and out: the list rebuilt five programs longer and shorter."""
+    with_decisions = _decisions(profile)
+    candidates = [candidate_of(item) for item in scored]
+    by_id = {item.program.acgme_id: item.program for item in scored}
+
+    def build(n: int) -> selection.Selection:
+        return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,
+                                decisions=with_decisions)
+
+    now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
+        build(size - WHAT_IF_PROGRAMS)
+    return BudgetWhatIf(
+        step_usd=bigger.cost.total_usd - now.cost.total_usd,
+        bigger_adds=[by_id[i] for i in bigger.chosen if i not in now.chosen],
+        bigger_cost_usd=bigger.cost.total_usd,
+        smaller_drops=[by_id[i] for i in now.chosen if i not in smaller.chosen],
+        smaller_cost_usd=smaller.cost.total_usd,
     )
-    return budget.recommend(available=available, budget_usd=profile.budget_usd, step2_z=step2_z)
+
+
+def _decisions(profile: Profile) -> selection.Decisions:
+    entries = list(ListEntry.objects.filter(profile=profile).select_related("program"))
+    kept = {e.program.acgme_id for e in entries
+            if not e.excluded and (e.pinned or e.added or e.has_user_data)}
+    return selection.Decisions(
+        pinned=frozenset(kept),
+        removed=frozenset(e.program.acgme_id for e in entries if e.excluded),
+    )
+
+
+def no_eligible_reasons(scored: Iterable[Scored], top: int = 3) -> list[tuple[str, int]]:
+    """The most common hard reasons, by how many programs each closes."""
+    counts: dict[str, int] = {}
+    for item in scored:
+        for reason in item.result.hard_reasons:
+            # The citation in brackets differs per program; count the rule itself.
+            rule = reason.split(" (")[0]
+            counts[rule] = counts.get(rule, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])[:top]
+
+
+def choice_text(entry: ListEntry, specialty_names: Mapping[str, str]) -> str:
+    """Why the entry is on the list, in words."""
+    choice = entry.choice or {}
+    code, params = choice.get("code"), choice.get("params", {})
+    if code == "pinned":
+        return "Pinned: kept on the list whatever the rebuild."
+    if code == "added":
+        return "Added by hand from the candidates."
+    if code == "tracked":
+        return "Kept: you or your advisor already worked on it."
+    if code != "ranked":
+        return ""
+    specialty = specialty_names.get(params.get("specialty", ""), "this specialty")
+    text = (f"Tier {params['tier']} place {params['rank']} of {params['taken']} in {specialty} "
+            f"(of {params['available']} candidates), score {params['score']}")
+    if params.get("border_first"):
+        text += "; a reach program in the border region, which reach places go to first"
+    if params.get("next_name"):
+        text += (f". The next candidate, {params['next_name']} (score {params['next_score']}), "
+                 "was left out")
+    return text + "."

@@ -1,5 +1,7 @@
-"""The stored list: one entry per program the scoring placed for an applicant, with the
-advisor's corrections and the applicant's tracking, and the history of every change."""
+"""The stored list: the programs an applicant applies to (and the ones removed from it by hand,
+kept so a rebuild respects the decision), with the advisor's corrections, the applicant's
+tracking, and the history of every change. Candidates not on the list are never stored: they
+are scored from the catalog when a page needs them."""
 
 from __future__ import annotations
 
@@ -36,10 +38,15 @@ class ListEntryQuerySet(models.QuerySet):
     def in_scope(self) -> ListEntryQuerySet:
         return self.filter(in_scope=True)
 
+    def on_list(self) -> ListEntryQuerySet:
+        """The programs the applicant applies to: in scope and not removed."""
+        return self.filter(in_scope=True, excluded=False)
+
 
 class ListEntry(models.Model):
-    """One program on one applicant's list: the computed placement, the advisor's corrections
-    and the applicant's own tracking, kept together so the app and the tracker agree."""
+    """One program on one applicant's list (or removed from it by hand): where the scoring
+    placed it when the list was built, why it was chosen, the advisor's corrections and the
+    applicant's own tracking, kept together so the app and the tracker agree."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="entries")
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
@@ -47,11 +54,17 @@ class ListEntry(models.Model):
     # out of scope but hold the applicant's or advisor's work are kept, not deleted.
     in_scope = models.BooleanField(default=True)
 
-    # Computed by tiering.scoring; rewritten on every recomputation.
+    # Computed by tiering.scoring when the list was last built. The reasons behind them are
+    # not stored: they are scored again for the programs a page shows (attach_explanations).
     computed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     score = models.FloatField()
     confidence = models.FloatField()
-    explanation = models.JSONField(default=dict)
+    # Why the program is on the list: tiering.selection.Choice as {"code": ..., "params": ...}.
+    choice = models.JSONField(default=dict, blank=True)
+    # Decisions made by hand, which a rebuild keeps: pinned programs stay on the list, added
+    # ones were taken from the candidates; "excluded" below means removed from the list.
+    pinned = models.BooleanField(default=False)
+    added = models.BooleanField(default=False)
 
     # Advisor's corrections.
     override_tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
@@ -64,6 +77,7 @@ class ListEntry(models.Model):
     override_computed_tier = models.PositiveSmallIntegerField(
         choices=Tier.choices, null=True, blank=True
     )
+    # Removed from the list, by the applicant or the advisor (the history says who).
     excluded = models.BooleanField(default=False)
     excluded_reason = models.TextField(blank=True)
 
@@ -87,10 +101,13 @@ class ListEntry(models.Model):
                 name="override_needs_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["profile", "in_scope", "computed_tier"])]
+        indexes = [models.Index(fields=["profile", "in_scope", "excluded"])]
 
     def __str__(self) -> str:
         return f"{self.program_id} on the list of profile {self.profile_id}"
+
+    # Filled for the programs a page shows by tiering.lists.attach_explanations.
+    explanation: dict | None = None
 
     @property
     def tier(self) -> int:
@@ -111,6 +128,8 @@ class ListEntry(models.Model):
         return bool(
             self.override_tier
             or self.excluded
+            or self.pinned
+            or self.added
             or self.status != Status.NOT_STARTED
             or self.signal
             or self.date_applied
@@ -125,6 +144,10 @@ class EntryEvent(models.Model):
     """History of changes to a list entry: who, when, what, why."""
 
     class Kind(models.TextChoices):
+        ADD = "add", "Added to the list"
+        REMOVE = "remove", "Removed from the list"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
         OVERRIDE = "override", "Tier changed"
         CLEAR_OVERRIDE = "clear_override", "Tier change removed"
         EXCLUDE = "exclude", "Excluded"
@@ -146,3 +169,37 @@ class EntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on entry {self.entry_id}"
+
+
+class ApplicantList(models.Model):
+    """The list as a whole: when and from what it was built, and a revision that every change
+    raises, so that a change made from a stale page (another tab) is refused, not merged."""
+
+    profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="program_list")
+    revision = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
+    scoring_version = models.CharField(max_length=20, blank=True)
+    # What the last build decided and why, for the list page and the history.
+    target = models.PositiveSmallIntegerField(default=0)
+    budget_limited = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"List of profile {self.profile_id} (revision {self.revision})"
+
+
+class ListBuild(models.Model):
+    """One (re)build of a list: who asked, and which programs came in and went out, with why."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="list_builds")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    cause = models.CharField(max_length=200)
+    came_in = models.JSONField(default=list)  # [{"acgme_id", "name"}]
+    went_out = models.JSONField(default=list)
+    kept = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Build of the list of profile {self.profile_id} at {self.created_at}"

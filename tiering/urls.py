@@ -9,6 +9,11 @@ app_name = "tiering"
 urlpatterns = [
     path("list/", views.my_list, name="my_list"),
     path("applicants/<int:pk>/list/", views.tier_list, name="list"),
+    path("applicants/<int:pk>/list/build/", views.list_build, name="list_build"),
+    path("applicants/<int:pk>/list/add/", views.list_add, name="list_add"),
+    path("applicants/<int:pk>/list/<int:entry_id>/remove/", views.list_remove,
+         name="list_remove"),
+    path("applicants/<int:pk>/list/<int:entry_id>/pin/", views.list_pin, name="list_pin"),
     path(
         "applicants/<int:pk>/programs/<str:acgme_id>/",
         views.program_explanation,

@@ -1,25 +1,43 @@
-"""The list pages: the tiered list with its plan, and why one program is in its tier."""
+"""The list pages: the list with its summary and the candidates to add from, why one program is
+where it is, and the changes made by hand (build, add, remove, pin)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from applicants.access import get_applicant_for, is_owner
+from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile
 from programs.facts import program_facts
+from programs.models import Program
 from tiering import scoring
-from tiering.forms import ListFilterForm
+from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
-    SCORING_TIER,
+    STORED_TIER,
+    ListChanged,
+    ListEditError,
+    applicant_list,
     applicant_of,
-    facts_of,
+    attach_explanations,
+    budget_what_if,
+    cached_facts,
+    choice_text,
+    entry_add,
+    entry_pin,
+    entry_remove,
+    explanation_of,
     list_ensure_current,
-    list_plan,
+    list_rebuild,
+    list_summary,
+    no_eligible_reasons,
+    score_scope,
+    score_scope_of,
 )
 from tiering.models import ListEntry, Tier
 
@@ -30,78 +48,62 @@ def my_list(request: HttpRequest) -> HttpResponse:
     return redirect("tiering:list", pk=profile.pk)
 
 
-ROWS_PER_TIER = 10  # on the overview; a tier's own view pages through all of its programs
-TIER_PAGE_SIZE = 50
-
-
-def _list_entries(profile: Profile) -> QuerySet[ListEntry]:
-    return (
-        ListEntry.objects.filter(profile=profile, in_scope=True)
-        .for_list()
-        .annotate(shown_tier=Coalesce("override_tier", "computed_tier"))
-    )
+def _candidate(profile: Profile, item) -> ListEntry:
+    """An unsaved entry for a scored candidate, so the rows render like the list's."""
+    entry = ListEntry(profile=profile, program=item.program,
+                      computed_tier=STORED_TIER[item.result.tier], score=item.result.score,
+                      confidence=item.result.confidence)
+    entry.explanation = explanation_of(item.result)
+    return entry
 
 
 @login_required
 def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
-    context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile)}
+    context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile),
+                     "can_edit": is_owner(request.user, profile)
+                     or is_linked_advisor(request.user, profile)}
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     list_ensure_current(profile)
 
-    entries = _list_entries(profile)
-    specialties = sorted(
-        {(e["program__specialty__code"], e["program__specialty__name"])
-         for e in entries.values("program__specialty__code", "program__specialty__name")},
-        key=lambda s: s[1],
-    )
-    states = sorted(set(entries.values_list("program__state", flat=True)))
-    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
-    shown = entries
-    if form.is_valid():
-        if form.cleaned_data["specialty"]:
-            shown = shown.filter(program__specialty__code=form.cleaned_data["specialty"])
-        if form.cleaned_data["state"]:
-            shown = shown.filter(program__state=form.cleaned_data["state"])
-        if form.cleaned_data["border"]:
-            shown = shown.filter(program__in_border_region=True)
-    ordering = form.ordering()
+    entries = list(ListEntry.objects.filter(profile=profile, in_scope=True).for_list())
+    on_list = sorted((e for e in entries if not e.excluded),
+                     key=lambda e: (e.tier, -e.score, e.program.name))
+    removed = [e for e in entries if e.excluded]
+    attach_explanations(profile, on_list + removed)
+    summary = list_summary(profile, on_list)
+    names = dict(summary.specialties)
+    for entry in on_list:
+        entry.why_chosen = choice_text(entry, names)
+    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
+                for tier in Tier]
 
-    counts = {tier.value: 0 for tier in Tier}
-    for row in shown.filter(excluded=False).values("shown_tier").annotate(n=Count("pk")):
-        counts[row["shown_tier"]] = row["n"]
-    only_tier = request.GET.get("tier")
+    scored = score_scope(profile)
+    taken = {e.program_id for e in entries}
+    pool = [item for item in scored if item.program.pk not in taken]
+    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
+                         key=lambda s: s[1])
+    names.update(dict(specialties))
+    states = sorted({i.program.state for i in scored})
+    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
+    shown = form.filter(pool)
+    page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    candidates = [_candidate(profile, item) for item in page.object_list]
+
+    warnings = scoring.applicant_warnings(applicant=applicant_of(profile))
+    empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
+                   and any(e.tier == tier for e in removed)]
     query = request.GET.copy()
     query.pop("page", None)
-    query.pop("tier", None)
-    sections = []
-    for tier in Tier:
-        if only_tier and only_tier != str(tier.value):
-            continue
-        tier_entries = shown.filter(excluded=False, shown_tier=tier.value).order_by(*ordering)
-        if only_tier:
-            page = Paginator(tier_entries, TIER_PAGE_SIZE).get_page(request.GET.get("page"))
-            rows = page.object_list
-        else:
-            page = None
-            rows = tier_entries[:ROWS_PER_TIER]
-        sections.append({"tier": tier.value, "count": counts[tier.value], "rows": rows,
-                         "page": page})
-    excluded = shown.filter(excluded=True).order_by(*ordering)
-
-    available: dict[tuple[str, scoring.Tier], int] = {}
-    for row in entries.filter(excluded=False).values("program__specialty__code", "shown_tier")\
-            .annotate(n=Count("pk")):
-        available[(row["program__specialty__code"], SCORING_TIER[row["shown_tier"]])] = row["n"]
-    plan = list_plan(profile, available, dict(specialties))
-    applicant = applicant_of(profile)
     context.update({
-        "form": form, "sections": sections, "counts": counts, "excluded": excluded,
-        "only_tier": only_tier, "query": query.urlencode(), "plan": plan,
-        "specialty_names": dict(specialties),
-        "warnings": scoring.applicant_warnings(applicant=applicant),
-        "total": sum(counts.values()),
+        "sections": sections, "summary": summary, "removed": removed, "form": form,
+        "candidates": candidates, "page": page, "candidate_count": len(shown),
+        "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
+        "what_if": budget_what_if(profile, scored, summary.size) if summary.size else None,
+        "no_eligible": [] if any(i.result.eligible for i in scored) else
+        no_eligible_reasons(scored),
+        "query": query.urlencode(), "revision": summary.revision,
     })
     return render(request, "tiering/tier_list.html", context)
 
@@ -109,17 +111,122 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
+    if not profile.is_complete:
+        raise Http404("This profile has no list yet.")
     list_ensure_current(profile)
-    entry = get_object_or_404(
-        ListEntry.objects.for_list(), profile=profile, program__acgme_id=acgme_id
-    )
+    entry = ListEntry.objects.for_list().filter(profile=profile,
+                                                program__acgme_id=acgme_id).first()
+    if entry is None:
+        program = get_object_or_404(
+            Program.objects.select_related("specialty"), acgme_id=acgme_id,
+            specialty__in=profile.target_specialties.all(),
+        )
+        entry = _candidate(profile, score_scope_of(profile, [program])[0])
+    else:
+        attach_explanations(profile, [entry])
+        entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
+                                               entry.program.specialty.name})
     suggestion = None
-    if entry.in_scope and entry.computed_tier != Tier.TIER_1:
+    if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
-            applicant=applicant_of(profile), program=facts_of(entry.program)
+            applicant=applicant_of(profile), program=cached_facts(entry.program)
         )
     return render(request, "tiering/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
         "facts": program_facts(entry.program), "suggestion": suggestion,
         "is_owner": is_owner(request.user, profile),
+        "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),
+        "revision": applicant_list(profile).revision,
     })
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes by hand. The applicant and a linked advisor make them; the advisor gives a reason.
+# ---------------------------------------------------------------------------------------------
+
+
+def _editable(request: HttpRequest, pk: int) -> Profile:
+    profile = get_applicant_for(request.user, pk)
+    if not (is_owner(request.user, profile) or is_linked_advisor(request.user, profile)):
+        raise PermissionDenied("Only the applicant and their advisor change the list.")
+    return profile
+
+
+def _back(request: HttpRequest, profile: Profile) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(reverse("tiering:list", kwargs={"pk": profile.pk}))
+
+
+def _apply(request: HttpRequest, profile: Profile, change, done: str) -> HttpResponse:
+    form = ListEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "This change could not be read; reload the page and try again.")
+        return _back(request, profile)
+    try:
+        change(form.cleaned_data["reason"], form.cleaned_data["revision"])
+    except ListChanged as error:
+        messages.error(request, str(error))
+    except ListEditError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return _back(request, profile)
+
+
+@login_required
+@require_POST
+def list_build(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _editable(request, pk)
+    if not profile.is_complete:
+        messages.error(request, "Complete your profile first: a graduation year and a specialty.")
+        return _back(request, profile)
+    form = ListEditForm(request.POST)
+    if form.is_valid() and form.cleaned_data["revision"] is not None \
+            and form.cleaned_data["revision"] != applicant_list(profile).revision:
+        messages.error(request, ListChanged.message)
+        return _back(request, profile)
+    result = list_rebuild(profile, actor=request.user, cause="Rebuilt on request")
+    messages.success(request, (
+        f"Your list was rebuilt: {result.selection.size} programs; "
+        f"{len(result.came_in)} came in, {len(result.went_out)} went out. Pinned, added and "
+        "removed programs and everything you track were kept."))
+    return _back(request, profile)
+
+
+@login_required
+@require_POST
+def list_add(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _editable(request, pk)
+    program = get_object_or_404(Program, acgme_id=request.POST.get("acgme_id", ""),
+                                specialty__in=profile.target_specialties.all())
+    return _apply(request, profile, lambda reason, revision: entry_add(
+        profile, program, by=request.user, reason=reason, revision=revision),
+        f"{program.name} is on the list.")
+
+
+def _entry(request: HttpRequest, pk: int, entry_id: int) -> tuple[Profile, ListEntry]:
+    profile = _editable(request, pk)
+    entry = get_object_or_404(ListEntry.objects.select_related("program", "profile"),
+                              pk=entry_id, profile=profile)
+    return profile, entry
+
+
+@login_required
+@require_POST
+def list_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    profile, entry = _entry(request, pk, entry_id)
+    return _apply(request, profile, lambda reason, revision: entry_remove(
+        entry, by=request.user, reason=reason, revision=revision),
+        f"{entry.program.name} was removed from the list; a rebuild will not bring it back.")
+
+
+@login_required
+@require_POST
+def list_pin(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    profile, entry = _entry(request, pk, entry_id)
+    pin = request.POST.get("pinned") == "1"
+    return _apply(request, profile, lambda reason, revision: entry_pin(
+        entry, by=request.user, pinned=pin, reason=reason, revision=revision),
+        f"{entry.program.name} is {'pinned: it stays' if pin else 'no longer pinned'}.")

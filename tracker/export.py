@@ -24,6 +24,13 @@ from applicants.models import Profile
 from programs.models import Program, TriState
 from programs.sources import SOURCES, describe
 from tiering import budget
+from tiering.lists import (
+    SCORING_VERSION,
+    STORED_TIER,
+    Scored,
+    attach_explanations,
+    score_scope,
+)
 from tiering.models import ListEntry, Status, Tier
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +87,9 @@ def column_letter(header: str) -> str:
     return get_column_letter(_COLUMN[header])
 
 
-NOT_ELIGIBLE_COLUMNS: tuple[Column, ...] = (
+CANDIDATE_COLUMNS: tuple[Column, ...] = (
+    Column("Tier", 14),
+    Column("Score", 7),
     Column("Program", 44),
     Column("ACGME id", 12),
     Column("Specialty", 22),
@@ -88,12 +97,12 @@ NOT_ELIGIBLE_COLUMNS: tuple[Column, ...] = (
     Column("State", 7),
     Column("J-1", 9),
     Column("H-1B", 9),
-    Column("Why not eligible", 90),
+    Column("Why (or why not eligible)", 90),
 )
 
 SHEET_SUMMARY = "Summary"
 SHEET_TRACKER = "Tracker"
-SHEET_NOT_ELIGIBLE = "Not eligible"
+SHEET_CANDIDATES = "Candidates"  # only when the user asks for it
 SHEET_SOURCES = "Sources"
 
 STATUS_LABELS: tuple[str, ...] = tuple(str(label) for _, label in Status.choices)
@@ -153,7 +162,11 @@ class TrackerRow:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NotEligibleRow:
+class CandidateRow:
+    """A program in the applicant's specialties and states that is not on the list."""
+
+    tier: str
+    score: int | None
     program: str
     acgme_id: str
     specialty: str
@@ -164,8 +177,8 @@ class NotEligibleRow:
     reasons: str
 
     def values(self) -> tuple[Any, ...]:
-        return (self.program, self.acgme_id, self.specialty, self.city, self.state, self.j1,
-                self.h1b, self.reasons)
+        return (self.tier, self.score, self.program, self.acgme_id, self.specialty, self.city,
+                self.state, self.j1, self.h1b, self.reasons)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,7 +201,7 @@ class TrackerExport:
     scoring_version: str
     profile_lines: tuple[tuple[str, Any], ...]
     rows: tuple[TrackerRow, ...]
-    not_eligible: tuple[NotEligibleRow, ...]
+    candidates: tuple[CandidateRow, ...]  # empty unless the user asked for them
     catalog_years: tuple[int, ...]
     sources: tuple[SourceRow, ...]
 
@@ -221,13 +234,13 @@ def eras_fee_at(position: int) -> int:
 
 
 def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
-    """Tiers 1-3 ordered by tier, then score (best first), then program name.
+    """The list ordered by tier, then score (best first), then program name.
 
     The default fee follows the ERAS 2026 schedule in that order within each specialty: the
     first 30 planned programs of a specialty at $11, the next ones at $30. A withdrawn program
     is not counted and gets no default fee.
     """
-    eligible = [e for e in entries if e.tier != Tier.NOT_ELIGIBLE]
+    eligible = list(entries)  # a program kept on the list by hand may be Not eligible now
     eligible.sort(key=lambda e: (e.tier, -e.score, e.program.name, e.program.acgme_id))
     planned: dict[int, int] = {}
     rows = []
@@ -266,22 +279,25 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
     return rows
 
 
-def not_eligible_rows(entries: Iterable[ListEntry]) -> list[NotEligibleRow]:
-    closed = [e for e in entries if e.tier == Tier.NOT_ELIGIBLE]
-    closed.sort(key=lambda e: (e.program.specialty.name, e.program.name, e.program.acgme_id))
-    return [
-        NotEligibleRow(
-            program=e.program.name,
-            acgme_id=e.program.acgme_id,
-            specialty=e.program.specialty.name,
-            city=e.program.city,
-            state=e.program.state,
-            j1=_TRISTATE.get(e.program.j1_accepted, e.program.j1_accepted),
-            h1b=_TRISTATE.get(e.program.h1b_sponsored, e.program.h1b_sponsored),
-            reasons="; ".join((e.explanation or {}).get("hard_reasons", [])),
-        )
-        for e in closed
-    ]
+def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
+    """Candidates best tier first, then by score; reasons or the hard reasons."""
+    items = sorted(scored, key=lambda i: (-i.result.tier.rank, -i.result.score,
+                                          i.program.name, i.program.acgme_id))
+    rows = []
+    for item in items:
+        program, result = item.program, item.result
+        reasons = (result.hard_reasons if not result.eligible
+                   else [r.text for r in result.reasons[:3]])
+        rows.append(CandidateRow(
+            tier=Tier(STORED_TIER[result.tier]).label,
+            score=result.score if result.eligible else None,
+            program=program.name, acgme_id=program.acgme_id, specialty=program.specialty.name,
+            city=program.city, state=program.state,
+            j1=_TRISTATE.get(program.j1_accepted, program.j1_accepted),
+            h1b=_TRISTATE.get(program.h1b_sponsored, program.h1b_sponsored),
+            reasons="; ".join(reasons),
+        ))
+    return rows
 
 
 def catalog_years(programs: Iterable[Program]) -> tuple[int, ...]:
@@ -358,33 +374,42 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
 
 
 def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
-                      entries: Sequence[ListEntry], generated_at: datetime) -> TrackerExport:
+                      entries: Sequence[ListEntry], generated_at: datetime,
+                      candidates: Sequence[Scored] = ()) -> TrackerExport:
     """Everything the writers need, from loaded objects only (no query)."""
     programs = [entry.program for entry in entries]
     return TrackerExport(
         applicant=profile.user.email if profile.user_id else "",
         generated_at=generated_at,
-        scoring_version=profile.list_scoring_version,
+        scoring_version=SCORING_VERSION,
         profile_lines=tuple(profile_lines(profile, specialty_names=specialty_names)),
         rows=tuple(tracker_rows(entries)),
-        not_eligible=tuple(not_eligible_rows(entries)),
+        candidates=tuple(candidate_rows(candidates)),
         catalog_years=catalog_years(programs),
         sources=tuple(source_rows(programs)),
     )
 
 
 def tracker_entries(profile: Profile) -> list[ListEntry]:
-    """The entries the tracker shows: in scope and not excluded by the advisor, all tiers."""
-    return list(
-        ListEntry.objects.filter(profile=profile, in_scope=True, excluded=False).for_list()
-    )
+    """The entries the tracker shows: the list (in scope, not removed), all tiers, with their
+    reasons scored again (they are not stored)."""
+    entries = list(ListEntry.objects.on_list().filter(profile=profile).for_list())
+    attach_explanations(profile, entries)
+    return entries
 
 
-def tracker_export(profile: Profile) -> TrackerExport:
-    """Load the profile's list (three queries, whatever its size) and build the export."""
+def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExport:
+    """Load the profile's list (a fixed number of queries, whatever its size) and build the
+    export; with ``candidates``, also every other program in scope, scored."""
     specialty_names = list(profile.target_specialties.order_by("name")
                            .values_list("name", flat=True))
+    entries = tracker_entries(profile)
+    others: list[Scored] = []
+    if candidates and profile.is_complete:
+        taken = set(ListEntry.objects.filter(profile=profile).values_list("program_id",
+                                                                          flat=True))
+        others = [item for item in score_scope(profile) if item.program.pk not in taken]
     return tracker_export_of(
-        profile=profile, specialty_names=specialty_names, entries=tracker_entries(profile),
-        generated_at=timezone.localtime(),
+        profile=profile, specialty_names=specialty_names, entries=entries,
+        generated_at=timezone.localtime(), candidates=others,
     )

@@ -63,7 +63,8 @@ def tracker_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if profile is None:
         return redirect("tiering:list", pk=pk)
     buffer = io.BytesIO()
-    write_xlsx(tracker_export(profile), buffer)
+    # A "Candidates" sheet only when asked: the list is what the applicant applies from.
+    write_xlsx(tracker_export(profile, candidates=request.GET.get("candidates") == "1"), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_download_name(profile, "xlsx")}"'
     return response

@@ -21,11 +21,11 @@ from tiering import budget
 from tiering.models import Tier
 from tracker.export import (
     _COLUMN,
+    CANDIDATE_COLUMNS,
     ECFMG_TOKEN_SOURCE,
     ERAS_FEE_SOURCE,
     NO,
-    NOT_ELIGIBLE_COLUMNS,
-    SHEET_NOT_ELIGIBLE,
+    SHEET_CANDIDATES,
     SHEET_SOURCES,
     SHEET_SUMMARY,
     SHEET_TRACKER,
@@ -275,8 +275,9 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     wb = Workbook(write_only=True)
     _write_summary(wb, export)
     _write_tracker(wb, export.rows)
-    _write_plain_sheet(wb, SHEET_NOT_ELIGIBLE, NOT_ELIGIBLE_COLUMNS, export.not_eligible,
-                       len(export.not_eligible))
+    if export.candidates:
+        _write_plain_sheet(wb, SHEET_CANDIDATES, CANDIDATE_COLUMNS, export.candidates,
+                           len(export.candidates))
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
     wb.save(out)
 

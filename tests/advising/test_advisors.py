@@ -131,7 +131,8 @@ def test_an_advisor_sees_three_clients_overrides_a_tier_the_client_sees_it_other
     client.force_login(ana.user)
     page = client.get(list_url).content.decode()
     assert "Advisor: Tier 2</span> computed Tier 1" in page
-    section_2 = client.get(list_url, {"tier": Tier.TIER_2}).context["sections"][0]["rows"]
+    sections = client.get(list_url).context["sections"]
+    section_2 = next(s for s in sections if s["tier"] == Tier.TIER_2)["rows"]
     assert entry.pk in [row.pk for row in section_2]
     page = client.get(program_url(entry)).content.decode()
     assert "Advisor's decision" in page
@@ -253,19 +254,19 @@ def test_an_excluded_program_leaves_the_tiers_with_its_reason_and_can_be_restore
 
     client.force_login(profile.user)
     response = client.get(list_url)
-    assert response.context["counts"][Tier.TIER_1] == 0
-    assert [e.pk for e in response.context["excluded"]] == [entry.pk]
+    assert response.context["summary"].tiers[Tier.TIER_1] == 0
+    assert [e.pk for e in response.context["removed"]] == [entry.pk]
     page = response.content.decode()
-    assert "Excluded by the advisor (1)" in page
-    assert "Excluded by the advisor</span> Closed to IMGs since May." in page
+    assert "Removed from the list (1)" in page
+    assert "Removed</span> Closed to IMGs since May." in page
 
     client.force_login(advisor)
     client.post(entry_url("entry_restore", entry), {"reason": "They reopened."})
 
     client.force_login(profile.user)
     response = client.get(list_url)
-    assert response.context["counts"][Tier.TIER_1] == 1
-    assert not response.context["excluded"]
+    assert response.context["summary"].tiers[Tier.TIER_1] == 1
+    assert not response.context["removed"]
     kinds = list(entry.events.values_list("kind", "text", "actor"))
     assert kinds == [(EntryEvent.Kind.RESTORE, "They reopened.", advisor.pk),
                      (EntryEvent.Kind.EXCLUDE, "Closed to IMGs since May.", advisor.pk)]
@@ -593,7 +594,8 @@ def test_the_dashboard_counts_tiers_progress_and_the_last_update(client, catalog
 
     row = dashboard_row(client, profile)
 
-    assert row.counts == {Tier.TIER_1: 1, Tier.TIER_2: 0, Tier.TIER_3: 1, Tier.NOT_ELIGIBLE: 1}
+    # The list only: the not eligible program is a candidate, not on it.
+    assert row.counts == {Tier.TIER_1: 1, Tier.TIER_2: 0, Tier.TIER_3: 1, Tier.NOT_ELIGIBLE: 0}
     assert (row.applied, row.interviews) == (2, 1)
     assert row.last_update > timezone.now()  # the tracking update, the latest of all
     assert row.list_computed_at is not None and not row.list_stale
@@ -614,15 +616,18 @@ def test_the_dashboard_flags_a_tier_1_program_whose_visa_policy_is_unknown(
     assert dashboard_row(client, profile).flags == ("Visa policy to verify on 1 Tier 1 program",)
 
 
-def test_the_dashboard_flags_a_budget_below_the_recommended_list(client, catalog) -> None:
+def test_the_dashboard_flags_a_budget_that_set_the_list_below_the_guidance(
+    client, catalog
+) -> None:
     advisor = an_advisor()
     short = linked(an_applicant(budget_usd=250), advisor)
     enough = linked(an_applicant(budget_usd=5000), advisor)
     client.force_login(advisor)
 
-    # Three eligible programs cost 3 x $11 ERAS + $165 token + $80 transcript = $278.
-    assert dashboard_row(client, short).flags == (
-        "Budget $250 is $28 short of the recommended list ($278)",)
+    # Three eligible programs cost 3 x $11 ERAS + $165 token + $80 transcript = $278: $250
+    # covers the fixed costs and no program.
+    [flag] = dashboard_row(client, short).flags
+    assert flag.startswith("Budget $250 buys 0 of the ")
     assert dashboard_row(client, enough).flags == ()
 
 
@@ -648,7 +653,8 @@ def test_the_dashboard_flags_a_program_past_its_strict_graduation_year_limit(
     # The catalog learns of a 5-year limit after the list was computed: the stored list still
     # shows the program in Tier 1 until it is recomputed.
     Program.objects.filter(pk=catalog.tier_1.pk).update(
-        max_years_since_graduation=5, max_years_since_graduation_strictness="strict")
+        max_years_since_graduation=5, max_years_since_graduation_strictness="strict",
+        updated_at=timezone.now())
 
     flags = dashboard_row(client, profile).flags
     assert flags == ("1 program in Tiers 1-3 past a required graduation-year limit",)
@@ -750,8 +756,8 @@ def test_the_dashboard_runs_the_same_queries_for_5_or_50_clients(
 
     def add_clients(n: int) -> None:
         for i in range(n):
-            profile = linked(an_applicant(budget_usd=200 + 100 * i, visa_need=["j1", "h1b"][i % 2]),
-                             advisor)
+            profile = linked(an_applicant(budget_usd=300 + 100 * i, visa_need=["j1", "h1b"][i % 2],
+                                          step3_passed=True, step3_attempts=1), advisor)
             entry = entry_of(profile, catalog.tier_1)
             advising.entry_override_tier(entry, tier=Tier.TIER_2, reason="Why", by=advisor)
             ListEntry.objects.filter(pk=entry.pk).update(status=Status.APPLIED,
@@ -822,7 +828,7 @@ def test_the_list_page_reads_the_advisors_notes_once_whatever_their_number(
         return len(captured.captured_queries)
 
     before = queries()
-    for program in (catalog.tier_1, catalog.tier_2, catalog.tier_3, catalog.not_eligible):
+    for program in (catalog.tier_1, catalog.tier_2, catalog.tier_3):
         for text in ("one", "two"):
             advising.note_add(profile, text=text, by=advisor, entry=entry_of(profile, program))
 

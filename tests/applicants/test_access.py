@@ -80,6 +80,7 @@ ANONYMOUS = "anonymous"
 ROLES = (OWNER, ADVISOR, *STRANGERS, ANONYMOUS)
 LOGIN = "login"  # expected: a redirect to the login page
 
+LIST_CHANGES = ("list_build", "list_add", "list_remove", "list_pin")
 ADVISOR_ACTIONS = ("entry_override", "entry_clear_override", "entry_exclude", "entry_restore",
                    "note_add")
 # What known routes answer the owner and the linked advisor. A route not listed here (a new
@@ -95,11 +96,14 @@ EXPECTED_GET: dict[str, tuple[int, int]] = {
     # Changes are POSTs: a GET is refused before anything happens, the same for everyone
     # signed in, so the answer reveals nothing about the applicant.
     **{name: (405, 405) for name in ADVISOR_ACTIONS},
+    **{name: (405, 405) for name in LIST_CHANGES},
 }
 EXPECTED_POST: dict[str, tuple[int, int]] = {
     "profile": (302, 403),  # only the applicant edits the profile
     # The advisor's corrections: the applicant reads them but does not make them.
     **{name: (403, 302) for name in ADVISOR_ACTIONS},
+    # Both change the list itself (the advisor with a reason); the page answers with a redirect.
+    **{name: (302, 302) for name in LIST_CHANGES},
 }
 
 
@@ -113,7 +117,8 @@ def post_data(name: str, world: World) -> dict:
             "research_experiences": "0", "spanish_level": "basic",
             "target_specialties": [world.entry.program.specialty_id],
         }
-    return {"tier": "2", "reason": "From the access matrix", "text": "From the access matrix"}
+    return {"tier": "2", "reason": "From the access matrix", "text": "From the access matrix",
+            "acgme_id": world.entry.program.acgme_id}
 
 
 @pytest.fixture

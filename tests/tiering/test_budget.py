@@ -11,6 +11,7 @@ from tiering.budget import (
     ADVISOR_TOTAL_HIGH,
     ADVISOR_TOTAL_LOW,
     FIXED_COSTS_USD,
+    STRONG_PROFILE_TOTAL,
     eras_cost,
     eras_fee,
     recommend,
@@ -70,7 +71,8 @@ def test_a_negative_program_count_is_rejected() -> None:
 
 def test_target_rises_from_80_to_120_as_step2_falls_below_the_benchmark() -> None:
     assert target_total(0.0) == ADVISOR_TOTAL_LOW == 80
-    assert target_total(1.5) == 80
+    assert target_total(1.5) == STRONG_PROFILE_TOTAL == 50  # strong profiles apply to fewer
+    assert target_total(0.5) == 65
     assert target_total(-1.0) == 100
     assert target_total(-2.0) == ADVISOR_TOTAL_HIGH == 120
     assert target_total(-3.5) == 120
@@ -224,7 +226,7 @@ def test_the_budget_plan_is_the_largest_affordable_part_of_the_recommendation(
     counts = bought.programs_by_specialty()
     spare = money - bought.cost.total_usd
     for line in result.left_out:
-        next_fee = budget._marginal_fee(counts.get(line.specialty_code, 0))
+        next_fee = budget.marginal_fee(counts.get(line.specialty_code, 0))
         fixed = 0 if bought.programs else FIXED_COSTS_USD
         assert next_fee + fixed > spare, "a left-out program would still have fitted"
     assert result.extra_usd_needed == max(0, rec.recommended.cost.total_usd - money)

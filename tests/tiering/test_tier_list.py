@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from programs.catalog_import import import_catalog
-from programs.models import Program, Specialty
+from programs.models import Specialty
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory
-from tiering.lists import list_recompute
+from tiering import scoring
+from tiering.lists import STORED_TIER, list_recompute, score_scope
 from tiering.models import ListEntry, Tier
 
 pytestmark = pytest.mark.django_db
@@ -44,64 +45,66 @@ def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_j1_refusals_in_tie
 ) -> None:
     profile = persona()
 
-    list_recompute(profile)
+    scored = score_scope(profile)
 
-    entries = ListEntry.objects.filter(profile=profile).select_related("program")
-    tier_1 = [e.program for e in entries if e.computed_tier == Tier.TIER_1]
+    tier_1 = [i.program for i in scored if i.result.tier is scoring.Tier.TIER_1]
     assert tier_1, "Tier 1 is empty"
     border_j1 = [p for p in tier_1 if p.in_border_region and p.j1_accepted == "yes"]
     assert border_j1, "no border-region J-1 program in Tier 1"
     assert {p.city for p in border_j1} & {"El Paso", "Mercedes", "Edinburg", "Harlingen",
                                           "McAllen", "Weslaco", "Laredo", "Las Cruces", "Yuma"}
-    refusing = [e for e in entries if e.program.j1_accepted == "no"]
+    refusing = [i for i in scored if i.program.j1_accepted == "no"]
     assert refusing, "the catalog holds programs that refuse J-1"
-    assert all(e.computed_tier == Tier.NOT_ELIGIBLE for e in refusing)
+    assert all(i.result.tier is scoring.Tier.NOT_ELIGIBLE for i in refusing)
 
 
 def test_programs_with_unknown_visa_policy_are_never_tier_1(real_catalog) -> None:
     profile = persona()
 
-    list_recompute(profile)
+    unknown_visa = [i for i in score_scope(profile) if i.program.j1_accepted == "unknown"]
 
-    unknown_visa = ListEntry.objects.filter(profile=profile, program__j1_accepted="unknown")
-    assert unknown_visa.exists()
-    assert not unknown_visa.filter(computed_tier=Tier.TIER_1).exists()
+    assert unknown_visa
+    assert not [i for i in unknown_visa if i.result.tier is scoring.Tier.TIER_1]
 
 
-def test_the_list_page_shows_tiers_counts_and_reasons(client, real_catalog) -> None:
-    profile = persona()
+def test_the_list_page_shows_the_list_by_tier_then_the_candidates(client, real_catalog) -> None:
+    profile = persona(budget_usd=2000)
     client.force_login(profile.user)
 
     response = client.get(reverse("tiering:list", kwargs={"pk": profile.pk}))
 
     page = response.content.decode()
-    counts = response.context["counts"]
-    assert sum(counts.values()) == Program.objects.count()
-    assert counts[Tier.TIER_1] > 0 and counts[Tier.NOT_ELIGIBLE] > 0
+    summary = response.context["summary"]
+    assert 80 <= summary.size <= 120
+    assert all(summary.tiers[tier] > 0 for tier in (1, 2, 3))
+    assert sum(len(s["rows"]) for s in response.context["sections"]) == summary.size
     assert "Tier 1: realistic, high priority" in page
-    assert "<details" in page and "Not eligible" in page  # folded, with the reasons
     assert "Non-US IMGs are" in page  # a reason in plain language
     assert "Border ·" in page  # the border badge with its distance
-    assert "How many to apply to, and the cost" in page
+    assert "More candidates" in page and "Add to the list" in page
+    assert "On the list: Tier" in page  # why each program was chosen
+    stored = ListEntry.objects.filter(profile=profile).count()
+    assert stored == summary.size  # only the list is stored, not the candidates
 
 
-def test_the_list_follows_a_profile_change(client, real_catalog) -> None:
+def test_a_profile_with_no_eligible_program_says_why(client, real_catalog) -> None:
     profile = persona()
     client.force_login(profile.user)
     url = reverse("tiering:list", kwargs={"pk": profile.pk})
-    before = client.get(url).context["counts"]
+    assert client.get(url).context["summary"].size > 0
 
     # Needing an H-1B without a Step 3 pass closes every program (H-1B requires Step 3).
     profile.visa_need = "h1b"
     profile.save()
-    after = client.get(url).context["counts"]
+    response = client.get(url)
 
-    assert before[Tier.TIER_1] > 0
-    assert after[Tier.TIER_1] == after[Tier.TIER_2] == after[Tier.TIER_3] == 0
-    assert after[Tier.NOT_ELIGIBLE] == sum(before.values())
+    assert response.context["summary"].size == 0
+    reasons = [reason for reason, _ in response.context["no_eligible"]]
+    assert any("Step 3" in reason for reason in reasons)
+    assert "is open to you" in response.content.decode()
 
 
-def test_filters_and_sorting(client, real_catalog) -> None:
+def test_candidates_filter_and_sort(client, real_catalog) -> None:
     profile = persona()
     client.force_login(profile.user)
     url = reverse("tiering:list", kwargs={"pk": profile.pk})
@@ -109,12 +112,14 @@ def test_filters_and_sorting(client, real_catalog) -> None:
     response = client.get(url, {"specialty": "140", "state": "TX", "border": "on",
                                 "sort": "distance", "tier": "4"})
 
-    rows = list(response.context["sections"][0]["rows"])
+    rows = response.context["candidates"]
     assert rows
     assert all(e.program.specialty.code == "140" and e.program.state == "TX"
-               and e.program.in_border_region for e in rows)
+               and e.program.in_border_region and e.tier == Tier.NOT_ELIGIBLE for e in rows)
     distances = [e.program.border_distance_km for e in rows]
     assert distances == sorted(distances)
+    on_list = set(ListEntry.objects.filter(profile=profile).values_list("program_id", flat=True))
+    assert not on_list & {e.program.pk for e in rows}  # a candidate is not on the list
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_programs(
@@ -140,8 +145,8 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_programs(
     few, many = queries_for(5), queries_for(120)
 
     assert few == many
-    # session, user, profile, staleness check, list choices (2), tier counts, four tier
-    # sections, excluded, plan counts: a fixed number, whatever the size of the list.
+    # session, user, profile, staleness check, the list, its revision, the scope's programs:
+    # a fixed number, whatever the size of the list and the number of candidates.
     with django_assert_num_queries(few):
         client.get(url)
 
@@ -179,11 +184,11 @@ def test_the_explanation_shows_points_facts_sources_and_what_would_help(client) 
     assert "AAMC Residency Explorer" in page and "2021" in page
 
 
-def test_programs_that_leave_the_list_keep_the_applicants_work(client) -> None:
+def test_programs_that_leave_the_scope_keep_the_applicants_work(client) -> None:
     im = SpecialtyFactory(code="140", name="Internal Medicine")
     fm = SpecialtyFactory(code="120", name="Family Medicine")
-    kept = ProgramFactory(specialty=fm, acgme_id="1204800001")
-    dropped = ProgramFactory(specialty=fm, acgme_id="1204800002")
+    kept = ProgramFactory(specialty=fm, acgme_id="1204800001", j1_accepted="yes")
+    dropped = ProgramFactory(specialty=fm, acgme_id="1204800002", j1_accepted="yes")
     profile = ProfileFactory()
     profile.target_specialties.set([im, fm])
     list_recompute(profile)
@@ -204,15 +209,14 @@ def test_a_catalog_change_reaches_the_stored_list(client) -> None:
     profile.target_specialties.set([im])
     client.force_login(profile.user)
     url = reverse("tiering:list", kwargs={"pk": profile.pk})
-    assert client.get(url).context["counts"][Tier.NOT_ELIGIBLE] == 0
+    assert client.get(url).context["summary"].size == 1
 
     frame = pd.DataFrame([{"acgme_id": program.acgme_id, "j1_accepted": "no"}])
     assert import_catalog(frame, default_source="advisor.csv").ok
 
-    assert client.get(url).context["counts"][Tier.NOT_ELIGIBLE] == 1
-
-
-# --- manage.py tier_list ---------------------------------------------------------------------
+    response = client.get(url)
+    assert response.context["summary"].size == 0
+    assert [e.tier for e in response.context["candidates"]] == [Tier.NOT_ELIGIBLE]
 
 
 def run_tier_list(tmp_path: Path, profile: dict, *args: str) -> str:
@@ -235,14 +239,12 @@ def test_the_command_gives_the_same_tiers_as_the_page(tmp_path, real_catalog) ->
     from django.utils import timezone
 
     profile = persona()
-    list_recompute(profile)
-    stored = {e.program.acgme_id: e.computed_tier
-              for e in ListEntry.objects.filter(profile=profile).select_related("program")}
+    shown = {i.program.acgme_id: STORED_TIER[i.result.tier] for i in score_scope(profile)}
 
     data = {**PERSONA_JSON, "graduation_year": timezone.now().year - 2}
     rows = json.loads(run_tier_list(tmp_path, data))
 
-    assert {row["acgme_id"]: row["tier_number"] or Tier.NOT_ELIGIBLE for row in rows} == stored
+    assert {row["acgme_id"]: row["tier_number"] or Tier.NOT_ELIGIBLE for row in rows} == shown
 
 
 def test_the_command_writes_csv(tmp_path, real_catalog) -> None:

@@ -138,10 +138,10 @@ def entry_of(profile: Profile, acgme_id: str) -> ListEntry:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def test_the_workbook_has_four_sheets_and_the_tracker_header(owner_client, profile) -> None:
+def test_the_workbook_has_three_sheets_and_the_tracker_header(owner_client, profile) -> None:
     wb = workbook(download(owner_client, profile))
 
-    assert wb.sheetnames == ["Summary", "Tracker", "Not eligible", "Sources"]
+    assert wb.sheetnames == ["Summary", "Tracker", "Sources"]
     header = [cell.value for cell in wb["Tracker"][1]]
     assert header == list(TRACKER_HEADERS)
     assert header[-7:] == ["Status", "Signal", "Date applied", "Interview date", "Letters sent",
@@ -245,12 +245,21 @@ def test_the_summary_gives_the_profile_the_date_and_the_catalog_years(
     assert rows["Catalog data as of"] == "2021, 2025"
 
 
-def test_the_other_sheets_give_the_reasons_and_the_sources(owner_client, profile) -> None:
+def test_the_candidates_sheet_comes_only_when_asked_with_the_reasons(
+    owner_client, profile
+) -> None:
+    response = owner_client.get(url("tracker_xlsx", profile) + "?candidates=1")
+    wb = workbook(response.content)
+
+    assert wb.sheetnames == ["Summary", "Tracker", "Candidates", "Sources"]
+    candidates = list(wb["Candidates"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[3], row[-1]) for row in candidates] == [
+        ("Not eligible", "1404800003", "Does not take J-1 visas (year unknown)")]
+
+
+def test_the_sources_sheet_names_each_source_and_year(owner_client, profile) -> None:
     wb = workbook(download(owner_client, profile))
 
-    not_eligible = list(wb["Not eligible"].iter_rows(min_row=2, values_only=True))
-    assert [(row[1], row[-1]) for row in not_eligible] == [
-        ("1404800003", "Does not take J-1 visas (year unknown)")]
     sources = {row[0]: row for row in wb["Sources"].iter_rows(min_row=2, values_only=True)}
     assert sources["AMA FREIDA, Internal Medicine programs, 2025"][2] == "2025"
     assert sources["AMA FREIDA, Internal Medicine programs, 2025"][4] == "AMA FREIDA, 2025, © AMA"
@@ -272,16 +281,12 @@ def test_pandas_reads_the_rows_in_tier_then_score_order(owner_client, profile) -
                            dtype={"ACGME id": str})
 
     tracker = sheets["Tracker"]
-    entries = sorted(
-        (e for e in ListEntry.objects.filter(profile=profile).select_related("program")
-         if e.tier != Tier.NOT_ELIGIBLE),
-        key=lambda e: (e.tier, -e.score),
-    )
+    entries = sorted(ListEntry.objects.on_list().filter(profile=profile)
+                     .select_related("program"), key=lambda e: (e.tier, -e.score))
     assert list(tracker["ACGME id"]) == [e.program.acgme_id for e in entries]
     assert list(tracker["Tier"]) == sorted(tracker["Tier"])
     assert list(tracker["Status"]) == ["Not started"] * len(entries)
-    assert set(sheets) == {"Summary", "Tracker", "Not eligible", "Sources"}
-    assert len(sheets["Not eligible"]) == 1
+    assert set(sheets) == {"Summary", "Tracker", "Sources"}  # the list only
 
 
 def test_an_advisors_tier_is_the_tier_shown_with_the_reason(owner_client, profile) -> None:
@@ -326,8 +331,9 @@ def test_the_export_runs_a_fixed_number_of_queries(profile, django_assert_num_qu
                        non_us_img_share_pct=n)
     list_recompute(profile)
 
-    # The profile's specialties, then the entries with their programs and specialties.
-    with django_assert_num_queries(2):
+    # The profile's specialties, then the entries with their programs and specialties, and
+    # whether the profile is complete (to score the entries' reasons again).
+    with django_assert_num_queries(3):
         export = tracker_export(profile)
         write_xlsx(export, io.BytesIO())
     assert len(export.rows) > 40

@@ -40,3 +40,16 @@ def tier_badge(tier: int) -> dict:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key, key)
+
+
+@register.simple_tag
+def specialty_tier_count(summary, code: str, tier: int) -> int:
+    return summary.count(code, tier)
+
+
+@register.filter
+def tier_description(tier: int) -> str:
+    """"Tier 1: realistic, high priority": the stored tier with what it means."""
+    from tiering.lists import SCORING_TIER
+
+    return SCORING_TIER[Tier(tier)].label

@@ -24,6 +24,11 @@ MOVED_MODELS = {
 }
 
 
+# Fields that older backups hold and the models no longer have (the list's explanations are
+# scored again when shown).
+DROPPED_FIELDS = {"tiering.listentry": ("explanation",)}
+
+
 def read_backup(file: Path) -> list[dict[str, Any]]:
     opener = gzip.open if file.suffix == ".gz" else open
     try:
@@ -35,6 +40,8 @@ def read_backup(file: Path) -> list[dict[str, Any]]:
         raise CommandError(f"{file} is not a backup written by backup_user_data.")
     for record in records:
         record["model"] = MOVED_MODELS.get(record.get("model"), record.get("model"))
+        for name in DROPPED_FIELDS.get(record["model"], ()):
+            record.get("fields", {}).pop(name, None)
     return records
 
 
