@@ -139,3 +139,28 @@ def test_a_tracker_saved_by_libreoffice_uploads_back(owner_client, profile,  # n
     assert {k: v for k, v in after.items() if k not in ids[:2]} == {
         k: v for k, v in before.items() if k not in ids[:2]}
     assert EntryEvent.objects.count() == 3
+
+
+@requires_libreoffice
+def test_the_page_the_workbook_and_the_csv_agree_on_the_lists_count_and_cost(
+    client, real_catalog, tmp_path
+) -> None:
+    import csv as csv_module
+
+    from django.urls import reverse
+
+    from tests.tiering.test_tier_list import persona
+
+    profile = persona(budget_usd=2000)
+    client.force_login(profile.user)
+    summary = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).context["summary"]
+    assert 80 <= summary.size <= 120
+
+    computed = summary_values(libreoffice_resave(download(client, profile), tmp_path))
+    text = client.get(url("tracker_csv", profile)).content.decode("utf-8-sig")
+    rows = list(csv_module.DictReader(io.StringIO(text)))
+
+    assert computed["All programs"][3] == summary.size == len(rows)
+    assert computed["Season total (USD)"][1] == summary.cost.total_usd
+    fees = sum(int(float(row["Fee (USD)"])) for row in rows)
+    assert fees + budget.FIXED_COSTS_USD == summary.cost.total_usd

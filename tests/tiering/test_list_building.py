@@ -1,0 +1,249 @@
+"""Building the list: its size, tiers and spread, decisions made by hand, and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from advising import services as advising
+from applicants.models import AdvisorLink
+from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
+from tests.tiering.test_tier_list import persona
+from tiering import budget, selection
+from tiering.lists import (
+    ListChanged,
+    ListEditError,
+    applicant_list,
+    entry_add,
+    entry_pin,
+    entry_remove,
+    list_rebuild,
+    score_scope,
+)
+from tiering.models import ListBuild, ListEntry
+from tiering.scoring import Tier
+
+pytestmark = pytest.mark.django_db
+
+
+def candidate(acgme_id: str, tier: Tier, score: int = 60, *, code: str = "140",
+              name: str | None = None, border: bool = False, known: int = 5):
+    return selection.Candidate(acgme_id=acgme_id, name=name or f"Program {acgme_id}",
+                               city="El Paso", state="TX", specialty_code=code, tier=tier,
+                               score=score, in_border=border, facts_known=known)
+
+
+def pool(code: str, tier: Tier, n: int, start: int = 0) -> list[selection.Candidate]:
+    return [candidate(f"{code}{tier.rank}{i:05d}", tier, 90 - i % 50, code=code)
+            for i in range(start, start + n)]
+
+
+# --- the pure rule -----------------------------------------------------------------------------
+
+
+def test_a_list_takes_every_tier_in_proportion_reach_programs_included() -> None:
+    candidates = [*pool("140", Tier.TIER_1, 80), *pool("140", Tier.TIER_2, 80),
+                  *pool("140", Tier.TIER_3, 80)]
+
+    chosen = selection.select(candidates=candidates, target=100, budget_usd=None)
+
+    assert chosen.size == 100
+    assert chosen.counts == {("140", Tier.TIER_1): 40, ("140", Tier.TIER_2): 45,
+                             ("140", Tier.TIER_3): 15}
+
+
+def test_a_short_tier_gives_its_places_to_tier_1_first() -> None:
+    candidates = [*pool("140", Tier.TIER_1, 100), *pool("140", Tier.TIER_2, 10),
+                  *pool("140", Tier.TIER_3, 100)]
+
+    chosen = selection.select(candidates=candidates, target=100, budget_usd=None)
+
+    assert chosen.counts[("140", Tier.TIER_2)] == 10
+    assert chosen.counts[("140", Tier.TIER_3)] == 15
+    assert chosen.counts[("140", Tier.TIER_1)] == 75
+
+
+def test_places_spread_across_specialties_to_use_the_cheap_first_30() -> None:
+    candidates = [*pool("140", Tier.TIER_2, 200), *pool("120", Tier.TIER_2, 200)]
+
+    chosen = selection.select(candidates=candidates, target=60, budget_usd=None)
+
+    assert chosen.counts == {("140", Tier.TIER_2): 30, ("120", Tier.TIER_2): 30}
+    assert chosen.cost.eras_usd == 60 * budget.ERAS_FEE_FIRST_PROGRAMS_USD
+
+
+def test_a_budget_shrinks_the_list_and_keeps_the_proportions() -> None:
+    candidates = [*pool("140", Tier.TIER_1, 80), *pool("140", Tier.TIER_2, 80),
+                  *pool("140", Tier.TIER_3, 80)]
+    # Fixed costs $245, then $11 a program for the first 30: $575 buys exactly 30.
+    chosen = selection.select(candidates=candidates, target=100, budget_usd=575)
+
+    assert chosen.size == 30 and chosen.budget_limited
+    assert chosen.cost.total_usd <= 575
+    assert chosen.counts[("140", Tier.TIER_3)] > 0
+
+
+def test_a_budget_below_the_fixed_costs_buys_an_empty_list() -> None:
+    chosen = selection.select(candidates=pool("140", Tier.TIER_1, 10), target=80,
+                              budget_usd=200)
+
+    assert chosen.size == 0 and chosen.budget_limited
+
+
+def test_one_program_under_two_ids_is_never_chosen_twice() -> None:
+    full = candidate("1400000001", Tier.TIER_2, 70, name="Desert Medical Center IM")
+    empty = candidate("1400000002", Tier.TIER_2, 75, name="DESERT MEDICAL CENTER IM", known=0)
+
+    chosen = selection.select(candidates=[full, empty], target=80, budget_usd=None)
+
+    assert list(chosen.chosen) == ["1400000001"]  # the one with more known facts
+    assert chosen.duplicates == {"1400000002": "1400000001"}
+
+
+def test_each_program_says_why_it_was_chosen_over_the_next_candidate() -> None:
+    candidates = pool("140", Tier.TIER_2, 20)
+
+    chosen = selection.select(candidates=candidates, target=5, budget_usd=None)
+
+    first = chosen.chosen[candidates[0].acgme_id]
+    assert first.code == "ranked"
+    assert first.params["rank"] == 1 and first.params["taken"] == 5
+    assert first.params["next_name"] == candidates[5].name
+
+
+def test_hand_made_decisions_are_never_undone() -> None:
+    candidates = pool("140", Tier.TIER_2, 20)
+    removed, pinned = candidates[0].acgme_id, candidates[19].acgme_id
+
+    chosen = selection.select(candidates=candidates, target=5, budget_usd=None,
+                              decisions=selection.Decisions(pinned=frozenset({pinned}),
+                                                            removed=frozenset({removed})))
+
+    assert removed not in chosen.chosen
+    assert chosen.chosen[pinned].code == "pinned"
+    assert chosen.size == 5
+
+
+# --- the stored list -----------------------------------------------------------------------
+
+
+def small_catalog(n: int = 30):
+    im = SpecialtyFactory(code="140", name="Internal Medicine")
+    programs = [ProgramFactory(specialty=im, j1_accepted="yes", non_us_img_share_pct=10 + n % 80,
+                               setting="community") for n in range(n)]
+    profile = ProfileFactory(step2_score=240, us_letters=1, usce_hands_on_months=3)
+    profile.target_specialties.set([im])
+    return profile, programs
+
+
+def on_list(profile) -> set[str]:
+    return set(ListEntry.objects.on_list().filter(profile=profile)
+               .values_list("program__acgme_id", flat=True))
+
+
+def test_an_advisors_removal_pin_and_addition_survive_a_rebuild() -> None:
+    profile, programs = small_catalog(120)
+    advisor = UserFactory(role="advisor")
+    AdvisorLink.objects.create(profile=profile, advisor=advisor)
+    list_rebuild(profile)
+    listed = on_list(profile)
+    entry = ListEntry.objects.filter(profile=profile, excluded=False).first()
+    outside = next(p for p in programs if p.acgme_id not in listed)
+
+    entry_remove(entry, by=advisor, reason="Their PD said no IMGs this year")
+    added = entry_add(profile, outside, by=profile.user)
+    profile.budget_usd = 400  # a much smaller budget: the rebuild drops programs
+    profile.save()
+    result = list_rebuild(profile)
+
+    assert entry.program.acgme_id not in on_list(profile)
+    assert outside.acgme_id in on_list(profile)
+    assert ListEntry.objects.get(pk=added.pk).choice["code"] == "added"
+    assert result.went_out  # the smaller budget dropped some, and said which
+    build = ListBuild.objects.filter(profile=profile).first()
+    assert len(build.went_out) == len(result.went_out)
+
+
+def test_an_advisors_change_needs_a_reason_and_the_applicants_does_not() -> None:
+    profile, _ = small_catalog(5)
+    advisor = UserFactory(role="advisor")
+    list_rebuild(profile)
+    entry = ListEntry.objects.filter(profile=profile).first()
+
+    with pytest.raises(ListEditError, match="Say why"):
+        entry_remove(entry, by=advisor, reason="  ")
+    entry_pin(entry, by=profile.user, pinned=True)
+
+    assert ListEntry.objects.get(pk=entry.pk).pinned
+
+
+def test_a_change_from_a_stale_tab_is_refused_not_merged(client) -> None:
+    profile, _ = small_catalog(5)
+    list_rebuild(profile)
+    first, second = ListEntry.objects.filter(profile=profile)[:2]
+    revision = applicant_list(profile).revision
+
+    entry_remove(first, by=profile.user, revision=revision)  # the first tab
+    with pytest.raises(ListChanged):
+        entry_remove(second, by=profile.user, revision=revision)  # the second, stale tab
+
+    assert not ListEntry.objects.get(pk=second.pk).excluded
+    client.force_login(profile.user)
+    response = client.post(reverse("tiering:list_remove", kwargs={
+        "pk": profile.pk, "entry_id": second.pk}), {"revision": revision}, follow=True)
+    assert "changed in another tab" in response.content.decode()
+
+
+def test_a_not_eligible_program_cannot_be_added() -> None:
+    profile, _ = small_catalog(3)
+    closed = ProgramFactory(specialty=profile.target_specialties.first(), j1_accepted="no")
+    list_rebuild(profile)
+
+    with pytest.raises(ListEditError, match="not eligible"):
+        entry_add(profile, closed, by=profile.user)
+
+
+def test_removing_every_program_of_a_tier_is_allowed_and_warned(client) -> None:
+    profile, _ = small_catalog(6)
+    list_rebuild(profile)
+    client.force_login(profile.user)
+    url = reverse("tiering:list", kwargs={"pk": profile.pk})
+    tier = ListEntry.objects.filter(profile=profile).first().computed_tier
+    for entry in ListEntry.objects.filter(profile=profile, computed_tier=tier):
+        entry_remove(entry, by=profile.user)
+
+    page = client.get(url).content.decode()
+
+    assert "program was removed from the list: no program of this tier is left" in page
+
+
+def test_the_advisors_exclusion_is_a_removal_from_the_list() -> None:
+    profile, _ = small_catalog(5)
+    advisor = UserFactory(role="advisor")
+    list_rebuild(profile)
+    entry = ListEntry.objects.filter(profile=profile).first()
+
+    advising.entry_exclude(entry, reason="Closed", by=advisor)
+    list_rebuild(profile)
+
+    assert entry.program.acgme_id not in on_list(profile)
+
+
+# --- the case of the issue, on the shipped catalog ------------------------------------------
+
+
+def test_the_persona_with_2000_dollars_gets_80_to_120_programs_in_three_tiers(
+    real_catalog,
+) -> None:
+    profile = persona(budget_usd=2000)
+    in_scope = len(score_scope(profile))
+
+    result = list_rebuild(profile)
+
+    chosen = result.selection
+    assert 80 <= chosen.size <= 120
+    tiers = {tier for (_, tier) in chosen.counts}
+    assert {Tier.TIER_1, Tier.TIER_2, Tier.TIER_3} <= tiers
+    assert chosen.cost.total_usd <= 2000
+    # Only the list is stored: at least ten times fewer rows than programs in scope.
+    assert ListEntry.objects.filter(profile=profile).count() * 10 <= in_scope
