@@ -151,13 +151,13 @@ def test_the_page_the_workbook_and_the_csv_agree_on_the_lists_count_and_cost(
 
     from tests.tiering.test_tier_list import persona
 
-    profile = persona(budget_usd=2000)
-    client.force_login(profile.user)
-    summary = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).context["summary"]
+    applicant = persona(budget_usd=2000)
+    client.force_login(applicant.user)
+    summary = client.get(reverse("tiering:list", kwargs={"pk": applicant.pk})).context["summary"]
     assert 80 <= summary.size <= 120
 
-    computed = summary_values(libreoffice_resave(download(client, profile), tmp_path))
-    text = client.get(url("tracker_csv", profile)).content.decode("utf-8-sig")
+    computed = summary_values(libreoffice_resave(download(client, applicant), tmp_path))
+    text = client.get(url("tracker_csv", applicant)).content.decode("utf-8-sig")
     rows = list(csv_module.DictReader(io.StringIO(text)))
 
     assert computed["All programs"][3] == summary.size == len(rows)
