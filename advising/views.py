@@ -38,7 +38,7 @@ from advising.models import AdvisorInvitation, AdvisorNote
 from advising.services import AdvisingError, ClientSummary
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import AdvisorLink, Profile, User
-from tiering.models import EntryEvent, ListEntry, Tier
+from tiering.models import EntryEvent, ListBuild, ListEntry, Tier
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +325,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, default)
 
 
+BUILDS_SHOWN = 20  # the latest builds; older ones matter less than the changes by hand
+
+
 @login_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change to the client's list, newest first, with who made it."""
@@ -339,9 +342,10 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         AdvisorNote.objects.filter(profile=profile, entry__isnull=True)
         .select_related("author")
     )
+    builds = ListBuild.objects.filter(profile=profile).select_related("actor")[:BUILDS_SHOWN]
     return render(request, "advising/history.html", {
         "profile": profile, "is_owner": is_owner(request.user, profile), "page": page,
-        "notes": notes,
+        "notes": notes, "builds": builds,
     })
 
 

@@ -246,3 +246,39 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     expect(placement(page)).to_contain_text(
         f"Advisor's decision Tier 2 (computed: Tier 1) by {ADVISOR}")
     expect(placement(page)).to_contain_text(f"Reason: {REASON}")
+
+    # --- Her advisor removes a Tier 3 program from the list, with a reason. ---
+    advisor.get_by_role("link", name=re.compile("List of")).click()
+    reach_name, reach_id, reach_row = program_row(tier_section(advisor, "Tier 3"), 0)
+    reach = advisor.locator(f"#{reach_row}")
+    reach.get_by_text("Change").click()
+    reach.get_by_placeholder("Reason").first.fill("Closed to IMGs since May")
+    reach.get_by_role("button", name="Remove").click()
+    expect(flash(advisor)).to_contain_text(f"{reach_name} was removed from the list")
+
+    # --- She adds a candidate, then rebuilds her list: the removal and the addition stay. ---
+    page.get_by_role("link", name=re.compile("Your list")).click()
+    candidate_rows = page.locator("#candidates ~ div table tbody tr")
+    first_candidate = candidate_rows.filter(has=page.get_by_role("button", name=re.compile(
+        "Add to the list"))).first
+    added_name = first_candidate.get_by_role("link").first.inner_text()
+    first_candidate.get_by_role("button", name=re.compile("Add to the list")).click()
+    expect(flash(page)).to_contain_text(f"{added_name} is on the list.")
+    page.get_by_role("button", name="Rebuild my list").click()
+    expect(flash(page)).to_contain_text("Your list was rebuilt")
+    removed = page.get_by_role("group").filter(has_text="Removed from the list (1)")
+    expect(removed).to_contain_text(reach_name)
+    expect(removed).to_contain_text("Closed to IMGs since May")
+    assert ListEntry.objects.get(profile__user__email=APPLICANT, program__acgme_id=reach_id).excluded
+    assert ListEntry.objects.filter(profile__user__email=APPLICANT, added=True,
+                                    excluded=False).count() == 1
+
+    # --- The downloaded tracker holds the list: the added program in, the removed one out. ---
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download tracker (.xlsx)").click()
+    final = tmp_path / "final.xlsx"
+    download.value.save_as(final)
+    final_rows = tracker_rows(final)
+    assert reach_id not in final_rows
+    assert added_name in {row["Program"] for row in final_rows.values()}
+    assert len(final_rows) == sum(tier_counts(page).values())
