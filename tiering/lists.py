@@ -250,11 +250,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             added=frozenset(i for i in kept_ids if entries[i].added),
             removed=frozenset(i for i, e in entries.items() if e.excluded),
         )
-        chosen = selection.select(
-            candidates=[candidate_of(item) for item in scored],
-            target=budget.target_total(main_specialty_z(profile, scored)),
-            budget_usd=profile.budget_usd, decisions=decisions,
-        )
+        candidates = [candidate_of(item) for item in scored]
+        target = budget.target_total(main_specialty_z(profile, scored))
+        chosen = selection.select(candidates=candidates, target=target,
+                                  budget_usd=profile.budget_usd, decisions=decisions)
+        note = ""
+        if chosen.budget_limited:
+            full = selection.select(candidates=candidates, target=target, budget_usd=None,
+                                    decisions=decisions)
+            note = budget_note(profile.budget_usd or 0, chosen, full)
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
         for acgme_id, choice in chosen.chosen.items():
@@ -291,7 +295,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         ApplicantList.objects.filter(pk=the_list.pk).update(
             revision=F("revision") + 1, built_at=timezone.now(),
             scoring_version=SCORING_VERSION, target=chosen.target,
-            budget_limited=chosen.budget_limited,
+            budget_limited=chosen.budget_limited, budget_note=note,
         )
         ListBuild.objects.create(
             profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
@@ -299,6 +303,25 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             went_out=[{"acgme_id": p.acgme_id, "name": p.name} for p in went_out],
         )
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
+
+
+def budget_note(budget_usd: int, chosen: selection.Selection,
+                full: selection.Selection) -> str:
+    """What the budget did to the list, and what more money would buy."""
+    more = full.cost.total_usd - budget_usd
+    if budget_usd < budget.FIXED_COSTS_USD:
+        return (f"Your budget of ${budget_usd:,} does not cover the fixed costs of "
+                f"${budget.FIXED_COSTS_USD:,} (ECFMG ERAS token ${budget.ECFMG_ERAS_TOKEN_USD}, "
+                f"USMLE transcript ${budget.USMLE_TRANSCRIPT_USD}): no program can be applied "
+                f"to. ${more:,} more would buy the list the guidance suggests "
+                f"({full.size} programs).")
+    if chosen.size < chosen.tier_1_available:
+        return (f"Your budget of ${budget_usd:,} buys {chosen.size} programs, fewer than your "
+                f"{chosen.tier_1_available} Tier 1 programs alone: the list holds the best "
+                f"{chosen.size} of them. ${more:,} more would buy the list the guidance suggests "
+                f"({full.size} programs).")
+    return (f"Your budget of ${budget_usd:,} set the list at {chosen.size} programs; the "
+            f"guidance suggests {full.size} (${full.cost.total_usd:,}), ${more:,} more.")
 
 
 def list_recompute(profile: Profile) -> int:
@@ -427,6 +450,7 @@ class ListSummary:
     size: int
     target: int
     budget_limited: bool
+    budget_note: str
     counts: dict[tuple[str, int], int]  # (specialty code, shown tier) -> programs
     specialties: dict[str, str]  # code -> name, for the specialties on the list
     tiers: dict[int, int]  # shown tier -> programs
@@ -470,7 +494,8 @@ def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
     over = max(0, cost.total_usd - profile.budget_usd) if profile.budget_usd is not None else 0
     return ListSummary(
         size=len(entries), target=the_list.target, budget_limited=the_list.budget_limited,
-        counts=counts, specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
+        budget_note=the_list.budget_note, counts=counts,
+        specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
         tiers=tiers, border=border, visa_to_verify=visa_to_verify, cost=cost,
         budget_usd=profile.budget_usd, over_budget_usd=over, revision=the_list.revision,
     )

@@ -73,6 +73,7 @@ class Choice:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Selection:
     chosen: Mapping[str, Choice]  # acgme_id -> why, in list order
+    tier_1_available: int  # Tier 1 candidates, hand-kept ones included
     size: int
     target: int  # the size asked for before the budget
     counts: Mapping[tuple[str, Tier], int]  # (specialty, tier) -> programs chosen
@@ -107,9 +108,13 @@ def deduplicate(candidates: Iterable[Candidate]) -> tuple[list[Candidate], dict[
     return unique, duplicates
 
 
-def tier_quotas(size: int, available: Mapping[Tier, int]) -> dict[Tier, int]:
+def tier_quotas(size: int, available: Mapping[Tier, int], *,
+                budget_bound: bool = False) -> dict[Tier, int]:
     """Programs per tier for a list of ``size``: the shares, then the places a short tier
-    cannot fill, Tier 1 first. Never more than a tier has."""
+    cannot fill, Tier 1 first. Never more than a tier has. When a budget cut the list below
+    the number of Tier 1 programs, it is all Tier 1: the best list that budget can buy."""
+    if budget_bound and size <= available.get(Tier.TIER_1, 0):
+        return {Tier.TIER_1: size, Tier.TIER_2: 0, Tier.TIER_3: 0}
     quotas = {tier: min(available.get(tier, 0), round(size * TIER_SHARES[tier]))
               for tier in LIST_TIERS}
     left = size - sum(quotas.values())
@@ -149,14 +154,15 @@ def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int]) ->
 
 
 def _build(size: int, by_group: Mapping[tuple[str, Tier], list[Candidate]],
-           forced: Mapping[tuple[str, Tier], list[Candidate]]) -> dict[tuple[str, Tier], int]:
+           forced: Mapping[tuple[str, Tier], list[Candidate]], *,
+           budget_bound: bool = False) -> dict[tuple[str, Tier], int]:
     """Programs per (specialty, tier) for a list of ``size``, forced ones included."""
     available = {tier: sum(len(v) + len(forced.get(k, [])) for k, v in by_group.items()
                            if k[1] is tier) for tier in LIST_TIERS}
     for (code, tier), items in forced.items():
         if (code, tier) not in by_group and tier in available:
             available[tier] += len(items)
-    quotas = tier_quotas(size, available)
+    quotas = tier_quotas(size, available, budget_bound=budget_bound)
     taken: dict[str, int] = {}
     for (code, _), items in forced.items():
         taken[code] = taken.get(code, 0) + len(items)
@@ -207,7 +213,7 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
         # The largest size within the budget, keeping the proportions; forced ones stay.
         while size > n_forced and _cost(counts, forced).total_usd > budget_usd:
             size -= 1
-            counts = _build(size, by_group, forced)
+            counts = _build(size, by_group, forced, budget_bound=True)
             budget_limited = True
 
     chosen: dict[str, Choice] = {}
@@ -235,7 +241,9 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
     all_counts = dict(counts)
     for key, items in forced.items():
         all_counts[key] = all_counts.get(key, 0) + len(items)
-    return Selection(chosen=chosen, size=len(chosen), target=target,
+    tier_1 = sum(len(v) for (c, t), v in (*by_group.items(), *forced.items())
+                 if t is Tier.TIER_1)
+    return Selection(chosen=chosen, size=len(chosen), target=target, tier_1_available=tier_1,
                      counts={k: v for k, v in all_counts.items() if v},
                      cost=_cost(counts, forced), duplicates=duplicates,
                      budget_limited=budget_limited)

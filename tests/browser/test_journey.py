@@ -269,7 +269,8 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     removed = page.get_by_role("group").filter(has_text="Removed from the list (1)")
     expect(removed).to_contain_text(reach_name)
     expect(removed).to_contain_text("Closed to IMGs since May")
-    assert ListEntry.objects.get(profile__user__email=APPLICANT, program__acgme_id=reach_id).excluded
+    assert ListEntry.objects.get(profile__user__email=APPLICANT,
+                                 program__acgme_id=reach_id).excluded
     assert ListEntry.objects.filter(profile__user__email=APPLICANT, added=True,
                                     excluded=False).count() == 1
 

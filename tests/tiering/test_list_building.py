@@ -14,6 +14,7 @@ from tiering.lists import (
     ListChanged,
     ListEditError,
     applicant_list,
+    budget_note,
     entry_add,
     entry_pin,
     entry_remove,
@@ -73,7 +74,7 @@ def test_places_spread_across_specialties_to_use_the_cheap_first_30() -> None:
 
 
 def test_a_budget_shrinks_the_list_and_keeps_the_proportions() -> None:
-    candidates = [*pool("140", Tier.TIER_1, 80), *pool("140", Tier.TIER_2, 80),
+    candidates = [*pool("140", Tier.TIER_1, 10), *pool("140", Tier.TIER_2, 80),
                   *pool("140", Tier.TIER_3, 80)]
     # Fixed costs $245, then $11 a program for the first 30: $575 buys exactly 30.
     chosen = selection.select(candidates=candidates, target=100, budget_usd=575)
@@ -247,3 +248,25 @@ def test_the_persona_with_2000_dollars_gets_80_to_120_programs_in_three_tiers(
     assert chosen.cost.total_usd <= 2000
     # Only the list is stored: at least ten times fewer rows than programs in scope.
     assert ListEntry.objects.filter(profile=profile).count() * 10 <= in_scope
+
+
+def test_a_budget_too_small_for_tier_1_says_so_and_buys_the_best_tier_1_programs() -> None:
+    candidates = [*pool("140", Tier.TIER_1, 40), *pool("140", Tier.TIER_2, 40),
+                  *pool("140", Tier.TIER_3, 40)]
+
+    chosen = selection.select(candidates=candidates, target=100, budget_usd=300)
+
+    assert chosen.size == 5  # $300 - $245 fixed = $55: five programs at $11
+    assert set(chosen.counts) == {("140", Tier.TIER_1)}
+    full = selection.select(candidates=candidates, target=100, budget_usd=None)
+    note = budget_note(300, chosen, full)
+    assert "fewer than your 40 Tier 1 programs alone" in note
+    assert f"${full.cost.total_usd - 300:,} more" in note
+
+
+def test_a_budget_below_the_fixed_costs_is_told_plainly() -> None:
+    candidates = pool("140", Tier.TIER_1, 10)
+    chosen = selection.select(candidates=candidates, target=80, budget_usd=100)
+    full = selection.select(candidates=candidates, target=80, budget_usd=None)
+
+    assert "does not cover the fixed costs of $245" in budget_note(100, chosen, full)
