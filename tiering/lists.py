@@ -9,6 +9,7 @@ keeps every pinned, added and removed program and everything tracked.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,9 +117,69 @@ def programs_in_scope(profile: Profile) -> QuerySet[Program]:
     return programs_for(profile.target_specialties.all(), profile.target_states or [])
 
 
-def explanation_of(result: scoring.ProgramResult) -> dict:
+# What each component is called on the page, and its most points (scoring/weights.py).
+COMPONENT_NAMES = {
+    scoring.C_IMG: "IMG presence",
+    scoring.C_STEP2: "Step 2 CK",
+    scoring.C_ATTEMPTS: "Exam attempts",
+    scoring.C_VISA: "Visa",
+    scoring.C_YOG: "Years since graduation",
+    scoring.C_USCE: "US clinical experience and letters",
+    scoring.C_BORDER: "Border mission fit",
+    scoring.C_PREFERENCES: "Stated preferences missed",
+}
+
+
+def component_maxima(specialty_code: str) -> dict[str, float]:
+    """The most points each component can give in this specialty: where Step 2 CK does not
+    separate matched from unmatched applicants, its points move to IMG presence."""
+    separates = scoring.benchmark_for(specialty_code).separates
+    return {
+        scoring.C_IMG: scoring.WEIGHT_IMG if separates else scoring.WEIGHT_IMG_NON_SEPARATING,
+        scoring.C_STEP2: (scoring.WEIGHT_STEP2 if separates
+                          else scoring.WEIGHT_STEP2_NON_SEPARATING),
+        scoring.C_ATTEMPTS: scoring.WEIGHT_ATTEMPTS,
+        scoring.C_VISA: scoring.WEIGHT_VISA,
+        scoring.C_YOG: scoring.WEIGHT_YOG,
+        scoring.C_USCE: scoring.WEIGHT_USCE,
+        scoring.C_BORDER: scoring.WEIGHT_BORDER,
+        scoring.C_PREFERENCES: 0.0,
+    }
+
+
+def _whole_parts(values: list[float]) -> list[int]:
+    """Whole numbers that add up to the rounded total (largest remainder), so the parts shown
+    add up to the score shown."""
+    total = round(sum(values))
+    floors = [math.floor(v) for v in values]
+    order = sorted(range(len(values)), key=lambda i: floors[i] - values[i])
+    for i in order[:max(0, total - sum(floors))]:
+        floors[i] += 1
+    return floors
+
+
+def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None) -> list[dict]:
+    """The components that make the score, largest first, each as points out of its most."""
+    maxima = component_maxima(result.acgme_id[:3])
+    shown = [(code, points) for code, points in result.components.items()
+             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER)]
+    wholes = _whole_parts([points for _, points in shown])
+    parts = []
+    for (code, _), points in zip(shown, wholes, strict=True):
+        name = COMPONENT_NAMES[code]
+        if code == scoring.C_STEP2 and step2_score is not None:
+            name = f"Step 2 CK {step2_score}"
+        parts.append({"component": code, "name": name, "points": points,
+                      "max": round(maxima[code])})
+    return sorted(parts, key=lambda part: -part["points"])
+
+
+def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = None) -> dict:
+    parts = score_parts(result, step2_score=step2_score) if result.eligible else []
     return {
         "eligible": result.eligible,
+        "parts": parts,
+        "parts_total": sum(part["points"] for part in parts),
         "hard_reasons": list(result.hard_reasons),
         "reasons": [
             {"component": r.component, "points": r.points, "text": r.text} for r in result.reasons
@@ -206,7 +267,7 @@ def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:
         applicant=applicant_of(profile), programs=[cached_facts(e.program) for e in entries]
     )
     for entry, result in zip(entries, results, strict=True):
-        entry.explanation = explanation_of(result)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
 
 
 # ---------------------------------------------------------------------------------------------

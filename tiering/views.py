@@ -53,7 +53,7 @@ def _candidate(profile: Profile, item) -> ListEntry:
     entry = ListEntry(profile=profile, program=item.program,
                       computed_tier=STORED_TIER[item.result.tier], score=item.result.score,
                       confidence=item.result.confidence)
-    entry.explanation = explanation_of(item.result)
+    entry.explanation = explanation_of(item.result, step2_score=profile.step2_score)
     return entry
 
 
@@ -91,15 +91,17 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     candidates = [_candidate(profile, item) for item in page.object_list]
 
-    warnings = scoring.applicant_warnings(applicant=applicant_of(profile))
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
+    warnings = [f"Every {Tier(tier).label} program was removed from the list: no program of "
+                "this tier is left." for tier in empty_tiers]
+    warnings += scoring.applicant_warnings(applicant=applicant_of(profile))
     query = request.GET.copy()
     query.pop("page", None)
     context.update({
         "sections": sections, "summary": summary, "removed": removed, "form": form,
         "candidates": candidates, "page": page, "candidate_count": len(shown),
-        "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
+        "specialty_names": names, "warnings": warnings,
         "what_if": budget_what_if(profile, scored, summary.size) if summary.size else None,
         "no_eligible": [] if any(i.result.eligible for i in scored) else
         no_eligible_reasons(scored),

@@ -79,7 +79,8 @@ def test_the_list_page_shows_the_list_by_tier_then_the_candidates(client, real_c
     assert all(summary.tiers[tier] > 0 for tier in (1, 2, 3))
     assert sum(len(s["rows"]) for s in response.context["sections"]) == summary.size
     assert "Tier 1: realistic, high priority" in page
-    assert "Non-US IMGs are" in page  # a reason in plain language
+    assert "IMG presence: <strong>" in page  # the parts of the score, each out of its most
+    assert "and 4 more</a>" in page  # the rest are on the program's page
     assert "Border ·" in page  # the border badge with its distance
     assert "More candidates" in page and "Add to the list" in page
     assert "On the list: Tier" in page  # why each program was chosen
@@ -149,6 +150,24 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_programs(
     # a fixed number, whatever the size of the list and the number of candidates.
     with django_assert_num_queries(few):
         client.get(url)
+
+
+def test_the_parts_of_a_score_add_up_to_it_largest_first(client, real_catalog) -> None:
+    profile = persona()
+    client.force_login(profile.user)
+    client.get(reverse("tiering:list", kwargs={"pk": profile.pk}))
+    entries = ListEntry.objects.on_list().filter(profile=profile).select_related("program")
+
+    for entry in entries[:40]:
+        response = client.get(reverse("tiering:explanation", kwargs={
+            "pk": profile.pk, "acgme_id": entry.program.acgme_id}))
+        explanation = response.context["entry"].explanation
+        points = [part["points"] for part in explanation["parts"]]
+        assert points == sorted(points, reverse=True)
+        assert min(100, sum(points)) == round(entry.score), entry.program.acgme_id
+        assert all(part["points"] <= part["max"] for part in explanation["parts"]
+                   if part["max"])
+        assert any(part["name"] == "Step 2 CK 222" for part in explanation["parts"])
 
 
 def test_an_incomplete_profile_gets_a_clear_empty_state(client) -> None:
