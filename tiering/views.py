@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
-from applicants.models import Profile
+from applicants.models import Profile, User
 from programs.facts import program_facts
 from programs.models import Program
 from tiering import scoring
@@ -39,7 +39,7 @@ from tiering.lists import (
     score_scope,
     score_scope_of,
 )
-from tiering.models import ListEntry, Tier
+from tiering.models import EntryEvent, ListEntry, Tier
 
 
 @login_required
@@ -96,9 +96,14 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     warnings = [f"Every {Tier(tier).label} program was removed from the list: no program of "
                 "this tier is left." for tier in empty_tiers]
     warnings += scoring.applicant_warnings(applicant=applicant_of(profile))
+    # What the advisor changed, for the applicant to find from the top of the list.
+    changed_ids = set(EntryEvent.objects.filter(
+        entry__profile=profile, actor__role=User.Role.ADVISOR).exclude(
+        kind=EntryEvent.Kind.NOTE).values_list("entry_id", flat=True))
     query = request.GET.copy()
     query.pop("page", None)
     context.update({
+        "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "sections": sections, "summary": summary, "removed": removed, "form": form,
         "candidates": candidates, "page": page, "candidate_count": len(shown),
         "specialty_names": names, "warnings": warnings,
