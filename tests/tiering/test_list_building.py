@@ -270,3 +270,20 @@ def test_a_budget_below_the_fixed_costs_is_told_plainly() -> None:
     full = selection.select(candidates=candidates, target=80, budget_usd=None)
 
     assert "does not cover the fixed costs of $245" in budget_note(100, chosen, full)
+
+
+def test_the_applicant_sees_from_the_top_which_programs_the_advisor_changed(client) -> None:
+    profile, _ = small_catalog(5)
+    advisor = UserFactory(role="advisor")
+    AdvisorLink.objects.create(profile=profile, advisor=advisor)
+    list_rebuild(profile)
+    entry = ListEntry.objects.filter(profile=profile).select_related("program").first()
+    advising.entry_override_tier(entry, tier=3, reason="Their PD prefers US graduates", by=advisor)
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+
+    assert "Your advisor changed 1 program:" in page
+    explanation = reverse("tiering:explanation", kwargs={"pk": profile.pk,
+                                                          "acgme_id": entry.program.acgme_id})
+    assert f'href="{explanation}#advisor"' in page
