@@ -258,9 +258,8 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
 
     # --- She adds a candidate, then rebuilds her list: the removal and the addition stay. ---
     page.get_by_role("link", name=re.compile("Your list")).click()
-    candidate_rows = page.locator("#candidates ~ div table tbody tr")
-    first_candidate = candidate_rows.filter(has=page.get_by_role("button", name=re.compile(
-        "Add to the list"))).first
+    first_candidate = page.locator("tbody tr").filter(has=page.get_by_role(
+        "button", name=re.compile("Add to the list"))).first
     added_name = first_candidate.get_by_role("link").first.inner_text()
     first_candidate.get_by_role("button", name=re.compile("Add to the list")).click()
     expect(flash(page)).to_contain_text(f"{added_name} is on the list.")
