@@ -26,6 +26,7 @@ from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Stat
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
 SCORING_VERSION = "2026.11-3"
+BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
 STORED_TIER = {
@@ -363,6 +364,11 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             came_in=[{"acgme_id": p.acgme_id, "name": p.name} for p in came_in],
             went_out=[{"acgme_id": p.acgme_id, "name": p.name} for p in went_out],
         )
+        # Keep the latest builds only: the changes by hand are in the entries' own history,
+        # and an applicant who saves the profile often must not grow without bound.
+        old = ListBuild.objects.filter(profile=profile).values_list("pk", flat=True)[
+            BUILDS_KEPT:]
+        ListBuild.objects.filter(pk__in=list(old)).delete()
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

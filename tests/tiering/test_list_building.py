@@ -11,6 +11,7 @@ from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, Us
 from tests.tiering.test_tier_list import persona
 from tiering import budget, selection
 from tiering.lists import (
+    BUILDS_KEPT,
     ListChanged,
     ListEditError,
     applicant_list,
@@ -287,3 +288,12 @@ def test_the_applicant_sees_from_the_top_which_programs_the_advisor_changed(clie
     explanation = reverse("tiering:explanation", kwargs={"pk": profile.pk,
                                                           "acgme_id": entry.program.acgme_id})
     assert f'href="{explanation}#advisor"' in page
+
+
+def test_only_the_latest_builds_are_kept() -> None:
+    profile, _ = small_catalog(3)
+
+    for _ in range(BUILDS_KEPT + 5):
+        list_rebuild(profile)
+
+    assert ListBuild.objects.filter(profile=profile).count() == BUILDS_KEPT
