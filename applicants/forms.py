@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 
-from applicants.models import USMLE_MAX_ATTEMPTS, Profile, User
+from applicants.models import USMLE_MAX_ATTEMPTS, Citizenship, Profile, User, VisaNeed
 from programs.models import US_STATES, Specialty
 
 EARLIEST_GRADUATION_YEAR = 1960
@@ -59,6 +59,7 @@ class ProfileForm(forms.ModelForm):
             "step3_passed",
             "step3_attempts",
             "graduation_year",
+            "citizenship",
             "visa_need",
             "ecfmg_status",
             "usce_hands_on_months",
@@ -74,12 +75,15 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {
             "visa_need": forms.RadioSelect,
+            "citizenship": forms.RadioSelect,
             "spanish_level": forms.RadioSelect,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["graduation_year"].required = True
+        # Older clients post no citizenship: keep what the profile has.
+        self.fields["citizenship"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -108,6 +112,7 @@ class ProfileForm(forms.ModelForm):
                     Div("ecfmg_status", css_class="col-sm-6"),
                     css_class="row",
                 ),
+                "citizenship",
                 "visa_need",
             ),
             Fieldset(
@@ -162,6 +167,12 @@ class ProfileForm(forms.ModelForm):
             data, "step2", passed=data.get("step2_score") is not None, name="Step 2 CK"
         )
         self._check_attempts(data, "step3", passed=bool(data.get("step3_passed")), name="Step 3")
+        if not data.get("citizenship"):
+            data["citizenship"] = self.instance.citizenship
+        if data["citizenship"] != Citizenship.OTHER and data.get("visa_need") not in (
+                None, VisaNeed.NONE):
+            self.add_error("visa_need", "A US citizen or permanent resident needs no visa: "
+                                        "choose “None”.")
         hands_on = data.get("usce_hands_on_months") or 0
         observer = data.get("usce_observership_months") or 0
         border = data.get("usce_border_months")

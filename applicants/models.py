@@ -54,6 +54,12 @@ class VisaNeed(models.TextChoices):
     NONE = "none", "None: I do not need a visa"
 
 
+class Citizenship(models.TextChoices):
+    US_CITIZEN = "us_citizen", "US citizen"
+    PERMANENT_RESIDENT = "permanent_resident", "US permanent resident (green card)"
+    OTHER = "other", "Neither: citizen of another country"
+
+
 class EcfmgStatus(models.TextChoices):
     CERTIFIED = "certified", "ECFMG certified"
     IN_PROGRESS = "in_progress", "In progress (exams passed or pending)"
@@ -111,6 +117,10 @@ class Profile(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1960)],
+    )
+    citizenship = models.CharField(
+        "citizenship", max_length=20, choices=Citizenship.choices, default=Citizenship.OTHER,
+        help_text="Some programs (the armed forces') take only US citizens.",
     )
     visa_need = models.CharField(
         "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1

@@ -7,6 +7,8 @@ choices are blank. Provenance lives in ``Program.provenance`` keyed by ``PROVENA
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -116,6 +118,17 @@ class ProgramQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, acgme_id: str) -> Program:
         return self.get(acgme_id=acgme_id)
+
+
+# The services' graduate medical education sponsors, by name: every program AAMC Residency
+# Explorer files under the "military" setting matches one of these, and so do the same centers'
+# programs that have no setting on file (docs/data-sources.md lists the programs marked).
+ARMED_FORCES_NAMES = re.compile(
+    r"Naval Medical Center|Naval Hospital|National Capital Consortium|Uniformed Services Health "
+    r"Education Consortium|SAUSHEC|Army Medical Center|Army Community Hospital|Air Force|"
+    r"David Grant Medical Center|Keesler Medical Center|Military Medical Center|Walter Reed",
+    re.IGNORECASE,
+)
 
 
 class Program(models.Model):
@@ -251,6 +264,12 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.specialty.name}, {self.city}, {self.state})"
+
+    @property
+    def is_armed_forces(self) -> bool:
+        """An Army, Navy or Air Force program (ARMED_FORCES_NAMES): its residents serve as
+        commissioned officers."""
+        return self.setting == Setting.MILITARY or bool(ARMED_FORCES_NAMES.search(self.name))
 
     def natural_key(self) -> tuple[str]:
         return (self.acgme_id,)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from applicants.models import EcfmgStatus, Profile, User
+from applicants.models import Citizenship, EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
 from tiering import budget, scoring, selection
@@ -61,6 +61,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         border_or_underserved_projects=profile.border_or_underserved_projects,
         spanish_level=profile.spanish_level,
         as_of_year=as_of_year or season_year(),
+        us_citizen=profile.citizenship == Citizenship.US_CITIZEN,
     )
 
 
@@ -96,6 +97,7 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         min_usce_months_strictness=program.min_usce_months_strictness,
         step3_required=program.step3_required,
         step3_strictness=program.step3_strictness,
+        armed_forces=program.is_armed_forces,
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
             k: short_name(provenance[k]["source"])

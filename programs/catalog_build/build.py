@@ -188,6 +188,13 @@ def check_rows(rows: list[list[str]]) -> None:
         for column in ("img_share_pct", "non_us_img_share_pct"):
             if row[index[column]] and not 0 <= float(row[index[column]]) <= 100:
                 problems.append(f"{acgme_id}: {column} {row[index[column]]}")
+        total, non_us = row[index["img_share_pct"]], row[index["non_us_img_share_pct"]]
+        same_year = row[index["img_share_pct_year"]] == row[index["non_us_img_share_pct_year"]]
+        if total and non_us and same_year and float(non_us) > float(total):
+            # Non-US-citizen IMGs are a part of all IMGs: within one source and year the part
+            # cannot exceed the whole. (Across years it can; the scoring never combines them.)
+            problems.append(f"{acgme_id}: non-US IMG share {non_us} above the IMG share {total} "
+                            "of the same year")
         for column in ("website", *(c for c in COLUMNS if c.endswith("_url"))):
             if row[index[column]] and not URL.fullmatch(row[index[column]]):
                 problems.append(f"{acgme_id}: {column} {row[index[column]]!r} is not a URL")

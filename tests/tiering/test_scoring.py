@@ -823,17 +823,23 @@ def test_an_extra_failed_attempt_never_moves_a_program_to_a_better_tier(
 
 @settings(max_examples=300, deadline=None)
 @given(applicant=applicants(), program=programs())
-def test_a_visa_mismatch_never_appears_in_tiers_1_to_3(applicant, program) -> None:
+def test_a_visa_mismatch_never_appears_in_tiers_1_to_2(applicant, program) -> None:
     need = applicant.visa_need
-    mismatch = (
-        (need == "j1" and program.j1_accepted == "no")
-        or (need == "h1b" and program.h1b_sponsored == "no")
-        or (need != "none" and program.citizens_only == "yes")
-    )
+    key = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}.get(need)
+    said_no = key is not None and getattr(program, key) == "no"
+    year = program.fact_years.get(key) if key else None
+    stale = said_no and year is not None and \
+        applicant.as_of_year - year >= scoring.STALE_ANSWER_SEASONS
+    mismatch = (said_no and not stale) or (need != "none" and program.citizens_only == "yes")
     result = score_program(applicant=applicant, program=program)
     if mismatch:
         assert result.tier is Tier.NOT_ELIGIBLE
         assert not result.eligible
+    elif stale:
+        # An old "no" is a reach to check first, never a realistic program.
+        assert result.tier <= Tier.TIER_3
+        if result.eligible:
+            assert result.to_verify[0].startswith("Check first")
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,7 +10,7 @@ from tiering.scoring.context import (
     _fmt_pct,
     _plural,
 )
-from tiering.scoring.gates import _gates
+from tiering.scoring.gates import _gates, stale_no
 from tiering.scoring.inputs import (
     BORDER_REGION_KM,
     C_ATTEMPTS,
@@ -48,6 +48,7 @@ from tiering.scoring.weights import (
     PENALTY_PREFERRED_USCE,
     PENALTY_PREFERRED_YOG,
     SETTING_FRIENDLINESS,
+    STALE_NO_CHANGE_RATE,
     UNKNOWN_FRIENDLINESS,
     VISA_UNKNOWN_CREDIT,
     WEIGHT_VISA,
@@ -58,6 +59,20 @@ from tiering.scoring.weights import (
 # ---------------------------------------------------------------------------------------------
 
 
+def _non_us_share_is_newest(p: ProgramFacts) -> bool:
+    """One rule for IMG presence: the newest figure decides, and figures of different years are
+    never combined. The non-US-citizen share is used when it is as new as the total IMG share
+    (the same source and year: Residency Explorer gives both); a newer total (FREIDA 2025 for
+    Internal Medicine) decides on its own, and the older non-US share is only mentioned."""
+    if p.non_us_img_share_pct is None:
+        return False
+    if p.img_share_pct is None:
+        return True
+    total_year = p.fact_years.get("img_share_pct")
+    non_us_year = p.fact_years.get("non_us_img_share_pct")
+    return total_year is None or non_us_year is None or total_year <= non_us_year
+
+
 def _img_component(
     ctx: _Context, p: ProgramFacts, weight: float
 ) -> tuple[float, bool, Reason, float]:
@@ -66,7 +81,7 @@ def _img_component(
     Cached per applicant on everything the answer depends on (value, year, source, weight).
     """
     years = p.fact_years
-    if p.non_us_img_share_pct is not None:
+    if _non_us_share_is_newest(p):
         key: tuple = (
             "n",
             p.non_us_img_share_pct,
@@ -81,6 +96,8 @@ def _img_component(
             years.get("img_share_pct"),
             p.fact_sources.get("img_share_pct"),
             weight,
+            p.non_us_img_share_pct,
+            years.get("non_us_img_share_pct"),
         )
     else:
         key = ("s", p.setting, years.get("setting"), weight)
@@ -105,11 +122,14 @@ def _img_uncached(
     elif kind == "a":
         value = p.img_share_pct or 0.0
         friend = min(1.0, value / IMG_SHARE_FULL_CREDIT_PCT)
-        text = (
-            f"IMGs are {_fmt_pct(value)} of residents here"
-            + _cite(p, "img_share_pct")
-            + "; how many are non-US citizens is not known"
-        )
+        text = f"IMGs are {_fmt_pct(value)} of residents here" + _cite(p, "img_share_pct")
+        older = p.fact_years.get("non_us_img_share_pct")
+        if p.non_us_img_share_pct is not None and older is not None:
+            # Mentioned with its year, never combined with the newer total.
+            text += (f"; non-US-citizen IMGs were {_fmt_pct(p.non_us_img_share_pct)} in "
+                     f"{older}, an older figure not used here")
+        else:
+            text += "; how many are non-US citizens is not known"
         known = True
         penalty = CONF_IMG_ALL_IMG_ONLY + _fact_age_penalty(p, "img_share_pct", as_of)
     else:
@@ -147,6 +167,12 @@ def _visa_component(ctx: _Context, p: ProgramFacts) -> tuple[bool, Reason]:
         if status == YES:
             verb = "Takes J-1 visas" if ctx.visa == "j1" else "Sponsors H-1B visas"
             reason = Reason(component=C_VISA, points=WEIGHT_VISA, text=verb + _cite(p, fact))
+        elif status == NO:  # only a stale "no" reaches here: a current one is a gate
+            reason = Reason(
+                component=C_VISA, points=0.0,
+                text=(f"Said no {ctx.visa_name} visa{_cite(p, fact)}; about "
+                      f"{STALE_NO_CHANGE_RATE} such answers changed by 2025: check first"),
+            )
         else:
             reason = Reason(
                 component=C_VISA,
@@ -205,7 +231,13 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
                     )
         else:
             confidence -= CONF_VISA_UNKNOWN
-            to_verify.append(ctx.verify_visa_unknown)
+            old_no = stale_no(ctx, p)
+            if old_no is not None:
+                to_verify.insert(0, (
+                    f"Check first: no {ctx.visa_name} in {old_no}; about {STALE_NO_CHANGE_RATE} "
+                    "such answers changed by 2025. Ask the program before you apply"))
+            else:
+                to_verify.append(ctx.verify_visa_unknown)
 
     # Border mission fit.
     in_border = p.in_border_region
@@ -237,6 +269,12 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     tier, notes = _tier(
         ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed
     )
+    old_no = stale_no(ctx, p)
+    if old_no is not None and tier > Tier.TIER_3:
+        # An old "no" is not a closed door, but not a realistic program either until checked.
+        tier = Tier.TIER_3
+        notes = (f"Tier 3 at best until checked: the program said no {ctx.visa_name} in "
+                 f"{old_no}", *notes)
     confidence = CONF_FLOOR if confidence < CONF_FLOOR else round(confidence, 2)
     return _result(
         p.acgme_id,
@@ -253,22 +291,16 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
 
 
 def _not_eligible(ctx: _Context, p: ProgramFacts, hard: list[str]) -> ProgramResult:
-    """A gated program. Confidence falls when the refusing visa fact is old or undated."""
+    """A gated program. Confidence falls when the refusing visa fact is undated; an old "no"
+    never gates (it is a "check first", see ``stale_no``), so none is left to verify here."""
     conf = 1.0
-    to_verify: list[str] = []
     if ctx.needs_visa:
         status = p.j1_accepted if ctx.visa == "j1" else p.h1b_sponsored
         if status == NO:
             conf -= _fact_age_penalty(p, ctx.visa_key, ctx.applicant.as_of_year)
-            year = p.fact_years.get(ctx.visa_key)
-            if year is not None and ctx.applicant.as_of_year - year >= FACT_AGE_VERIFY:
-                to_verify.append(
-                    f"The {ctx.visa_name} policy on file is from {year}: it may "
-                    "have changed, confirm it with the program"
-                )
     conf = round(max(CONF_FLOOR, conf), 2)
     return _result(
-        p.acgme_id, False, Tier.NOT_ELIGIBLE, 0, conf, tuple(hard), (), (), tuple(to_verify), {}
+        p.acgme_id, False, Tier.NOT_ELIGIBLE, 0, conf, tuple(hard), (), (), (), {}
     )
 
 

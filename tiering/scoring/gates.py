@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from tiering.scoring.context import _cite, _Context, _plural
 from tiering.scoring.inputs import NO, STRICT, USMLE_MAX_ATTEMPTS, YES, ProgramFacts
+from tiering.scoring.weights import STALE_ANSWER_SEASONS
 
 # ---------------------------------------------------------------------------------------------
 # Gates
 # ---------------------------------------------------------------------------------------------
+
+
+def stale_no(ctx: _Context, p: ProgramFacts) -> int | None:
+    """The year of a "no" to the needed visa old enough to be checked rather than believed
+    (weights.STALE_ANSWER_SEASONS); None when the answer is not such a "no"."""
+    if not ctx.needs_visa or ctx.visa_key == "":
+        return None
+    status = p.j1_accepted if ctx.visa == "j1" else p.h1b_sponsored
+    year = p.fact_years.get(ctx.visa_key)
+    if status != NO or year is None:
+        return None
+    return year if ctx.applicant.as_of_year - year >= STALE_ANSWER_SEASONS else None
 
 
 def _gates(ctx: _Context, p: ProgramFacts) -> list[str]:
@@ -28,6 +41,11 @@ def _gates(ctx: _Context, p: ProgramFacts) -> list[str]:
             f"Texas law requires each Step passed within 3 attempts (Texas Occupations "
             f"Code §155.056); you have 3 or more failed attempts on {steps}"
         )
+    # Armed forces: residents of Army, Navy and Air Force programs are commissioned officers,
+    # and an original commission requires US citizenship (10 U.S.C. 532(a)(1)).
+    if p.armed_forces and not a.us_citizen:
+        out.append("An armed-forces program: its residents are commissioned officers, and a "
+                   "commission requires US citizenship (10 U.S.C. 532)")
     # Visa (program policy) and H-1B law.
     if ctx.needs_visa:
         if p.citizens_only == YES:
@@ -36,10 +54,10 @@ def _gates(ctx: _Context, p: ProgramFacts) -> list[str]:
                 + _cite(p, "citizens_only")
                 + f"; you need a {ctx.visa_name} visa"
             )
-        if ctx.visa == "j1" and p.j1_accepted == NO:
+        if ctx.visa == "j1" and p.j1_accepted == NO and not stale_no(ctx, p):
             out.append("Does not take J-1 visas" + _cite(p, "j1_accepted"))
         if ctx.visa == "h1b":
-            if p.h1b_sponsored == NO:
+            if p.h1b_sponsored == NO and not stale_no(ctx, p):
                 out.append("Does not sponsor H-1B visas" + _cite(p, "h1b_sponsored"))
             if not a.step3_passed:
                 out.append(

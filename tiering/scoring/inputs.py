@@ -71,6 +71,7 @@ class Applicant:
     border_or_underserved_projects: bool
     spanish_level: str  # "none" | "basic" | "intermediate" | "advanced" | "native"
     as_of_year: int  # the application season's year, passed in (keeps the module pure)
+    us_citizen: bool = False  # citizenship, for the rules of law that need it (armed forces)
 
     def __post_init__(self) -> None:
         if self.visa_need not in VISA_NEEDS:
@@ -117,6 +118,8 @@ class ProgramFacts:
     min_usce_months_strictness: str
     step3_required: str  # "yes" | "no" | "unknown"
     step3_strictness: str
+    # An Army, Navy or Air Force program: its residents are commissioned officers.
+    armed_forces: bool = False
     # Provenance year per fact key, e.g. {"j1_accepted": 2025}; missing/None = year unknown.
     fact_years: Mapping[str, int | None] = field(default_factory=dict)
     # Optional: a readable source name per fact key, e.g. {"img_share_pct": "AAMC Residency

@@ -282,3 +282,16 @@ CONF_AGE_3_4 = 0.05  # a fact 3-4 seasons old
 CONF_AGE_5_PLUS = 0.10  # a fact 5 or more seasons old
 CONF_FLOOR = 0.05
 FACT_AGE_VERIFY = 3  # a visa policy this many seasons old goes on the to-verify list
+
+
+# ---------------------------------------------------------------------------------------------
+# Age of a visa answer
+# ---------------------------------------------------------------------------------------------
+
+# A "no" to the needed visa this many seasons old is not a closed door but a "check first":
+# of the 407 Internal Medicine programs that answered the J-1 question both in AAMC Residency
+# Explorer 2021 and in AMA FREIDA 2025, 51 (12.5%, about 1 in 8) changed their answer, and 48 of
+# those 51 went from no to yes (measured on the raw sources; docs/scoring.md, "Age is part of a
+# fact"). A program's own page (undated, as stated) or a recent source still closes the program.
+STALE_ANSWER_SEASONS = 3
+STALE_NO_CHANGE_RATE = "1 in 8"  # 51 of 407, the measured share above
