@@ -25,7 +25,7 @@ from tiering import budget, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-3"
+SCORING_VERSION = "2026.11-4"
 BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
