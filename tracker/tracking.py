@@ -11,6 +11,7 @@ with the project), the size is checked before parsing and the unpacked size befo
 
 from __future__ import annotations
 
+import time
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,25 +27,32 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile, User
+from tiering import budget
 from tiering.models import EntryEvent, ListEntry, Status
 from tracker.export import (
     ACGME_ID_HEADER,
     SHEET_TRACKER,
     TRACKING_HEADERS,
-    tracker_entries,
-    tracker_rows,
 )
 from tracker.workbook import FORMULA_PREFIXES, clean_text
 
 # The upload limit is a setting (bytes); 5 MB holds a tracker of several thousand programs.
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # 5 MB
-# A zip can unpack to far more than it weighs; a real tracker unpacks to a few times its size.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ROWS = 20_000  # far above any list; stops a sheet padded with a million rows
+# A zip can unpack to far more than it weighs. These limits are checked from the zip's table of
+# contents, before any XML is parsed, so a crafted file costs milliseconds. A downloaded tracker
+# of 119 programs unpacks to 0.23 MB (about 1.3 KB a row), so 2,000 rows fit in 4 MB.
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # all parts of the workbook together
+MAX_SHEET_BYTES = 4 * 1024 * 1024  # one sheet's XML
+MAX_ROWS = 2_000  # a list holds 80-120 programs; the margin is for hand additions
+# A damaged file or a heavy sheet within the limits must still not hold a web worker: reading
+# stops with a clear message after this long (checked every few rows).
+READ_SECONDS = 5.0
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_LETTERS = 100
 MAX_FEE = Decimal("99999.99")  # ListEntry.fee holds 7 digits with 2 decimals
 MAX_NOTES = 10_000
+SCHEDULE_FEES = frozenset({Decimal(budget.ERAS_FEE_FIRST_PROGRAMS_USD),
+                           Decimal(budget.ERAS_FEE_LATER_PROGRAMS_USD)})
 
 TRACKING_FIELDS: tuple[str, ...] = tuple(TRACKING_HEADERS)
 FIELD_LABELS: dict[str, str] = {
@@ -328,29 +336,43 @@ def check_file(name: str, size: int) -> None:
             f"The file is {_size(size)}, over the {_size(limit)} limit. "
             "Upload the tracker workbook you downloaded, without added pictures or sheets."
         )
-    if not name.lower().endswith(".xlsx"):
+    # The name is only a hint: what the file holds decides (a workbook renamed .xls still
+    # opens), except for CSV, which cannot carry the tracker's columns and checks.
+    if name.lower().endswith(".csv"):
         raise TrackerFileError(
-            f"“{name}” is not an Excel workbook (.xlsx). Save the tracker as .xlsx "
-            "(Excel Workbook) and upload that file; CSV files cannot be uploaded."
+            f"“{name}” is a CSV file; CSV files cannot be uploaded. Open it in Excel or "
+            "LibreOffice and save it as .xlsx (Excel Workbook), or upload the tracker you "
+            "downloaded."
         )
 
 
 def _open_workbook(file: IO[bytes], name: str) -> Any:
+    old_format = name.lower().endswith((".xls", ".ods"))
     not_a_workbook = TrackerFileError(
-        f"“{name}” could not be opened as an Excel workbook (.xlsx). Save it from Excel or "
-        "LibreOffice as .xlsx (Excel 2007-365) and try again."
+        f"“{name}” could not be opened as an Excel workbook (.xlsx)"
+        + (": it looks like an older spreadsheet format" if old_format else "")
+        + ". Save it from Excel or LibreOffice as .xlsx (Excel Workbook) and try again."
     )
     try:
         with zipfile.ZipFile(file) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise not_a_workbook from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TrackerFileError(f"“{name}” is too large once unpacked; upload the tracker "
+    largest_sheet = max((info.file_size for info in parts
+                         if info.filename.startswith("xl/worksheets/")), default=0)
+    if sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES \
+            or largest_sheet > MAX_SHEET_BYTES:
+        raise TrackerFileError(f"“{name}” is too large once unpacked for a tracker of one "
+                               f"list (at most {MAX_ROWS:,} programs); upload the tracker "
                                "workbook you downloaded.")
-    file.seek(0)
     try:
-        return load_workbook(file, read_only=True, data_only=True)
+        file.seek(0)
+        values = load_workbook(file, read_only=True, data_only=True)
+        file.seek(0)
+        # The same file with formulas as written: a formula cell that no spreadsheet program
+        # computed has no value, and must not read as a cleared cell.
+        formulas = load_workbook(file, read_only=True, data_only=False)
+        return values, formulas
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
         raise not_a_workbook from None
 
@@ -363,23 +385,37 @@ def tracker_read(file: IO[bytes], *, name: str, size: int) -> tuple[list[Uploade
     their header in row 1, so moved or added columns do no harm.
     """
     check_file(name, size)
-    workbook = _open_workbook(file, name)
+    workbook, formulas = _open_workbook(file, name)
     try:
         if SHEET_TRACKER not in workbook.sheetnames:
             raise TrackerFileError(
                 f"The workbook has no sheet named “{SHEET_TRACKER}”. Upload the tracker you "
-                f"downloaded from this site (its sheets: Summary, Tracker, Not eligible, "
-                f"Sources); found: {', '.join(workbook.sheetnames[:10])}."
+                f"downloaded from this site (its sheets: Summary, Tracker, Sources); found: "
+                f"{', '.join(workbook.sheetnames[:10])}."
             )
-        sheet = workbook[SHEET_TRACKER]
-        sheet.reset_dimensions()  # other programs may store wrong dimensions; read them all
-        return _read_rows(sheet)
+        sheet, written = workbook[SHEET_TRACKER], formulas[SHEET_TRACKER]
+        # Other programs may store wrong dimensions; read them all.
+        sheet.reset_dimensions()
+        written.reset_dimensions()
+        try:
+            return _read_rows(sheet, written)
+        except TrackerFileError:
+            raise
+        except Exception:  # a damaged sheet fails only while its rows are read
+            raise TrackerFileError(
+                f"“{name}” could not be read: part of the {SHEET_TRACKER} sheet is damaged. "
+                "Open it in Excel or LibreOffice, save it again as .xlsx and upload that file."
+            ) from None
     finally:
         workbook.close()
+        formulas.close()
 
 
-def _read_rows(sheet: Any) -> tuple[list[UploadedRow], list[RowError]]:
+def _read_rows(sheet: Any, written: Any) -> tuple[list[UploadedRow], list[RowError]]:
+    started = time.monotonic()
     rows = sheet.iter_rows(values_only=True)
+    written_rows = written.iter_rows(values_only=True)
+    next(written_rows, None)
     header = next(rows, None) or ()
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
@@ -399,12 +435,23 @@ def _read_rows(sheet: Any) -> tuple[list[UploadedRow], list[RowError]]:
     parsed: list[UploadedRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
+    last = max(columns.values())
     for number, cells in enumerate(rows, start=2):
+        as_written = next(written_rows, None) or ()
         if number - 1 > MAX_ROWS:
             raise TrackerFileError(f"The {SHEET_TRACKER} sheet has more than {MAX_ROWS:,} rows; "
                                    "upload the tracker you downloaded.")
+        if number % 50 == 0 and time.monotonic() - started > READ_SECONDS:
+            raise TrackerFileError(f"The {SHEET_TRACKER} sheet takes too long to read; upload "
+                                   "the tracker you downloaded, without added columns.")
+        if len(cells) > last + 1:
+            cells = cells[:last + 1]
         raw = {name: cells[index] if index < len(cells) else None
                for name, index in columns.items()}
+        # A formula without a computed value: leave that field as it is.
+        unread = {name for name, index in columns.items()
+                  if raw[name] is None and index < len(as_written)
+                  and isinstance(as_written[index], str) and as_written[index].startswith("=")}
         if all(_blank(value) for value in raw.values()):
             continue  # an empty row, or one the user added for their own sums
         row_errors: list[tuple[str, str]] = []
@@ -421,6 +468,8 @@ def _read_rows(sheet: Any) -> tuple[list[UploadedRow], list[RowError]]:
             row_errors.append(("acgme_id", f"{acgme_id} is already in row {seen[acgme_id]}"))
             acgme_id = ""
         for name in TRACKING_FIELDS:
+            if name in unread:
+                continue
             try:
                 values[name] = PARSERS[name](raw[name])
             except CellError as problem:
@@ -447,11 +496,6 @@ def tracker_diff(profile: Profile, rows: Sequence[UploadedRow],
         entry.program.acgme_id: entry
         for entry in ListEntry.objects.filter(profile=profile).select_related("program")
     }
-    # The Fee column shows the schedule's fee where the user recorded none; reading that same
-    # number back records nothing.
-    default_fees = {
-        row.acgme_id: row.default_fee for row in tracker_rows(tracker_entries(profile))
-    }
     changes: list[EntryChange] = []
     errors: list[RowError] = []
     for row in rows:
@@ -466,8 +510,11 @@ def tracker_diff(profile: Profile, rows: Sequence[UploadedRow],
             if name not in row.values:
                 continue  # the cell had an error, reported already
             new = row.values[name]
-            if name == "fee" and before["fee"] is None and new is not None \
-                    and new == default_fees.get(row.acgme_id):
+            # The Fee column shows an ERAS schedule fee where the user recorded none. Which of
+            # the two a row showed depends on its place in the list when it was downloaded,
+            # and that moves when a program leaves the list; so any schedule fee read back on a
+            # row with no recorded fee records nothing.
+            if name == "fee" and before["fee"] is None and new in SCHEDULE_FEES:
                 new = None
             if new != before[name]:
                 fields.append(FieldChange(name, before[name], new))

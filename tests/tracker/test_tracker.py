@@ -497,7 +497,7 @@ def _over_five_megabytes(content: bytes) -> bytes:
 @pytest.mark.parametrize(("spoil", "name", "message"), [
     (_text_named_xlsx, "tracker.xlsx",
      "“tracker.xlsx” could not be opened as an Excel workbook (.xlsx)"),
-    (_csv_file, "tracker.csv", "“tracker.csv” is not an Excel workbook (.xlsx)"),
+    (_csv_file, "tracker.csv", "“tracker.csv” is a CSV file; CSV files cannot be uploaded"),
     (_without_tracker, "tracker.xlsx", "The workbook has no sheet named “Tracker”"),
     (_unknown_program, "tracker.xlsx",
      "Row 3, column C (ACGME id): 1409999999 is not a program on your list"),
@@ -539,6 +539,106 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused(owner_client, profile,
     response = upload(owner_client, profile, download(owner_client, profile))
 
     assert "is too large once unpacked" in response.content.decode()
+
+
+def crafted_workbook(rows: int, columns: int) -> bytes:
+    """The attack of the hardening issue: the real header, then rows of numbers."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Tracker")
+    sheet.append(list(TRACKER_HEADERS) + [f"x{i}" for i in range(columns)])
+    for n in range(rows):
+        sheet.append([n] * (len(TRACKER_HEADERS) + columns))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_padded_with_rows_is_refused_before_it_is_parsed(owner_client, profile,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setattr(tracking, "MAX_SHEET_BYTES", 200_000)  # a smaller attack, same path
+    content = crafted_workbook(500, 40)
+    calls = []
+    monkeypatch.setattr(tracking, "_read_rows", lambda *a: calls.append(a))
+
+    response = upload(owner_client, profile, content)
+
+    page = response.content.decode()
+    assert "is too large once unpacked for a tracker of one list" in page
+    assert not calls  # refused from the zip's table of contents, no XML parsed
+
+
+def test_rows_past_a_lists_size_are_refused(owner_client, profile) -> None:
+    response = upload(owner_client, profile, crafted_workbook(tracking.MAX_ROWS + 5, 0))
+
+    assert f"more than {tracking.MAX_ROWS:,} rows" in response.content.decode()
+
+
+def test_a_damaged_sheet_gives_a_clear_message_not_an_error(owner_client, profile) -> None:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(download(owner_client, profile)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data[: len(data) // 2]  # cut short, as a broken copy would be
+            damaged.writestr(item, data)
+
+    response = upload(owner_client, profile, out.getvalue())
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "could not be read" in page or "could not be opened" in page
+    assert not EntryEvent.objects.exists()
+
+
+def test_a_workbook_renamed_xls_still_uploads(owner_client, profile) -> None:
+    first = tracker_ids(profile)[0]
+    edited = edit(download(owner_client, profile), {first: {"Notes": "Renamed file"}})
+
+    response = upload(owner_client, profile, edited, name="tracker.xls")
+
+    assert response["Location"] == url("tracker_confirm", profile)
+    changes = owner_client.get(response["Location"]).context["changes"]
+    assert [(f.field, f.new) for c in changes for f in c.fields] == [("notes", "Renamed file")]
+
+
+def test_a_formula_without_a_computed_value_changes_nothing(owner_client, profile) -> None:
+    first = tracker_ids(profile)[0]
+    ListEntry.objects.filter(profile=profile, program__acgme_id=first).update(
+        status=Status.APPLIED, notes="Sent")
+    wb = workbook(download(owner_client, profile))
+    sheet = wb["Tracker"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[TRACKER_HEADERS.index("ACGME id")].value == first:
+            row[TRACKER_HEADERS.index("Status")].value = '=IF(1,"Applied","")'
+            row[TRACKER_HEADERS.index("Notes")].value = '=CONCAT("Se","nt")'
+    out = io.BytesIO()
+    wb.save(out)  # openpyxl writes formulas without computed values
+
+    response = upload(owner_client, profile, out.getvalue())
+
+    # "matches your list: nothing to change", straight back to the list
+    assert response["Location"] == url("list", profile)
+
+
+def test_a_schedule_fee_read_back_is_not_recorded_even_after_the_list_changed(
+    owner_client, profile
+) -> None:
+    content = download(owner_client, profile)  # fees shown by the ERAS schedule
+    first = tracker_ids(profile)[0]
+    ListEntry.objects.filter(profile=profile, program__acgme_id=first).update(
+        excluded=True, excluded_reason="Removed by the advisor")
+    second = tracker_ids(profile)[0]
+    edited = edit(content, {second: {"Notes": "One note"}})
+
+    response = upload(owner_client, profile, edited)
+
+    changes = owner_client.get(response["Location"]).context["changes"]
+    assert [(c.acgme_id, [f.field for f in c.fields]) for c in changes] == [(second, ["notes"])]
 
 
 def test_every_bad_cell_is_listed_with_its_row_and_column(owner_client, profile) -> None:
