@@ -21,18 +21,21 @@ class SignupForm(UserCreationForm):
         fields = ("email",)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in instead."
-            )
-        return email
+        # No "already registered" error: the page must not tell who has an account. The view
+        # e-mails the owner of an existing address instead.
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        pass  # see clean_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
 
 
 class ProfileForm(forms.ModelForm):

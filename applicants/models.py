@@ -15,6 +15,10 @@ USMLE_MAX_ATTEMPTS = 4  # USMLE attempt limit: 4 per Step (usmle.org, "Attempt l
 class EmailUserManager(UserManager):
     """Users sign in with their email address; the username mirrors it."""
 
+    def get_by_natural_key(self, username: str | None) -> User:  # type: ignore[override]
+        # Addresses are stored in lower case; "A3@Example.com" is the same person.
+        return self.get(email__iexact=(username or "").strip())
+
     def _create_user(self, username, email, password, **extra_fields):  # type: ignore[override]
         email = self.normalize_email(email or username)
         return super()._create_user(email, email, password, **extra_fields)
@@ -36,6 +40,8 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.APPLICANT)
+    # Set when the owner opened the confirmation link sent at sign-up.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

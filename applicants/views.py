@@ -4,14 +4,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from applicants.access import get_applicant_for, is_owner
+from applicants.confirmation import (
+    LINK_DAYS,
+    email_confirm,
+    send_already_registered,
+    send_confirmation,
+    user_of_token,
+)
 from applicants.forms import ProfileForm, SignupForm
-from applicants.models import Profile
+from applicants.models import Profile, User
 from applicants.signals import profile_saved
 
 
@@ -24,19 +31,65 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("applicants:my_profile")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            Profile.objects.create(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome! Fill in your profile to see your program list.")
-        return redirect("applicants:my_profile")
+        email = form.cleaned_data["email"]
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = form.save(commit=False)
+                    user.is_active = False  # until the address is confirmed
+                    user.save()
+                    Profile.objects.create(user=user)
+            except IntegrityError:  # the same address signed up a moment ago
+                existing = User.objects.get(email__iexact=email)
+            else:
+                send_confirmation(request, user)
+        if existing is not None:
+            send_already_registered(request, existing)
+        # The same answer either way: the page never tells which addresses have an account.
+        return render(request, "registration/signup_sent.html",
+                      {"email": email, "days": LINK_DAYS})
     return render(request, "registration/signup.html", {"form": form})
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    user = user_of_token(token)
+    if user is None:
+        return render(request, "registration/confirm_invalid.html", {"days": LINK_DAYS},
+                      status=400)
+    if user.email_confirmed_at is None:
+        email_confirm(user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Your address is confirmed. Welcome! Fill in your profile to see "
+                              "your program list.")
+    return redirect("applicants:my_profile")
 
 
 @login_required
 def my_profile(request: HttpRequest) -> HttpResponse:
+    if request.user.role != User.Role.APPLICANT:
+        return redirect(role_home(request.user))  # advisors and staff have no profile
     profile, _ = Profile.objects.get_or_create(user=request.user)
     return redirect("applicants:profile", pk=profile.pk)
+
+
+def role_home(user: User) -> str:
+    """Where each role starts: staff in the admin, advisors on their dashboard, applicants on
+    their list (or their profile until it can give one)."""
+    if user.is_staff or user.role == User.Role.STAFF:
+        return reverse("admin:index")
+    if user.role == User.Role.ADVISOR:
+        return reverse("advising:advisor_dashboard")
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None and profile.is_complete:
+        return reverse("tiering:list", kwargs={"pk": profile.pk})
+    return reverse("applicants:my_profile")
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """After log-in: each role's own start page."""
+    return redirect(role_home(request.user))
 
 
 @login_required

@@ -115,6 +115,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two requests writing at once wait for each other (up to 20 s) instead of failing with
+    # "database is locked"; IMMEDIATE takes the write lock when a transaction starts, so a
+    # reader cannot deadlock by upgrading to a writer halfway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 # One machine: a per-process memory cache. Several app servers: CACHE_URL=redis://host:6379/0
 # gives them one shared cache (sessions and login-failure records live in the database).
@@ -129,7 +135,7 @@ else:
 
 AUTH_USER_MODEL = "applicants.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "applicants:landing"  # each role's own start page
 LOGOUT_REDIRECT_URL = "home"
 
 AUTHENTICATION_BACKENDS = [

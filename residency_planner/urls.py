@@ -9,6 +9,7 @@ from programs import views as program_views
 urlpatterns = [
     path("", applicant_views.home, name="home"),
     path("accounts/signup/", applicant_views.signup, name="signup"),
+    path("accounts/confirm/<str:token>/", applicant_views.confirm_email, name="confirm_email"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),

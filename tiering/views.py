@@ -44,6 +44,8 @@ from tiering.models import EntryEvent, ListEntry, Tier
 
 @login_required
 def my_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role != User.Role.APPLICANT:
+        return redirect("applicants:my_profile")  # which sends each role to its own page
     profile, _ = Profile.objects.get_or_create(user=request.user)
     return redirect("tiering:list", pk=profile.pk)
 

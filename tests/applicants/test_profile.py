@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -83,21 +85,83 @@ def test_border_experience_cannot_exceed_the_total() -> None:
     ]
 
 
-def test_signing_up_creates_one_profile_and_logs_in(client) -> None:
-    response = client.post(
-        reverse("signup"),
-        {
-            "email": "Ana@Example.org",
-            "password1": "a-long-unusual-pass-42",
-            "password2": "a-long-unusual-pass-42",
-        },
-        follow=True,
-    )
+def sign_up(client, email: str):
+    return client.post(reverse("signup"), {
+        "email": email, "password1": "a-long-unusual-pass-42",
+        "password2": "a-long-unusual-pass-42",
+    })
 
+
+def link_in(message) -> str:
+    return re.search(r"https?://\S+", message.body)[0]
+
+
+def test_signing_up_opens_the_account_once_the_address_is_confirmed(client, mailoutbox) -> None:
+    response = sign_up(client, "Ana@Example.org")
+
+    assert "Check your e-mail" in response.content.decode()
     user = User.objects.get(email="ana@example.org")
+    assert not user.is_active and user.email_confirmed_at is None
+    [message] = mailoutbox
+    assert message.to == ["ana@example.org"]
+
+    response = client.get(link_in(message), follow=True)
+
+    user.refresh_from_db()
+    assert user.is_active and user.email_confirmed_at is not None
     assert Profile.objects.filter(user=user).count() == 1
     assert response.context["user"] == user
     assert "Your profile" in response.content.decode()
+
+
+def test_sign_up_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, mailoutbox
+) -> None:
+    UserFactory(email="taken@example.org")
+
+    new = sign_up(client, "new@example.org").content.decode()
+    taken = sign_up(client, "TAKEN@example.org").content.decode()
+
+    assert new.replace("new@example.org", "X") == taken.replace("taken@example.org", "X")
+    assert User.objects.filter(email="taken@example.org").count() == 1
+    assert [m.to for m in mailoutbox] == [["new@example.org"], ["taken@example.org"]]
+    assert "already has one" in mailoutbox[1].body  # the owner is told, nobody else
+
+
+def test_a_broken_or_old_confirmation_link_says_so(client, mailoutbox, settings) -> None:
+    response = client.get(reverse("confirm_email", kwargs={"token": "not-a-token"}))
+
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+
+
+def test_log_in_ignores_the_case_of_the_address(client) -> None:
+    UserFactory(email="a3@example.org")
+
+    response = client.post(reverse("login"), {
+        "username": "A3@Example.org", "password": "correct horse battery staple"})
+
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"].email == "a3@example.org"
+
+
+def test_advisors_and_staff_never_get_an_applicant_profile(client) -> None:
+    advisor = UserFactory(role=User.Role.ADVISOR)
+    client.force_login(advisor)
+
+    for name in ("applicants:my_profile", "tiering:my_list"):
+        response = client.get(reverse(name), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("advising:advisor_dashboard")
+    assert not Profile.objects.filter(user=advisor).exists()
+
+
+def test_each_role_lands_on_its_own_page_after_log_in(client) -> None:
+    advisor = UserFactory(role=User.Role.ADVISOR, email="coach@example.org")
+    response = client.post(reverse("login"), {"username": "coach@example.org",
+                                              "password": "correct horse battery staple"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == reverse("advising:advisor_dashboard")
+    assert advisor.pk == response.context["user"].pk
 
 
 def test_a_weak_password_is_refused_at_sign_up(client) -> None:

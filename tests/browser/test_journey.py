@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
@@ -106,6 +107,11 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     by_label(page, "Password").fill(PASSWORD)
     by_label(page, "Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+
+    # --- She opens the link in the confirmation e-mail. ---
+    [message] = mail.outbox
+    page.goto(re.search(r"https?://\S+", message.body)[0])
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     expect(flash(page)).to_contain_text("Fill in your profile")
 
@@ -251,7 +257,7 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     advisor.get_by_role("link", name=re.compile("List of")).click()
     reach_name, reach_id, reach_row = program_row(tier_section(advisor, "Tier 3"), 0)
     reach = advisor.locator(f"#{reach_row}")
-    reach.get_by_text("Change").click()
+    reach.locator("summary", has_text="Change").click()
     reach.get_by_placeholder("Reason").first.fill("Closed to IMGs since May")
     reach.get_by_role("button", name="Remove").click()
     expect(flash(advisor)).to_contain_text(f"{reach_name} was removed from the list")
