@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 
-from applicants.models import USMLE_MAX_ATTEMPTS, Profile, User
+from applicants.models import USMLE_MAX_ATTEMPTS, Citizenship, Profile, User, VisaNeed
 from programs.models import US_STATES, Specialty
 
 EARLIEST_GRADUATION_YEAR = 1960
@@ -59,6 +59,7 @@ class ProfileForm(forms.ModelForm):
             "step3_passed",
             "step3_attempts",
             "graduation_year",
+            "citizenship",
             "visa_need",
             "ecfmg_status",
             "usce_hands_on_months",
@@ -73,6 +74,7 @@ class ProfileForm(forms.ModelForm):
             "budget_usd",
         ]
         widgets = {
+            "citizenship": forms.RadioSelect,
             "visa_need": forms.RadioSelect,
             "spanish_level": forms.RadioSelect,
         }
@@ -108,6 +110,7 @@ class ProfileForm(forms.ModelForm):
                     Div("ecfmg_status", css_class="col-sm-6"),
                     css_class="row",
                 ),
+                "citizenship",
                 "visa_need",
             ),
             Fieldset(
@@ -162,6 +165,15 @@ class ProfileForm(forms.ModelForm):
             data, "step2", passed=data.get("step2_score") is not None, name="Step 2 CK"
         )
         self._check_attempts(data, "step3", passed=bool(data.get("step3_passed")), name="Step 3")
+        citizenship = data.get("citizenship")
+        if citizenship and citizenship != Citizenship.NEEDS_VISA and data.get("visa_need") not in (
+            None, VisaNeed.NONE
+        ):
+            self.add_error(
+                "visa_need",
+                "A US citizen or permanent resident needs no visa: choose \"None\", or change "
+                "your citizenship.",
+            )
         hands_on = data.get("usce_hands_on_months") or 0
         observer = data.get("usce_observership_months") or 0
         border = data.get("usce_border_months")

@@ -54,6 +54,15 @@ class VisaNeed(models.TextChoices):
     NONE = "none", "None: I do not need a visa"
 
 
+class Citizenship(models.TextChoices):
+    """Whether the applicant needs a visa, and whether rules that require US citizenship apply
+    (armed-forces programs: a commission requires it, 10 U.S.C. 532(a)(1))."""
+
+    US_CITIZEN = "us_citizen", "US citizen"
+    PERMANENT_RESIDENT = "permanent_resident", "US permanent resident (green card)"
+    NEEDS_VISA = "needs_visa", "Neither: I need a visa"
+
+
 class EcfmgStatus(models.TextChoices):
     CERTIFIED = "certified", "ECFMG certified"
     IN_PROGRESS = "in_progress", "In progress (exams passed or pending)"
@@ -111,6 +120,9 @@ class Profile(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1960)],
+    )
+    citizenship = models.CharField(
+        "citizenship", max_length=18, choices=Citizenship.choices, default=Citizenship.NEEDS_VISA
     )
     visa_need = models.CharField(
         "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1

@@ -47,6 +47,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         step3_attempts=profile.step3_attempts,
         graduation_year=_required(profile.graduation_year, "graduation year"),
         visa_need=profile.visa_need,
+        citizenship=profile.citizenship,
         ecfmg_certified=profile.ecfmg_status == EcfmgStatus.CERTIFIED,
         usce_hands_on_months=profile.usce_hands_on_months,
         usce_observership_months=profile.usce_observership_months,

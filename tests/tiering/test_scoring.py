@@ -823,17 +823,24 @@ def test_an_extra_failed_attempt_never_moves_a_program_to_a_better_tier(
 
 @settings(max_examples=300, deadline=None)
 @given(applicant=applicants(), program=programs())
-def test_a_visa_mismatch_never_appears_in_tiers_1_to_3(applicant, program) -> None:
+def test_a_current_visa_mismatch_closes_the_program_and_a_stale_one_caps_it_at_tier_3(
+        applicant, program) -> None:
     need = applicant.visa_need
-    mismatch = (
-        (need == "j1" and program.j1_accepted == "no")
-        or (need == "h1b" and program.h1b_sponsored == "no")
-        or (need != "none" and program.citizens_only == "yes")
-    )
+    facts = [
+        key for key, refuses in (
+            ("j1_accepted", need == "j1" and program.j1_accepted == "no"),
+            ("h1b_sponsored", need == "h1b" and program.h1b_sponsored == "no"),
+            ("citizens_only", need != "none" and program.citizens_only == "yes"),
+        ) if refuses
+    ]
+    years = [program.fact_years.get(key) for key in facts]
     result = score_program(applicant=applicant, program=program)
-    if mismatch:
+    if any(year is None or SEASON - year < scoring.STALE_AFTER_SEASONS for year in years):
         assert result.tier is Tier.NOT_ELIGIBLE
         assert not result.eligible
+    elif facts:
+        assert result.tier <= Tier.TIER_3
+        assert any(item.startswith("Check first") for item in result.to_verify)
 
 
 @settings(max_examples=200, deadline=None)

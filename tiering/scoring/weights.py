@@ -282,3 +282,28 @@ CONF_AGE_3_4 = 0.05  # a fact 3-4 seasons old
 CONF_AGE_5_PLUS = 0.10  # a fact 5 or more seasons old
 CONF_FLOOR = 0.05
 FACT_AGE_VERIFY = 3  # a visa policy this many seasons old goes on the to-verify list
+
+
+# ---------------------------------------------------------------------------------------------
+# Stale answers (docs/scoring.md, "Stale answers")
+# ---------------------------------------------------------------------------------------------
+
+# A program's stated "no" (visa refused, citizens only, a strict requirement) this many seasons
+# old or more does not close the program: it is capped at Tier 3 with a "Check first" item.
+# Judgement, set at FACT_AGE_VERIFY, from the measured change rate below.
+STALE_AFTER_SEASONS = 3
+# Measured by us (`manage.py build_catalog --visa-changes`): Internal Medicine programs with a
+# J-1 answer in both AAMC Residency Explorer 2021 and AMA FREIDA 2025 (FREIDA's empty visa
+# list, "not stated", excluded). 51 of 407 changed their answer; of the 50 that said "no" in
+# 2021, 48 list J-1 in 2025. Caveat: a refusing program may list no visa at all, so the
+# second rate is an upper bound.
+J1_BOTH_YEARS = 407
+J1_CHANGED = 51
+J1_NO_IN_2021 = 50
+J1_NO_TO_YES = 48
+# 10 U.S.C. 532(a)(1): an original appointment as a regular commissioned officer may be given
+# only to a US citizen. Armed-forces residents are commissioned officers.
+ARMED_FORCES_LAW = "10 U.S.C. 532(a)(1)"
+# The older of two IMG shares of different years is never combined with the newer one: the
+# newer figure decides (docs/scoring.md 3.2). IMG-heavy, for the "Tier 2 at best" note, is
+# friendliness 0.7 (tiers.TIER1_MIN_IMG_FRIENDLINESS).
