@@ -71,6 +71,9 @@ PROVENANCE_KEYS: tuple[str, ...] = (
     "step3_required",
     "medical_spanish",
     "website",
+    "armed_forces",
+    "usce_within_years",
+    "steps_within_years",
 )
 
 
@@ -219,7 +222,29 @@ class Program(models.Model):
         default=TriState.UNKNOWN,
     )
     website = models.URLField(max_length=500, blank=True)
+    armed_forces = models.CharField(
+        "armed-forces program (residents are commissioned officers)",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
+    )
+    usce_within_years = models.PositiveSmallIntegerField(
+        "hands-on US clinical experience within the last N years",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(70)],
+    )
+    steps_within_years = models.PositiveSmallIntegerField(
+        "every USMLE Step passed within N years",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(70)],
+    )
     provenance = models.JSONField(default=dict, blank=True)
+    # Values another source gives for a fact: [{"key", "value", "source", "year", "url",
+    # "kind"}], kind "conflict" (two current answers disagree) or "replaced" (by a later
+    # source). Shown on the program page; a conflict is scored as unknown.
+    other_values = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()

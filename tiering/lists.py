@@ -92,6 +92,10 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         min_usce_months_strictness=program.min_usce_months_strictness,
         step3_required=program.step3_required,
         step3_strictness=program.step3_strictness,
+        armed_forces=program.armed_forces,
+        usce_within_years=program.usce_within_years,
+        steps_within_years=program.steps_within_years,
+        conflicts=conflicts_of(program),
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
             k: short_name(provenance[k]["source"])
@@ -99,6 +103,25 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
             if provenance.get(k, {}).get("source")
         },
     )
+
+
+def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
+    """Facts on which two current answers disagree: key -> each value with its source."""
+    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
+    if not others:
+        return {}
+    provenance = program.provenance or {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(o["key"] for o in others):
+        origin = provenance.get(key, {})
+        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
+        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
+        out[key] = tuple(
+            f"{value} ({short_name(source) if source else 'source not stated'}"
+            f"{f', {year}' if year else ''})"
+            for value, source, year in values
+        )
+    return out
 
 
 def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
