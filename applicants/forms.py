@@ -82,6 +82,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["graduation_year"].required = True
+        # Profiles saved before citizenship was asked need a visa; so does a form that omits it.
+        self.fields["citizenship"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -151,6 +153,9 @@ class ProfileForm(forms.ModelForm):
                 f"Enter a graduation year from {EARLIEST_GRADUATION_YEAR} onwards."
             )
         return year
+
+    def clean_citizenship(self) -> str:
+        return self.cleaned_data.get("citizenship") or Citizenship.NEEDS_VISA
 
     def clean_step2_score(self) -> int | None:
         score = self.cleaned_data.get("step2_score")

@@ -179,3 +179,11 @@ def test_the_profile_needs_a_login(client) -> None:
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_citizenship_defaults_to_needing_a_visa_and_a_citizen_needs_none() -> None:
+    assert "visa_need" in form_errors(citizenship="us_citizen", visa_need="j1")
+    assert form_errors(citizenship="permanent_resident", visa_need="none") == {}
+    form = ProfileForm(data=VALID, instance=ProfileFactory.build())
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["citizenship"] == "needs_visa"

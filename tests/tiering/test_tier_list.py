@@ -39,7 +39,7 @@ def persona(**changes):
     return profile
 
 
-def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_j1_refusals_in_tiers_1_to_3(
+def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_current_j1_refusal_in_tiers(
     real_catalog,
 ) -> None:
     profile = persona()
@@ -55,7 +55,16 @@ def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_j1_refusals_in_tie
                                           "McAllen", "Weslaco", "Laredo", "Las Cruces", "Yuma"}
     refusing = [e for e in entries if e.program.j1_accepted == "no"]
     assert refusing, "the catalog holds programs that refuse J-1"
-    assert all(e.computed_tier == Tier.NOT_ELIGIBLE for e in refusing)
+    current = [e for e in refusing if e.program.source_of("j1_accepted").get("year", 0) >= 2024]
+    stale = [e for e in refusing if e.program.source_of("j1_accepted").get("year") == 2021]
+    assert current and stale
+    assert all(e.computed_tier == Tier.NOT_ELIGIBLE for e in current)
+    # A 2021 "no" is too old to close a program: Tier 3 at best, and checked first.
+    assert all(e.computed_tier in (Tier.TIER_3, Tier.NOT_ELIGIBLE) for e in stale)
+    assert all(
+        e.explanation["to_verify"][0].startswith("Check first")
+        for e in stale if e.computed_tier == Tier.TIER_3
+    )
 
 
 def test_programs_with_unknown_visa_policy_are_never_tier_1(real_catalog) -> None:
