@@ -3,7 +3,8 @@
 Run from the repository root, against a database holding the shipped catalog:
 
     DEBUG=1 DATABASE_URL=sqlite:////tmp/rp12.sqlite3 python manage.py migrate -v0
-    DEBUG=1 DATABASE_URL=sqlite:////tmp/rp12.sqlite3 python manage.py import_catalog fixtures/catalog.csv
+    DEBUG=1 DATABASE_URL=sqlite:////tmp/rp12.sqlite3 python manage.py import_catalog \
+        fixtures/catalog.csv
     DEBUG=1 DATABASE_URL=sqlite:////tmp/rp12.sqlite3 python scripts/audit_issue12.py
 
 It scores every program for the acceptance persona (J-1, Step 2 CK 222 first attempt, native
@@ -31,7 +32,9 @@ from tiering import scoring  # noqa: E402
 from tiering.lists import facts_of  # noqa: E402
 
 AS_OF = 2026
-SHARE = re.compile(r"(Non-US(?:-citizen)? IMGs|IMGs) (?:are|were) (?:about )?(\d+)% of residents")
+SHARE = re.compile(
+    r"(Non-US(?:-citizen)? IMGs|IMGs) (?:are|were) (?:about )?(\d+)% of residents", re.I
+)
 ARMED = re.compile(
     r"\b(Army|Navy|Naval|Air Force|Uniformed Services|National Capital Consortium|"
     r"Military Medical Center|David Grant Medical Center|Keesler Medical Center)\b"
@@ -72,20 +75,24 @@ def main() -> None:
         contradiction = False
         for t in texts:
             for who, pct in SHARE.findall(t):
-                table = non_us if who.startswith("Non-US") else total
+                table = non_us if who.lower().startswith("non-us") else total
                 if table is None or round(table) != int(pct):
                     contradiction = True
-                if who.startswith("Non-US") and total is not None and y_total != y_non_us:
+                if who.lower().startswith("non-us") and total is not None and y_total != y_non_us:
                     contradiction = True  # an older figure judged over the newer total shown
             if "IMGs are not a large share" in t and total is not None and total >= 42:
                 contradiction = True
         c["reasons contradicting the facts table"] += contradiction
+        if contradiction and os.environ.get("AUDIT_VERBOSE"):
+            print("   contradiction:", program.acgme_id, total, y_total, non_us, y_non_us, texts[0])
         j1_year = f.fact_years.get("j1_accepted")
         stale_no = program.j1_accepted == "no" and j1_year is not None and AS_OF - j1_year >= 3
         if stale_no:
             c["J-1 'no' 3+ seasons old"] += 1
             if not r.eligible:
-                c["J-1 'no' 3+ seasons old: Not eligible (closed like a current one)"] += 1
+                c["J-1 'no' 3+ seasons old: Not eligible"] += 1
+                if any("J-1" in h for h in r.hard_reasons):
+                    c["J-1 'no' 3+ seasons old: Not eligible because of that 'no'"] += 1
             if program.acgme_id.startswith("140") and any(
                 v.get("source") == "freida-2025" for v in prov.values()
             ):
@@ -100,6 +107,15 @@ def main() -> None:
                     c["armed-forces programs in Tier 2-3 for a J-1 applicant"] += 1
                 if program.j1_accepted == "unknown":
                     c["armed-forces programs with visa unknown, eligible"] += 1
+        newest_total = total
+        if (
+            program.acgme_id[:3] in ("140", "120", "320", "400")
+            and program.in_border_region and program.j1_accepted == "yes"
+            and newest_total is not None and newest_total > 50
+            and r.tier.number not in (1, 2)
+        ):
+            c["case applicant: border J-1 majority-IMG core program not in Tier 1-2"] += 1
+            print("   not Tier 1-2:", program.acgme_id, program.name, r.tier.label, r.tier_notes)
         if program.latitude is None:
             c["without coordinates"] += 1
         if program.city.isupper() or program.city.islower():
@@ -108,7 +124,27 @@ def main() -> None:
     c["program names repeated under two ids (same specialty and city)"] = sum(
         1 for n in names.values() if n > 1
     )
-    for key in sorted(c):
+    keys = [
+        "reasons contradicting the facts table",
+        "judged: non-US share above the total share in one judgement",
+        "judged: non-US share of one year beside a total of another",
+        "catalog: total and non-US share from different years",
+        "catalog: older non-US share above newer total (shown, each with its year)",
+        "J-1 'no' 3+ seasons old",
+        "J-1 'no' 3+ seasons old: Not eligible",
+        "J-1 'no' 3+ seasons old: Not eligible because of that 'no'",
+        "J-1 'no' current or undated: Not eligible",
+        "IM: 2021 'no' kept although FREIDA 2025 has the program",
+        "armed-forces programs (rule)",
+        "armed-forces programs eligible for a J-1 applicant",
+        "armed-forces programs in Tier 2-3 for a J-1 applicant",
+        "armed-forces programs with visa unknown, eligible",
+        "case applicant: border J-1 majority-IMG core program not in Tier 1-2",
+        "without coordinates",
+        "city names all capitals or all lowercase",
+        "program names repeated under two ids (same specialty and city)",
+    ]
+    for key in keys + sorted(set(c) - set(keys)):
         print(f"{c[key]:5d}  {key}")
     wanted = {
         "1404811424": "Texas Tech El Paso IM",

@@ -67,9 +67,10 @@ def _img_figure(p: ProgramFacts) -> str:
     """Which IMG figure judges the program: "n" non-US share, "a" all-IMG share, "s" setting.
 
     One rule for the family (docs/scoring.md 3.2): figures of different years are never
-    combined. The non-US share is used only when it is as new as the total share (or the total
-    is unknown); when the total is newer, the total decides and the older non-US share is only
-    mentioned. A year that is not stated counts as older than any stated year.
+    combined. Of two shares of one year, the one giving the higher credit decides (the non-US
+    share counts visa-holding IMGs, the all-IMG share IMG credentials; each alone shows the
+    program takes IMGs). When the total is newer, the total decides and the older non-US share
+    is only mentioned. A year that is not stated counts as older than any stated year.
     """
     if p.non_us_img_share_pct is None:
         return "a" if p.img_share_pct is not None else "s"
@@ -77,7 +78,11 @@ def _img_figure(p: ProgramFacts) -> str:
         return "n"
     year_non_us = p.fact_years.get("non_us_img_share_pct") or 0
     year_all = p.fact_years.get("img_share_pct") or 0
-    return "a" if year_all > year_non_us else "n"
+    if year_all != year_non_us:
+        return "a" if year_all > year_non_us else "n"
+    non_us_credit = min(1.0, p.non_us_img_share_pct / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
+    all_credit = min(1.0, p.img_share_pct / IMG_SHARE_FULL_CREDIT_PCT)
+    return "a" if all_credit > non_us_credit else "n"
 
 
 def _img_component(
@@ -136,8 +141,13 @@ def _img_uncached(
         value = p.img_share_pct or 0.0
         friend = min(1.0, value / IMG_SHARE_FULL_CREDIT_PCT)
         figure = f"IMGs are {_fmt_pct(value)} of residents here" + _cite(p, "img_share_pct")
+        same_year = p.fact_years.get("non_us_img_share_pct") == p.fact_years.get(
+            "img_share_pct"
+        )
         if p.non_us_img_share_pct is None:
             text = figure + "; how many are non-US citizens is not known"
+        elif same_year:
+            text = figure + f"; non-US citizens are {_fmt_pct(p.non_us_img_share_pct)}"
         else:
             # An older non-US share is not combined with a newer total: say so, with its year.
             old_year = p.fact_years.get("non_us_img_share_pct")
@@ -147,7 +157,9 @@ def _img_uncached(
                 + ", too old to combine with it"
             )
         known = True
-        penalty = CONF_IMG_ALL_IMG_ONLY + _fact_age_penalty(p, "img_share_pct", as_of)
+        # Only the all-IMG share of that year is known: a little less certain.
+        only_all = p.non_us_img_share_pct is None or not same_year
+        penalty = CONF_IMG_ALL_IMG_ONLY * only_all + _fact_age_penalty(p, "img_share_pct", as_of)
         heavy = IMG_SHARE_FULL_CREDIT_PCT * TIER1_MIN_IMG_FRIENDLINESS
     else:
         known = False
