@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from programs.models import Program, Strictness, TriState
 from programs.sources import describe
+from programs.verification import with_verified
 
 UNKNOWN = "unknown"
 # A fact this many seasons old is shown with its age and "verify" (the scoring's
@@ -36,6 +37,7 @@ class Fact:
     year: int | None
     url: str
     key: str = ""
+    verified_on: str = ""  # ISO date, for a fact verified with the program
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
 
@@ -105,6 +107,8 @@ def _border(program: Program) -> str:
 
 
 def program_facts(program: Program) -> list[Fact]:
+    # Approved verified facts are the newest source of their fact (programs.verification).
+    program = with_verified(program)
     rows: list[tuple[str, str, str]] = [
         ("Specialty", f"{program.specialty.name} ({program.specialty.code})", "identity"),
         ("City and state", f"{program.city}, {program.state}", "identity"),
@@ -188,6 +192,7 @@ def program_facts(program: Program) -> list[Fact]:
                 year=year,
                 url=origin.get("url", ""),
                 key=key,
+                verified_on=origin.get("verified_on", ""),
                 age=None if year is None else season - year,
                 # Identity and location rows share a key: show other values once.
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),

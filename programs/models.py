@@ -7,6 +7,7 @@ choices are blank. Provenance lives in ``Program.provenance`` keyed by ``PROVENA
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -285,3 +286,51 @@ class Program(models.Model):
     def source_of(self, key: str) -> dict:
         """Provenance of one fact: ``{"source": ..., "year": ..., "url": ...}`` or empty."""
         return self.provenance.get(key, {})
+
+
+class VerifiedFact(models.Model):
+    """A fact someone verified with the program: the newest source of that fact.
+
+    A separate layer over the catalog: a rebuild or ``import_catalog`` never touches it, and
+    ``programs.verification.with_verified`` lays the latest approved entry per fact over the
+    catalog's value when a program is shown or scored. An advisor's entry and an applicant's
+    error report wait for staff review; a staff entry is approved as it is saved.
+    """
+
+    class Method(models.TextChoices):
+        WEBSITE = "website", "Program website"
+        EMAIL = "email", "Email from the program"
+        PHONE = "phone", "Phone call with the program"
+        DOCUMENT = "document", "The program's own document"
+        REPORT = "report", "Error report from an applicant"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="verified_facts")
+    key = models.CharField("fact", max_length=40)  # programs.verification.VERIFIABLE
+    value = models.CharField(max_length=20, blank=True)  # empty: an error report's "what"
+    method = models.CharField(max_length=10, choices=Method.choices)
+    url = models.URLField("link", max_length=500, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    verified_on = models.DateField("verified on")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-verified_on", "-pk"]
+        indexes = [models.Index(fields=["status", "program"])]
+
+    def __str__(self) -> str:
+        return f"{self.program.acgme_id} {self.key}={self.value} ({self.status})"

@@ -123,7 +123,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             id="verified",
-            short_name="verified",
+            short_name="verified with the program",
             name="Verified with the program by Residency Planner staff or an advisor",
             publisher="Residency Planner",
             year=None,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applicants.models import EcfmgStatus, Profile
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
+from programs.verification import approved_prefetch, with_verified
 from tiering import budget, scoring
 from tiering.models import EntryEvent, ListEntry, Status, Tier
 
@@ -68,6 +69,7 @@ def _required(value: int | None, what: str) -> int:
 
 
 def facts_of(program: Program) -> scoring.ProgramFacts:
+    program = with_verified(program)  # approved verified facts are the newest source
     provenance = program.provenance or {}
     return scoring.ProgramFacts(
         acgme_id=program.acgme_id,
@@ -126,7 +128,11 @@ def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
 
 def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
     """The programs of these specialties, in these states when any are given."""
-    programs = Program.objects.filter(specialty__in=specialties).select_related("specialty")
+    programs = (
+        Program.objects.filter(specialty__in=specialties)
+        .select_related("specialty")
+        .prefetch_related(approved_prefetch())
+    )
     states = list(states)
     if states:
         programs = programs.filter(state__in=states)
