@@ -23,4 +23,5 @@ urlpatterns = [
     path("applicants/<int:pk>/notes/", views.note_add, name="note_add"),
     path("applicants/<int:pk>/history/", views.history, name="history"),
     path("accounts/signup/advisor/", views.advisor_signup, name="advisor_signup"),
+    path("staff/freshness/", views.freshness, name="freshness"),
 ]

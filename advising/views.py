@@ -34,10 +34,12 @@ from advising.forms import (
     OverrideForm,
     RestoreForm,
 )
+from advising.freshness import FIELDS, catalog_programs, freshness_table, verify_next
 from advising.models import AdvisorInvitation, AdvisorNote
 from advising.services import AdvisingError, ClientSummary
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import AdvisorLink, Profile, User
+from programs.verification import is_staff_reviewer
 from tiering.models import EntryEvent, ListBuild, ListEntry, Tier
 
 logger = logging.getLogger(__name__)
@@ -374,3 +376,15 @@ def advisor_signup(request: HttpRequest) -> HttpResponse:
                                       "their lists.")
             return redirect("advising:advisor_dashboard")
     return render(request, "advising/signup.html", {"form": form})
+
+
+@login_required
+def freshness(request: HttpRequest) -> HttpResponse:
+    """Staff: how fresh the catalog's facts are, and which programs to verify next."""
+    if not is_staff_reviewer(request.user):
+        raise PermissionDenied
+    programs = catalog_programs()
+    return render(request, "advising/freshness.html", {
+        "fields": FIELDS.values(), "rows": freshness_table(programs),
+        "next": verify_next(25, programs),
+    })

@@ -77,15 +77,15 @@ class ProfileForm(forms.ModelForm):
             "budget_usd",
         ]
         widgets = {
-            "visa_need": forms.RadioSelect,
             "citizenship": forms.RadioSelect,
+            "visa_need": forms.RadioSelect,
             "spanish_level": forms.RadioSelect,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["graduation_year"].required = True
-        # Older clients post no citizenship: keep what the profile has.
+        # Profiles saved before citizenship was asked need a visa; so does a form that omits it.
         self.fields["citizenship"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -157,6 +157,9 @@ class ProfileForm(forms.ModelForm):
             )
         return year
 
+    def clean_citizenship(self) -> str:
+        return self.cleaned_data.get("citizenship") or Citizenship.NEEDS_VISA
+
     def clean_step2_score(self) -> int | None:
         score = self.cleaned_data.get("step2_score")
         if score is not None and not 1 <= score <= 300:
@@ -170,12 +173,15 @@ class ProfileForm(forms.ModelForm):
             data, "step2", passed=data.get("step2_score") is not None, name="Step 2 CK"
         )
         self._check_attempts(data, "step3", passed=bool(data.get("step3_passed")), name="Step 3")
-        if not data.get("citizenship"):
-            data["citizenship"] = self.instance.citizenship
-        if data["citizenship"] != Citizenship.OTHER and data.get("visa_need") not in (
-                None, VisaNeed.NONE):
-            self.add_error("visa_need", "A US citizen or permanent resident needs no visa: "
-                                        "choose “None”.")
+        citizenship = data.get("citizenship")
+        if citizenship and citizenship != Citizenship.NEEDS_VISA and data.get("visa_need") not in (
+            None, VisaNeed.NONE
+        ):
+            self.add_error(
+                "visa_need",
+                "A US citizen or permanent resident needs no visa: choose \"None\", or change "
+                "your citizenship.",
+            )
         hands_on = data.get("usce_hands_on_months") or 0
         observer = data.get("usce_observership_months") or 0
         border = data.get("usce_border_months")

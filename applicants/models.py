@@ -61,9 +61,12 @@ class VisaNeed(models.TextChoices):
 
 
 class Citizenship(models.TextChoices):
+    """Whether the applicant needs a visa, and whether rules that require US citizenship apply
+    (armed-forces programs: a commission requires it, 10 U.S.C. 532(a)(1))."""
+
     US_CITIZEN = "us_citizen", "US citizen"
     PERMANENT_RESIDENT = "permanent_resident", "US permanent resident (green card)"
-    OTHER = "other", "Neither: citizen of another country"
+    NEEDS_VISA = "needs_visa", "Neither: I need a visa"
 
 
 class EcfmgStatus(models.TextChoices):
@@ -125,8 +128,7 @@ class Profile(models.Model):
         validators=[MinValueValidator(1960)],
     )
     citizenship = models.CharField(
-        "citizenship", max_length=20, choices=Citizenship.choices, default=Citizenship.OTHER,
-        help_text="Some programs (the armed forces') take only US citizens.",
+        "citizenship", max_length=18, choices=Citizenship.choices, default=Citizenship.NEEDS_VISA
     )
     visa_need = models.CharField(
         "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1

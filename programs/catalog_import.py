@@ -6,6 +6,7 @@ as text, so that "0400121010" keeps its leading zero and nothing is guessed for 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -174,16 +175,43 @@ FACT_COLUMNS: dict[str, tuple[Parser, str, Any]] = {
     "step3_strictness": (_choice(Strictness), "step3_required", ""),
     "medical_spanish": (_choice(TriState), "medical_spanish", TriState.UNKNOWN),
     "website": (_url, "website", ""),
+    "armed_forces": (_choice(TriState), "armed_forces", TriState.UNKNOWN),
+    "usce_within_years": (_integer(1, 70), "usce_within_years", None),
+    "steps_within_years": (_integer(1, 70), "steps_within_years", None),
 }
+OTHER_VALUES = "other_values"
+OTHER_VALUE_KEYS = {"key", "value", "source", "year", "url", "kind"}
+
+
+def _other_values(value: str) -> list[dict[str, Any]]:
+    """The ``other_values`` cell: a JSON list of other sources' values (docs/catalog-format.md)."""
+    try:
+        items = json.loads(value)
+    except ValueError:
+        raise CellError("is not a JSON list") from None
+    if not isinstance(items, list):
+        raise CellError("is not a JSON list")
+    for item in items:
+        if (
+            not isinstance(item, dict)
+            or set(item) != OTHER_VALUE_KEYS
+            or item["kind"] not in ("conflict", "replaced")
+            or item["key"] not in PROVENANCE_KEYS
+        ):
+            raise CellError(f"{item!r} is not an other value (key, value, source, year, url, kind)")
+    return items
+
 PROVENANCE_COLUMNS: dict[str, tuple[str, Parser]] = {}
 for _key in PROVENANCE_KEYS:
     PROVENANCE_COLUMNS[f"{_key}_source"] = (_key, _text(200))
     PROVENANCE_COLUMNS[f"{_key}_year"] = (_key, _year)
     PROVENANCE_COLUMNS[f"{_key}_url"] = (_key, _url)
-KNOWN_COLUMNS = {"acgme_id", *FACT_COLUMNS, *PROVENANCE_COLUMNS}
+KNOWN_COLUMNS = {"acgme_id", *FACT_COLUMNS, *PROVENANCE_COLUMNS, OTHER_VALUES}
 REQUIRED_FOR_NEW = ("name", "city", "state")
 # Model fields written by the import (specialty_* become the specialty foreign key).
-MODEL_FIELDS = [c for c in FACT_COLUMNS if c not in {"specialty_code", "specialty_name"}]
+MODEL_FIELDS = [
+    *(c for c in FACT_COLUMNS if c not in {"specialty_code", "specialty_name"}), OTHER_VALUES
+]
 UNKNOWN_VALUES = {TriState.UNKNOWN, "", None}
 
 
@@ -303,6 +331,13 @@ def parse_rows(
                 values[column] = parser(text)
             except CellError as exc:
                 errors.append(RowError(number, column, str(exc)))
+        if OTHER_VALUES in cells:
+            try:
+                values[OTHER_VALUES] = (
+                    _other_values(cells[OTHER_VALUES]) if cells[OTHER_VALUES] else []
+                )
+            except CellError as exc:
+                errors.append(RowError(number, OTHER_VALUES, str(exc)))
         if "specialty_code" in values and values["specialty_code"] != acgme_id[:3]:
             errors.append(
                 RowError(
@@ -468,6 +503,8 @@ def _merged_provenance(current: dict, row: ParsedRow) -> dict:
     for key, entry in row.provenance.items():
         merged[key] = dict(entry)
     for column, value in row.values.items():
+        if column not in FACT_COLUMNS:
+            continue  # other_values: not a fact with a provenance of its own
         key = FACT_COLUMNS[column][1]
         if value in UNKNOWN_VALUES and key not in row.provenance:
             columns_of_key = [c for c, spec in FACT_COLUMNS.items() if spec[1] == key]

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from programs.models import Program, Strictness, TriState
 from programs.sources import describe
+from programs.verification import with_verified
 
 UNKNOWN = "unknown"
+# A fact this many seasons old is shown with its age and "verify" (the scoring's
+# STALE_AFTER_SEASONS; a test keeps them equal).
+STALE_AFTER_SEASONS = 3
+# Measured (`manage.py build_catalog --visa-changes`): 51 of 407 IM programs answering J-1 in
+# both AAMC 2021 and FREIDA 2025 changed their answer.
+VISA_CHANGE_NOTE = "about 1 in 8 J-1 answers (51 of 407 IM programs) changed from 2021 to 2025"
+VISA_KEYS = ("j1_accepted", "h1b_sponsored", "citizens_only")
+
+
+@dataclass(frozen=True)
+class OtherValue:
+    value: str
+    source: str
+    year: int | None
+    url: str
+    conflict: bool  # True: two current answers disagree; False: replaced by a later source
 
 
 @dataclass(frozen=True)
@@ -17,10 +36,32 @@ class Fact:
     source: str
     year: int | None
     url: str
+    key: str = ""
+    verified_on: str = ""  # ISO date, for a fact verified with the program
+    age: int | None = None  # seasons since the fact's year; None when the year is not stated
+    others: tuple[OtherValue, ...] = ()
 
     @property
     def known(self) -> bool:
         return self.value != UNKNOWN
+
+    @property
+    def stale(self) -> bool:
+        return self.known and self.age is not None and self.age >= STALE_AFTER_SEASONS
+
+    @property
+    def conflict(self) -> bool:
+        return any(other.conflict for other in self.others)
+
+    @property
+    def age_note(self) -> str:
+        """E.g. "5 seasons old; about 1 in 8 J-1 answers ... changed: verify"."""
+        if not self.stale:
+            return ""
+        note = f"{self.age} seasons old"
+        if self.key in VISA_KEYS:
+            note += f"; {VISA_CHANGE_NOTE}"
+        return note + ": verify"
 
 
 def _tri(value: str, yes: str = "Yes", no: str = "No") -> str:
@@ -66,6 +107,8 @@ def _border(program: Program) -> str:
 
 
 def program_facts(program: Program) -> list[Fact]:
+    # Approved verified facts are the newest source of their fact (programs.verification).
+    program = with_verified(program)
     rows: list[tuple[str, str, str]] = [
         ("Specialty", f"{program.specialty.name} ({program.specialty.code})", "identity"),
         ("City and state", f"{program.city}, {program.state}", "identity"),
@@ -115,17 +158,65 @@ def program_facts(program: Program) -> list[Fact]:
         ("Step 3", _step3(program), "step3_required"),
         ("Medical-Spanish instruction", _tri(program.medical_spanish), "medical_spanish"),
         ("Website", program.website or UNKNOWN, "website"),
+        (
+            "Armed-forces program",
+            "Yes: residents are commissioned officers, open to US citizens only"
+            if program.armed_forces == TriState.YES else UNKNOWN,
+            "armed_forces",
+        ),
+        (
+            "Hands-on US clinical experience: how recent",
+            UNKNOWN if program.usce_within_years is None
+            else f"Required: within the last {program.usce_within_years} years, "
+            "not observerships",
+            "usce_within_years",
+        ),
+        (
+            "All USMLE Steps passed within",
+            UNKNOWN if program.steps_within_years is None
+            else f"Required: {program.steps_within_years} years",
+            "steps_within_years",
+        ),
     ]
+    season = timezone.now().year
+    others = _other_values(program)
     facts = []
     for label, value, key in rows:
         origin = program.source_of(key) if value != UNKNOWN else {}
+        year = origin.get("year")
         facts.append(
             Fact(
                 label=label,
                 value=value,
                 source=describe(origin["source"]) if origin.get("source") else "",
-                year=origin.get("year"),
+                year=year,
                 url=origin.get("url", ""),
+                key=key,
+                verified_on=origin.get("verified_on", ""),
+                age=None if year is None else season - year,
+                # Identity and location rows share a key: show other values once.
+                others=others.pop(key, ()) if key not in ("identity", "location") else (),
             )
         )
     return facts
+
+
+_DISPLAY = {"yes": "Yes", "no": "No", "unknown": UNKNOWN}
+
+
+def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
+    out: dict[str, list[OtherValue]] = {}
+    for item in program.other_values or []:
+        value = str(item.get("value", ""))
+        if item.get("key") in ("img_share_pct", "non_us_img_share_pct"):
+            value += "%"
+        out.setdefault(item["key"], []).append(
+            OtherValue(
+                value=_DISPLAY.get(value, value),
+                source=describe(item["source"]) if item.get("source") else "",
+                year=item.get("year"),
+                url=item.get("url") or "",
+                conflict=item.get("kind") == "conflict",
+            )
+        )
+    return {key: tuple(values) for key, values in out.items()}

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from programs.models import US_STATES, Program, Setting, Specialty, TriState
+from programs.models import US_STATES, Program, Setting, Specialty, TriState, VerifiedFact
+from programs.verification import VERIFIABLE, check_entry, clean_value
 
 ANY = [("", "Any")]
 
@@ -44,3 +45,60 @@ class CatalogFilterForm(forms.Form):
                 setting="" if data["setting"] == "unknown" else data["setting"]
             )
         return programs
+
+
+class VerifiedFactForm(forms.Form):
+    """A fact verified with the program; bad input is refused with a message on the field."""
+
+    key = forms.ChoiceField(label="Fact", choices=())
+    value = forms.CharField(
+        max_length=20, help_text="yes or no; a share 0-100; a number of positions; a setting."
+    )
+    method = forms.ChoiceField(
+        label="How it was verified",
+        choices=[c for c in VerifiedFact.Method.choices if c[0] != VerifiedFact.Method.REPORT],
+    )
+    url = forms.CharField(label="Link (http or https)", required=False, max_length=500)
+    note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))
+    verified_on = forms.DateField(label="Verified on", widget=forms.DateInput(
+        attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(k, v.label) for k, v in VERIFIABLE.items()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if {"key", "value", "verified_on"} <= set(data):
+            errors = check_entry(key=data["key"], value=data["value"], url=data.get("url", ""),
+                                 verified_on=data["verified_on"])
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
+
+
+class ErrorReportForm(forms.Form):
+    """An applicant's report that a fact is wrong: staff review it before anything changes."""
+
+    key = forms.ChoiceField(label="Which fact", choices=())
+    note = forms.CharField(label="What is wrong", max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))
+    value = forms.CharField(label="Correct value, if you know it", required=False, max_length=20)
+    url = forms.CharField(label="Link (optional, http or https)", required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(k, v.label) for k, v in VERIFIABLE.items()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        url = data.get("url", "")
+        if url and not url.lower().startswith(("http://", "https://")):
+            self.add_error("url", "Give an http:// or https:// address.")
+        if data.get("value") and data.get("key"):
+            try:
+                clean_value(data["key"], data["value"])
+            except forms.ValidationError as exc:
+                self.add_error("value", exc.messages[0])
+        return data

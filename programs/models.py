@@ -7,8 +7,7 @@ choices are blank. Provenance lives in ``Program.provenance`` keyed by ``PROVENA
 
 from __future__ import annotations
 
-import re
-
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -73,6 +72,9 @@ PROVENANCE_KEYS: tuple[str, ...] = (
     "step3_required",
     "medical_spanish",
     "website",
+    "armed_forces",
+    "usce_within_years",
+    "steps_within_years",
 )
 
 
@@ -118,17 +120,6 @@ class ProgramQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, acgme_id: str) -> Program:
         return self.get(acgme_id=acgme_id)
-
-
-# The services' graduate medical education sponsors, by name: every program AAMC Residency
-# Explorer files under the "military" setting matches one of these, and so do the same centers'
-# programs that have no setting on file (docs/data-sources.md lists the programs marked).
-ARMED_FORCES_NAMES = re.compile(
-    r"Naval Medical Center|Naval Hospital|National Capital Consortium|Uniformed Services Health "
-    r"Education Consortium|SAUSHEC|Army Medical Center|Army Community Hospital|Air Force|"
-    r"David Grant Medical Center|Keesler Medical Center|Military Medical Center|Walter Reed",
-    re.IGNORECASE,
-)
 
 
 class Program(models.Model):
@@ -232,7 +223,29 @@ class Program(models.Model):
         default=TriState.UNKNOWN,
     )
     website = models.URLField(max_length=500, blank=True)
+    armed_forces = models.CharField(
+        "armed-forces program (residents are commissioned officers)",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
+    )
+    usce_within_years = models.PositiveSmallIntegerField(
+        "hands-on US clinical experience within the last N years",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(70)],
+    )
+    steps_within_years = models.PositiveSmallIntegerField(
+        "every USMLE Step passed within N years",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(70)],
+    )
     provenance = models.JSONField(default=dict, blank=True)
+    # Values another source gives for a fact: [{"key", "value", "source", "year", "url",
+    # "kind"}], kind "conflict" (two current answers disagree) or "replaced" (by a later
+    # source). Shown on the program page; a conflict is scored as unknown.
+    other_values = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -265,12 +278,6 @@ class Program(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.specialty.name}, {self.city}, {self.state})"
 
-    @property
-    def is_armed_forces(self) -> bool:
-        """An Army, Navy or Air Force program (ARMED_FORCES_NAMES): its residents serve as
-        commissioned officers."""
-        return self.setting == Setting.MILITARY or bool(ARMED_FORCES_NAMES.search(self.name))
-
     def natural_key(self) -> tuple[str]:
         return (self.acgme_id,)
 
@@ -279,3 +286,51 @@ class Program(models.Model):
     def source_of(self, key: str) -> dict:
         """Provenance of one fact: ``{"source": ..., "year": ..., "url": ...}`` or empty."""
         return self.provenance.get(key, {})
+
+
+class VerifiedFact(models.Model):
+    """A fact someone verified with the program: the newest source of that fact.
+
+    A separate layer over the catalog: a rebuild or ``import_catalog`` never touches it, and
+    ``programs.verification.with_verified`` lays the latest approved entry per fact over the
+    catalog's value when a program is shown or scored. An advisor's entry and an applicant's
+    error report wait for staff review; a staff entry is approved as it is saved.
+    """
+
+    class Method(models.TextChoices):
+        WEBSITE = "website", "Program website"
+        EMAIL = "email", "Email from the program"
+        PHONE = "phone", "Phone call with the program"
+        DOCUMENT = "document", "The program's own document"
+        REPORT = "report", "Error report from an applicant"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="verified_facts")
+    key = models.CharField("fact", max_length=40)  # programs.verification.VERIFIABLE
+    value = models.CharField(max_length=20, blank=True)  # empty: an error report's "what"
+    method = models.CharField(max_length=10, choices=Method.choices)
+    url = models.URLField("link", max_length=500, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    verified_on = models.DateField("verified on")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-verified_on", "-pk"]
+        indexes = [models.Index(fields=["status", "program"])]
+
+    def __str__(self) -> str:
+        return f"{self.program.acgme_id} {self.key}={self.value} ({self.status})"

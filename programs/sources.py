@@ -107,6 +107,30 @@ SOURCES: dict[str, Source] = {
             attribution="Made with Natural Earth.",
             collected_from="https://github.com/cublya/world-atlas",
         ),
+        Source(
+            id="armed-forces-rule",
+            short_name="armed-forces sponsor (10 U.S.C. 532)",
+            name="Armed-forces program, marked from its sponsor",
+            publisher="Residency Planner, from the program's setting and name",
+            year=None,
+            url="https://www.law.cornell.edu/uscode/text/10/532",
+            license=(
+                "Our rule: a military setting in AAMC 2021 or FREIDA 2025, or a name naming a "
+                "service or its medical center (docs/data-sources.md). Residents are "
+                "commissioned officers, which requires US citizenship (10 U.S.C. 532(a)(1))."
+            ),
+            attribution="",
+        ),
+        Source(
+            id="verified",
+            short_name="verified with the program",
+            name="Verified with the program by Residency Planner staff or an advisor",
+            publisher="Residency Planner",
+            year=None,
+            url="",
+            license="Each verified fact carries its date, method, note or link, and who.",
+            attribution="",
+        ),
     )
 }
 

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from programs import verification
 from programs.facts import program_facts
-from programs.forms import CatalogFilterForm
-from programs.models import Program
+from programs.forms import CatalogFilterForm, ErrorReportForm, VerifiedFactForm
+from programs.models import Program, VerifiedFact
 from programs.sources import SOURCES
 
 PAGE_SIZE = 50
@@ -29,12 +34,89 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def program_detail(request: HttpRequest, acgme_id: str) -> HttpResponse:
+def program_detail(
+    request: HttpRequest, acgme_id: str, *, verify_form=None, report_form=None
+) -> HttpResponse:
     program = get_object_or_404(Program.objects.for_list(), acgme_id=acgme_id)
-    return render(
-        request, "programs/program_detail.html",
-        {"program": program, "facts": program_facts(program)},
-    )
+    user = request.user
+    context = {"program": program, "facts": program_facts(program)}
+    if verification.can_verify(user) or verification.is_staff_reviewer(user):
+        context["verify_form"] = verify_form or VerifiedFactForm()
+    elif user.is_authenticated:
+        context["report_form"] = report_form or ErrorReportForm()
+    status = 400 if (verify_form or report_form) else 200
+    return render(request, "programs/program_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def verify_fact(request: HttpRequest, acgme_id: str) -> HttpResponse:
+    program = get_object_or_404(Program, acgme_id=acgme_id)
+    if not (verification.can_verify(request.user) or verification.is_staff_reviewer(request.user)):
+        raise PermissionDenied
+    form = VerifiedFactForm(request.POST)
+    if not form.is_valid():
+        return program_detail(request, acgme_id, verify_form=form)
+    data = form.cleaned_data
+    try:
+        fact = verification.submit(
+            program, request.user, key=data["key"], value=data["value"], method=data["method"],
+            url=data["url"], note=data["note"], verified_on=data["verified_on"],
+        )
+    except ValidationError as exc:  # same checks as the form; kept for direct service callers
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return program_detail(request, acgme_id, verify_form=form)
+    if fact.status == VerifiedFact.Status.APPROVED:
+        messages.success(request, "Verified fact recorded: it is now the program's newest source.")
+    else:
+        messages.success(request, "Verified fact recorded: it waits for staff review.")
+    return redirect("programs:detail", acgme_id=acgme_id)
+
+
+@login_required
+@require_POST
+def report_error(request: HttpRequest, acgme_id: str) -> HttpResponse:
+    program = get_object_or_404(Program, acgme_id=acgme_id)
+    form = ErrorReportForm(request.POST)
+    if not form.is_valid():
+        return program_detail(request, acgme_id, report_form=form)
+    data = form.cleaned_data
+    try:
+        verification.report_error(program, request.user, key=data["key"], note=data["note"],
+                                  value=data["value"], url=data["url"])
+    except verification.RateLimited as exc:
+        messages.error(request, str(exc))
+        return redirect("programs:detail", acgme_id=acgme_id)
+    messages.success(request, "Thank you: staff will check your report before anything changes.")
+    return redirect("programs:detail", acgme_id=acgme_id)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Staff: approve or reject pending entries and reports; withdraw approved facts."""
+    if not verification.is_staff_reviewer(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        action = {"approve": verification.approve, "reject": verification.reject,
+                  "withdraw": verification.withdraw}.get(request.POST.get("action", ""))
+        try:
+            fact_id = int(request.POST.get("fact", ""))
+        except ValueError:
+            fact_id = 0
+        if action is None or not fact_id:
+            messages.error(request, "Unknown action.")
+        elif action(fact_id, request.user):
+            messages.success(request, "Done.")
+        else:
+            messages.info(request, "Already decided by someone else: nothing changed.")
+        return redirect("programs:review")
+    facts = VerifiedFact.objects.select_related("program", "entered_by", "reviewed_by")
+    return render(request, "programs/review.html", {
+        "pending": facts.filter(status=VerifiedFact.Status.PENDING).order_by("created_at"),
+        "approved": facts.filter(status=VerifiedFact.Status.APPROVED)[:100],
+        "labels": {k: v.label for k, v in verification.VERIFIABLE.items()},
+    })
 
 
 def sources(request: HttpRequest) -> HttpResponse:

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from applicants.models import Citizenship, EcfmgStatus, Profile, User
+from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
+from programs.verification import approved_prefetch, with_verified
 from tiering import budget, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
@@ -52,6 +53,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         step3_attempts=profile.step3_attempts,
         graduation_year=_required(profile.graduation_year, "graduation year"),
         visa_need=profile.visa_need,
+        citizenship=profile.citizenship,
         ecfmg_certified=profile.ecfmg_status == EcfmgStatus.CERTIFIED,
         usce_hands_on_months=profile.usce_hands_on_months,
         usce_observership_months=profile.usce_observership_months,
@@ -61,7 +63,6 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         border_or_underserved_projects=profile.border_or_underserved_projects,
         spanish_level=profile.spanish_level,
         as_of_year=as_of_year or season_year(),
-        us_citizen=profile.citizenship == Citizenship.US_CITIZEN,
     )
 
 
@@ -73,6 +74,7 @@ def _required(value: int | None, what: str) -> int:
 
 
 def facts_of(program: Program) -> scoring.ProgramFacts:
+    program = with_verified(program)  # approved verified facts are the newest source
     provenance = program.provenance or {}
     return scoring.ProgramFacts(
         acgme_id=program.acgme_id,
@@ -97,7 +99,10 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         min_usce_months_strictness=program.min_usce_months_strictness,
         step3_required=program.step3_required,
         step3_strictness=program.step3_strictness,
-        armed_forces=program.is_armed_forces,
+        armed_forces=program.armed_forces,
+        usce_within_years=program.usce_within_years,
+        steps_within_years=program.steps_within_years,
+        conflicts=conflicts_of(program),
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
             k: short_name(provenance[k]["source"])
@@ -107,9 +112,32 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
     )
 
 
+def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
+    """Facts on which two current answers disagree: key -> each value with its source."""
+    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
+    if not others:
+        return {}
+    provenance = program.provenance or {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(o["key"] for o in others):
+        origin = provenance.get(key, {})
+        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
+        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
+        out[key] = tuple(
+            f"{value} ({short_name(source) if source else 'source not stated'}"
+            f"{f', {year}' if year else ''})"
+            for value, source, year in values
+        )
+    return out
+
+
 def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
     """The programs of these specialties, in these states when any are given."""
-    programs = Program.objects.filter(specialty__in=specialties).select_related("specialty")
+    programs = (
+        Program.objects.filter(specialty__in=specialties)
+        .select_related("specialty")
+        .prefetch_related(approved_prefetch())
+    )
     states = list(states)
     if states:
         programs = programs.filter(state__in=states)

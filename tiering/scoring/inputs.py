@@ -18,6 +18,8 @@ SETTINGS = frozenset(
     {"", "university", "university_affiliated_community", "community", "military", "other"}
 )
 VISA_NEEDS = frozenset({"j1", "h1b", "none"})
+US_CITIZEN, PERMANENT_RESIDENT, NEEDS_VISA = "us_citizen", "permanent_resident", "needs_visa"
+CITIZENSHIPS = frozenset({US_CITIZEN, PERMANENT_RESIDENT, NEEDS_VISA})
 SPANISH_LEVELS: tuple[str, ...] = ("none", "basic", "intermediate", "advanced", "native")
 
 USMLE_MAX_ATTEMPTS = 4  # USMLE attempt limit, 4 per Step (usmle.org "Attempt limit", 2021; F2.6)
@@ -71,11 +73,17 @@ class Applicant:
     border_or_underserved_projects: bool
     spanish_level: str  # "none" | "basic" | "intermediate" | "advanced" | "native"
     as_of_year: int  # the application season's year, passed in (keeps the module pure)
-    us_citizen: bool = False  # citizenship, for the rules of law that need it (armed forces)
+    # Rules that need US citizenship (armed-forces programs) read this; visa_need stays the
+    # visa rules' input. A citizen or permanent resident needs no visa.
+    citizenship: str = NEEDS_VISA
 
     def __post_init__(self) -> None:
         if self.visa_need not in VISA_NEEDS:
             raise ValueError(f"visa_need must be one of {sorted(VISA_NEEDS)}")
+        if self.citizenship not in CITIZENSHIPS:
+            raise ValueError(f"citizenship must be one of {sorted(CITIZENSHIPS)}")
+        if self.citizenship != NEEDS_VISA and self.visa_need != "none":
+            raise ValueError("a US citizen or permanent resident needs no visa")
         if self.spanish_level not in SPANISH_LEVELS:
             raise ValueError(f"spanish_level must be one of {SPANISH_LEVELS}")
         for name in ("step1_attempts", "step2_attempts", "step3_attempts"):
@@ -118,8 +126,17 @@ class ProgramFacts:
     min_usce_months_strictness: str
     step3_required: str  # "yes" | "no" | "unknown"
     step3_strictness: str
-    # An Army, Navy or Air Force program: its residents are commissioned officers.
-    armed_forces: bool = False
+    # "yes" when the program belongs to the armed forces (its residents are commissioned
+    # officers); the catalog's rule is in docs/data-sources.md.
+    armed_forces: str = "unknown"
+    # Stated conditions the profile cannot check (it records no dates): hands-on USCE within
+    # the last N years; every Step passed within N years. They go on the to-verify list.
+    usce_within_years: int | None = None
+    steps_within_years: int | None = None
+    # Facts on which two current sources disagree: key -> the values, each with its source,
+    # e.g. {"j1_accepted": ("yes (the program's website)", "no (the program's website)")}.
+    # The scoring treats such a fact as unknown, to verify.
+    conflicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Provenance year per fact key, e.g. {"j1_accepted": 2025}; missing/None = year unknown.
     fact_years: Mapping[str, int | None] = field(default_factory=dict)
     # Optional: a readable source name per fact key, e.g. {"img_share_pct": "AAMC Residency
@@ -127,7 +144,9 @@ class ProgramFacts:
     fact_sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required"):
+        for name in (
+            "j1_accepted", "h1b_sponsored", "citizens_only", "step3_required", "armed_forces"
+        ):
             if getattr(self, name) not in TRI_STATES:
                 raise ValueError(f"{name} must be one of {sorted(TRI_STATES)}")
         for name in (

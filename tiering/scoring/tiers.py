@@ -42,8 +42,10 @@ def _tier(
     spec: _Spec,
     setting: str,
     first_attempt_pref_missed: bool,
+    img_note: str = "",
 ) -> tuple[Tier, tuple[str, ...]]:
-    """Apply the tier rules (the constants above) to an eligible program."""
+    """Apply the tier rules (the constants above) to an eligible program. ``img_note`` is the
+    "not IMG-heavy" note citing the figure used (components._img_uncached)."""
     if score >= TIER1_MIN_SCORE:
         by_score = 3
     elif score >= TIER2_MIN_SCORE:
@@ -58,6 +60,7 @@ def _tier(
         share_known,
         visa_known,
         first_attempt_pref_missed,
+        img_note,
     )
     cached = ctx.tier_cache.get(key)
     if cached is None:
@@ -74,6 +77,7 @@ def _tier_rules(
     share_known: bool,
     visa_known: bool,
     first_attempt_pref_missed: bool,
+    img_note: str,
     *,
     spec: _Spec,
     needs_visa: bool,
@@ -96,7 +100,9 @@ def _tier_rules(
     if not share_known:
         notes.append((2, "Tier 2 at best: the program's share of IMG residents is unknown"))
     elif not_img_heavy:
-        notes.append((2, "Tier 2 at best: IMGs are not a large share of residents here"))
+        notes.append(
+            (2, img_note or "Tier 2 at best: IMGs are not a large share of residents here")
+        )
     if not spec.tier1_z_ok and spec.tier_note_z1:
         notes.append((2, spec.tier_note_z1))
     if first_attempt_pref_missed:

@@ -285,13 +285,25 @@ FACT_AGE_VERIFY = 3  # a visa policy this many seasons old goes on the to-verify
 
 
 # ---------------------------------------------------------------------------------------------
-# Age of a visa answer
+# Stale answers (docs/scoring.md, "Stale answers")
 # ---------------------------------------------------------------------------------------------
 
-# A "no" to the needed visa this many seasons old is not a closed door but a "check first":
-# of the 407 Internal Medicine programs that answered the J-1 question both in AAMC Residency
-# Explorer 2021 and in AMA FREIDA 2025, 51 (12.5%, about 1 in 8) changed their answer, and 48 of
-# those 51 went from no to yes (measured on the raw sources; docs/scoring.md, "Age is part of a
-# fact"). A program's own page (undated, as stated) or a recent source still closes the program.
-STALE_ANSWER_SEASONS = 3
-STALE_NO_CHANGE_RATE = "1 in 8"  # 51 of 407, the measured share above
+# A program's stated "no" (visa refused, citizens only, a strict requirement) this many seasons
+# old or more does not close the program: it is capped at Tier 3 with a "Check first" item.
+# Judgement, set at FACT_AGE_VERIFY, from the measured change rate below.
+STALE_AFTER_SEASONS = 3
+# Measured by us (`manage.py build_catalog --visa-changes`): Internal Medicine programs with a
+# J-1 answer in both AAMC Residency Explorer 2021 and AMA FREIDA 2025 (FREIDA's empty visa
+# list, "not stated", excluded). 51 of 407 changed their answer; of the 50 that said "no" in
+# 2021, 48 list J-1 in 2025. Caveat: a refusing program may list no visa at all, so the
+# second rate is an upper bound.
+J1_BOTH_YEARS = 407
+J1_CHANGED = 51
+J1_NO_IN_2021 = 50
+J1_NO_TO_YES = 48
+# 10 U.S.C. 532(a)(1): an original appointment as a regular commissioned officer may be given
+# only to a US citizen. Armed-forces residents are commissioned officers.
+ARMED_FORCES_LAW = "10 U.S.C. 532(a)(1)"
+# The older of two IMG shares of different years is never combined with the newer one: the
+# newer figure decides (docs/scoring.md 3.2). IMG-heavy, for the "Tier 2 at best" note, is
+# friendliness 0.7 (tiers.TIER1_MIN_IMG_FRIENDLINESS).

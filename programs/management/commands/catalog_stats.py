@@ -45,8 +45,6 @@ class Command(BaseCommand):
             ("Both visa policies known", _share(totals["visa_known"], n)),
             ("IMG share known", _share(totals["img_known"], n)),
             ("Non-US-citizen IMG share known", _share(totals["non_us_img_known"], n)),
-            ("Armed-forces programs (closed to non-citizens)",
-             str(sum(p.is_armed_forces for p in Program.objects.only("name", "setting")))),
         ]
         width = max(len(label) for label, _ in lines)
         for label, value in lines:

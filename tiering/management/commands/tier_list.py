@@ -96,6 +96,7 @@ class Command(BaseCommand):
                      "usce_hands_on_months", "usce_observership_months", "usce_border_months",
                      "us_letters", "research_experiences"):
             form_data.setdefault(name, 0)
+        form_data.setdefault("citizenship", "needs_visa")
         form_data.setdefault("visa_need", "j1")
         form_data.setdefault("ecfmg_status", "in_progress")
         form_data.setdefault("spanish_level", "none")
