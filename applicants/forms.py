@@ -39,6 +39,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # The version the page was loaded with; the view refuses a save made from an older one.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     target_specialties = forms.ModelMultipleChoiceField(
         queryset=Specialty.objects.order_by("name"),
         required=False,
@@ -85,6 +88,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["graduation_year"].required = True
+        self.fields["version"].initial = self.instance.version
         # Profiles saved before citizenship was asked need a visa; so does a form that omits it.
         self.fields["citizenship"].required = False
         self.helper = FormHelper()

@@ -188,9 +188,9 @@ class Profile(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # When the stored list was last computed, and by which version of the scoring model.
-    list_computed_at = models.DateTimeField(null=True, blank=True)
-    list_scoring_version = models.CharField(max_length=20, blank=True)
+    # Raised by every save: a save made from an older version (another tab) is refused, and
+    # the stored list says which version it was built from.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,6 +93,34 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect(role_home(request.user))
 
 
+CHANGED_IN_ANOTHER_TAB = (
+    "Your profile was changed in another tab or window since this page was loaded. Your "
+    "changes were not saved: reload the page to see the current profile, then make them again."
+)
+
+
+def profile_save(form: ProfileForm) -> bool:
+    """Save the profile and rebuild its list as one unit, unless it changed since the form was
+    loaded: the version moves from the loaded one to the next, or nothing is written."""
+    profile = form.instance
+    loaded = form.cleaned_data.get("version")
+    with transaction.atomic():
+        current = Profile.objects.filter(pk=profile.pk)
+        if loaded is not None:
+            current = current.filter(version=loaded)
+        # One statement takes the row's lock: of two saves at once, the second waits, then
+        # finds the version moved and writes nothing.
+        if not current.update(version=F("version") + 1):
+            form.add_error(None, CHANGED_IN_ANOTHER_TAB)
+            return False
+        profile.version = Profile.objects.values_list("version", flat=True).get(pk=profile.pk)
+        form.save()
+        if profile.is_complete:
+            # The list belongs to tiering, which listens for this (imports run upwards).
+            profile_saved.send(sender=Profile, profile=profile)
+    return True
+
+
 @login_required
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
@@ -105,11 +134,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         form.helper.inputs = []
         form.helper.layout.fields.pop()  # the Save button
     if request.method == "POST":
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and profile_save(form):
             if profile.is_complete:
-                # The list belongs to tiering, which listens for this (imports run upwards).
-                profile_saved.send(sender=Profile, profile=profile)
                 messages.success(request, "Your profile is saved and your list is updated.")
                 return redirect(reverse("tiering:list", kwargs={"pk": profile.pk}))
             messages.success(

@@ -386,6 +386,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             entry.delete()
         ApplicantList.objects.filter(pk=the_list.pk).update(
             revision=F("revision") + 1, built_at=timezone.now(),
+            profile_version=profile.version,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
         )
@@ -438,7 +439,7 @@ def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> 
     if the_list is None or the_list.built_at is None \
             or the_list.scoring_version != SCORING_VERSION:
         return True
-    if profile.updated_at > the_list.built_at:
+    if the_list.profile_version != profile.version or profile.updated_at > the_list.built_at:
         return True
     catalog_time = catalog_time if catalog_time is not None else catalog_changed_at()
     return catalog_time is not None and catalog_time > the_list.built_at

@@ -178,6 +178,7 @@ class ApplicantList(models.Model):
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="program_list")
     revision = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField(null=True, blank=True)
+    profile_version = models.PositiveIntegerField(default=0)  # Profile.version it was built from
     scoring_version = models.CharField(max_length=20, blank=True)
     # What the last build decided and why, for the list page and the history.
     target = models.PositiveSmallIntegerField(default=0)

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile, User
 from tiering import budget
-from tiering.models import EntryEvent, ListEntry, Status
+from tiering.models import ApplicantList, EntryEvent, ListEntry, Status
 from tracker.export import (
     ACGME_ID_HEADER,
     SHEET_TRACKER,
@@ -537,11 +537,11 @@ def tracker_preview(profile: Profile, file: IO[bytes], *, name: str, size: int,
 
 
 def list_stamp(profile: Profile) -> str:
-    """Changes whenever the list is recomputed or any of its tracking is changed."""
+    """Changes whenever the list is rebuilt or changed by hand, or any tracking changes."""
     state = ListEntry.objects.filter(profile=profile).aggregate(
         n=Count("pk"), tracked=Max("tracking_updated_at"))
-    computed = Profile.objects.filter(pk=profile.pk).values_list("list_computed_at", flat=True)
-    return "|".join(str(part) for part in (state["n"], state["tracked"], computed.first()))
+    built = ApplicantList.objects.filter(profile=profile).values_list("revision", "built_at")
+    return "|".join(str(part) for part in (state["n"], state["tracked"], built.first()))
 
 
 def pending_of(profile: Profile, changes: Iterable[EntryChange], *, token: str,

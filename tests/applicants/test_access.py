@@ -172,7 +172,7 @@ def db_state() -> tuple:
         list(AdvisorNote.objects.order_by("pk").values_list("pk", flat=True)),
         list(AdvisorLink.objects.order_by("pk").values_list("pk", "revoked_at")),
         list(AdvisorInvitation.objects.order_by("pk").values_list("pk", "used_at")),
-        list(Profile.objects.order_by("pk").values_list("pk", "updated_at", "list_computed_at")),
+        list(Profile.objects.order_by("pk").values_list("pk", "updated_at", "version")),
     )
 
 

@@ -251,3 +251,28 @@ def test_citizenship_defaults_to_needing_a_visa_and_a_citizen_needs_none() -> No
     form = ProfileForm(data=VALID, instance=ProfileFactory.build())
     assert form.is_valid(), form.errors
     assert form.cleaned_data["citizenship"] == "needs_visa"
+
+
+def test_a_save_from_another_tab_is_refused_and_nothing_mixes(client) -> None:
+    from tests.factories import SpecialtyFactory
+    from tiering.models import ApplicantList
+
+    im = SpecialtyFactory(code="140", name="Internal Medicine")
+    fm = SpecialtyFactory(code="120", name="Family Medicine")
+    profile = ProfileFactory(graduation_year=2022)
+    client.force_login(profile.user)
+    url = reverse("applicants:profile", kwargs={"pk": profile.pk})
+    loaded = client.get(url).context["form"]["version"].value()  # both tabs load version 0
+    first = {**VALID, "version": loaded, "spanish_level": "native",
+             "target_specialties": [im.pk]}
+    second = {**VALID, "version": loaded, "spanish_level": "basic",
+              "target_specialties": [fm.pk], "usce_hands_on_months": "5"}
+
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+
+    assert "changed in another tab" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.spanish_level == "native"
+    assert list(profile.target_specialties.values_list("code", flat=True)) == ["140"]
+    assert ApplicantList.objects.get(profile=profile).profile_version == profile.version == 1

@@ -26,7 +26,10 @@ MOVED_MODELS = {
 
 # Fields that older backups hold and the models no longer have (the list's explanations are
 # scored again when shown).
-DROPPED_FIELDS = {"tiering.listentry": ("explanation",)}
+DROPPED_FIELDS = {
+    "tiering.listentry": ("explanation",),
+    "applicants.profile": ("list_computed_at", "list_scoring_version"),
+}
 
 
 def read_backup(file: Path) -> list[dict[str, Any]]:
