@@ -22,7 +22,7 @@ from tiering import budget, scoring
 from tiering.models import EntryEvent, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-2"
+SCORING_VERSION = "2026.11-3"  # issue 12: IMG year rule, stale answers, armed forces
 
 # The stored tier of each scoring tier, and back.
 STORED_TIER = {
