@@ -3,7 +3,9 @@
 Per fact and specialty: how many programs know the fact, and from which year (a verified fact
 counts with the year it was verified). "Verify next" ranks programs by how many stored lists
 hold them, then by the age of their oldest scoring fact (visa and IMG share; a fact no source
-states counts as the oldest of all): calling those programs helps the most applicants first.
+states counts as the oldest of all, an undated one next), then by the ages together; armed-forces
+programs are left out (closed to non-citizens by law). Calling those programs first helps the
+most applicants.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ FIELDS: dict[str, str] = {
 }
 SCORING_FIELDS = ("j1_accepted", "h1b_sponsored", "img_share_pct")
 NEVER_STATED = 1000  # the age given to a fact no source states, for ranking only
+UNDATED = NEVER_STATED - 1  # a fact stated without a year: older than any dated one
 
 
 def _known(program: Program, key: str) -> bool:
@@ -99,6 +102,8 @@ def verify_next(limit: int = 25, programs: list[Program] | None = None) -> list[
     )
     ranked = []
     for p in programs:
+        if p.armed_forces == TriState.YES:
+            continue  # closed to non-citizens by law: nothing to verify for our applicants
         ages = []
         parts = []
         for key in SCORING_FIELDS:
@@ -110,8 +115,9 @@ def verify_next(limit: int = 25, programs: list[Program] | None = None) -> list[
                 ages.append(season - origin["year"])
                 parts.append(f"{FIELDS[key]} from {origin['year']}")
             else:
-                ages.append(season)  # known, year not stated: older than any dated fact
+                ages.append(UNDATED)
                 parts.append(f"{FIELDS[key]} year not stated")
-        ranked.append(NextProgram(p, lists.get(p.pk, 0), max(ages), "; ".join(parts)))
-    ranked.sort(key=lambda n: (-n.lists, -n.oldest_age, n.program.acgme_id))
-    return ranked[:limit]
+        ranked.append((sum(ages), NextProgram(p, lists.get(p.pk, 0), max(ages), "; ".join(parts))))
+    # Most lists first; then the oldest fact, then the oldest facts together, then the id.
+    ranked.sort(key=lambda r: (-r[1].lists, -r[1].oldest_age, -r[0], r[1].program.acgme_id))
+    return [item for _, item in ranked[:limit]]

@@ -162,5 +162,34 @@ def main() -> None:
             print("   ", line)
 
 
+def print_verify_next() -> None:
+    try:
+        from advising.freshness import verify_next
+    except ImportError:
+        return  # the code before issue 12 has no freshness page
+    if os.environ.get("AUDIT_PERSONA_LIST"):
+        # One stored list, the acceptance persona's (IM, FM, Peds, Psych, every state), so that
+        # "how many lists hold the program" is not 0 everywhere.
+        from applicants.models import Profile, User
+        from programs.models import Specialty
+        from tiering.lists import list_recompute
+
+        user, _ = User.objects.get_or_create(email="persona@example.org")
+        profile, _ = Profile.objects.update_or_create(user=user, defaults=dict(
+            step1_passed=True, step1_attempts=1, step2_score=222, step2_attempts=1,
+            graduation_year=AS_OF - 2, visa_need="j1", ecfmg_status="certified",
+            spanish_level="native", usce_hands_on_months=3, usce_border_months=3,
+            us_letters=1))
+        profile.target_specialties.set(Specialty.objects.filter(code__in=["140", "120", "320",
+                                                                          "400"]))
+        list_recompute(profile)
+    print("\nVerify next (top 10):")
+    for n, item in enumerate(verify_next(10), 1):
+        p = item.program
+        print(f"{n:3d}. {p.acgme_id} {p.name} ({p.specialty.name}, {p.city}, {p.state}): "
+              f"on {item.lists} list(s); {item.why}")
+
+
 if __name__ == "__main__":
     main()
+    print_verify_next()

@@ -26,7 +26,7 @@ from tiering import budget, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-4"
+SCORING_VERSION = "2026.11-5"  # issue 12: IMG year rule, stale answers, armed forces
 BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
