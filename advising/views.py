@@ -148,8 +148,8 @@ def code_create(request: HttpRequest) -> HttpResponse:
     invitation = advising.invitation_issue(AdvisorInvitation.Kind.CLIENT_LINK, by=request.user)
     messages.success(
         request,
-        _("New client code: %(code)s. Give it to one client; they enter it under \u201cMy "
-          "advisors\u201d and you see their list. It works once.") % {"code": invitation.code},
+        _("New client code: %(code)s. Give it to one client; they enter it under “My "
+          "advisors” and you see their list. It works once.") % {"code": invitation.code},
     )
     return redirect("advising:advisor_dashboard")
 

@@ -23,8 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, override
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop, ngettext, override
 from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile
@@ -52,40 +51,40 @@ class Column:
 
 
 TRACKER_COLUMNS: tuple[Column, ...] = (
-    Column(N_("Tier"), 6),
-    Column(N_("Program"), 44),
-    Column(N_("ACGME id"), 12),
-    Column(N_("Specialty"), 22),
-    Column(N_("City"), 16),
-    Column(N_("State"), 7),
-    Column(N_("Border distance (km)"), 11),
-    Column(N_("J-1"), 9),
-    Column(N_("H-1B"), 9),
-    Column(N_("IMG share (%)"), 9),
-    Column(N_("Non-US IMG share (%)"), 10),
-    Column(N_("Score"), 7),
-    Column(N_("Confidence"), 11),
-    Column(N_("Why"), 70),
-    Column(N_("Website"), 32),
-    Column(N_("Status"), 18),
-    Column(N_("Signal"), 8),
-    Column(N_("Date applied"), 13),
-    Column(N_("Interview date"), 13),
-    Column(N_("Letters sent"), 9),
-    Column(N_("Fee (USD)"), 10),
-    Column(N_("Notes"), 44),
+    Column(gettext_noop("Tier"), 6),
+    Column(gettext_noop("Program"), 44),
+    Column(gettext_noop("ACGME id"), 12),
+    Column(gettext_noop("Specialty"), 22),
+    Column(gettext_noop("City"), 16),
+    Column(gettext_noop("State"), 7),
+    Column(gettext_noop("Border distance (km)"), 11),
+    Column(gettext_noop("J-1"), 9),
+    Column(gettext_noop("H-1B"), 9),
+    Column(gettext_noop("IMG share (%)"), 9),
+    Column(gettext_noop("Non-US IMG share (%)"), 10),
+    Column(gettext_noop("Score"), 7),
+    Column(gettext_noop("Confidence"), 11),
+    Column(gettext_noop("Why"), 70),
+    Column(gettext_noop("Website"), 32),
+    Column(gettext_noop("Status"), 18),
+    Column(gettext_noop("Signal"), 8),
+    Column(gettext_noop("Date applied"), 13),
+    Column(gettext_noop("Interview date"), 13),
+    Column(gettext_noop("Letters sent"), 9),
+    Column(gettext_noop("Fee (USD)"), 10),
+    Column(gettext_noop("Notes"), 44),
 )
 TRACKER_HEADERS: tuple[str, ...] = tuple(column.header for column in TRACKER_COLUMNS)
-ACGME_ID_HEADER = N_("ACGME id")
+ACGME_ID_HEADER = gettext_noop("ACGME id")
 # The working columns a user fills in, by ListEntry field; the upload reads back these.
 TRACKING_HEADERS: dict[str, str] = {
-    "status": N_("Status"),
-    "signal": N_("Signal"),
-    "date_applied": N_("Date applied"),
-    "interview_date": N_("Interview date"),
-    "letters_sent": N_("Letters sent"),
-    "fee": N_("Fee (USD)"),
-    "notes": N_("Notes"),
+    "status": gettext_noop("Status"),
+    "signal": gettext_noop("Signal"),
+    "date_applied": gettext_noop("Date applied"),
+    "interview_date": gettext_noop("Interview date"),
+    "letters_sent": gettext_noop("Letters sent"),
+    "fee": gettext_noop("Fee (USD)"),
+    "notes": gettext_noop("Notes"),
 }
 _COLUMN = {header: index for index, header in enumerate(TRACKER_HEADERS, start=1)}
 
@@ -95,28 +94,28 @@ def column_letter(header: str) -> str:
 
 
 CANDIDATE_COLUMNS: tuple[Column, ...] = (
-    Column(N_("Tier"), 14),
-    Column(N_("Score"), 7),
-    Column(N_("Program"), 44),
-    Column(N_("ACGME id"), 12),
-    Column(N_("Specialty"), 22),
-    Column(N_("City"), 16),
-    Column(N_("State"), 7),
-    Column(N_("J-1"), 9),
-    Column(N_("H-1B"), 9),
-    Column(N_("Why (or why not eligible)"), 90),
+    Column(gettext_noop("Tier"), 14),
+    Column(gettext_noop("Score"), 7),
+    Column(gettext_noop("Program"), 44),
+    Column(gettext_noop("ACGME id"), 12),
+    Column(gettext_noop("Specialty"), 22),
+    Column(gettext_noop("City"), 16),
+    Column(gettext_noop("State"), 7),
+    Column(gettext_noop("J-1"), 9),
+    Column(gettext_noop("H-1B"), 9),
+    Column(gettext_noop("Why (or why not eligible)"), 90),
 )
 
-SHEET_SUMMARY = N_("Summary")
-SHEET_TRACKER = N_("Tracker")
-SHEET_CANDIDATES = N_("Candidates")  # only when the user asks for it
-SHEET_SOURCES = N_("Sources")
+SHEET_SUMMARY = gettext_noop("Summary")
+SHEET_TRACKER = gettext_noop("Tracker")
+SHEET_CANDIDATES = gettext_noop("Candidates")  # only when the user asks for it
+SHEET_SOURCES = gettext_noop("Sources")
 
 # Canonical (English) whatever language is active when this module is first imported.
 with override("en"):
     STATUS_LABELS: tuple[str, ...] = tuple(str(label) for _, label in Status.choices)
-YES, NO = N_("Yes"), N_("No")
-_TRISTATE = {TriState.YES: YES, TriState.NO: NO, TriState.UNKNOWN: N_("Unknown")}
+YES, NO = gettext_noop("Yes"), gettext_noop("No")
+_TRISTATE = {TriState.YES: YES, TriState.NO: NO, TriState.UNKNOWN: gettext_noop("Unknown")}
 
 
 def status_labels() -> tuple[str, ...]:
@@ -132,9 +131,9 @@ def tristate(value: str) -> str:
     return gettext(_TRISTATE[value]) if value in _TRISTATE else value
 
 # Where the fee figures come from; the constants and their full notes are in tiering.budget.
-ERAS_FEE_SOURCE = N_("AAMC, Fees for 2026 ERAS Season")
-ECFMG_TOKEN_SOURCE = N_("ECFMG, ecfmg.org/eras: the 2024 figure, the last one verified")
-TRANSCRIPT_SOURCE = N_("AAMC, Fees for ERAS Residency Applications, 2024 season")
+ERAS_FEE_SOURCE = gettext_noop("AAMC, Fees for 2026 ERAS Season")
+ECFMG_TOKEN_SOURCE = gettext_noop("ECFMG, ecfmg.org/eras: the 2024 figure, the last one verified")
+TRANSCRIPT_SOURCE = gettext_noop("AAMC, Fees for ERAS Residency Applications, 2024 season")
 
 # ---------------------------------------------------------------------------------------------
 # Rows
@@ -385,22 +384,22 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
         ("Step 2 CK", step2),
         ("Step 3", passed(True, profile.step3_attempts) if profile.step3_passed
          else gettext("Not passed")),
-        (N_("Year of graduation"), profile.graduation_year),
-        (N_("Visa"), profile.get_visa_need_display()),
-        (N_("ECFMG certification"), profile.get_ecfmg_status_display()),
-        (N_("Hands-on US clinical experience (months)"), profile.usce_hands_on_months),
-        (N_("US observerships (months)"), profile.usce_observership_months),
-        (N_("Of which in the border region (months)"), profile.usce_border_months),
-        (N_("Letters from US clinicians"), profile.us_letters),
-        (N_("Research experiences or publications"), profile.research_experiences),
-        (N_("Border-health or underserved-care projects"),
+        (gettext_noop("Year of graduation"), profile.graduation_year),
+        (gettext_noop("Visa"), profile.get_visa_need_display()),
+        (gettext_noop("ECFMG certification"), profile.get_ecfmg_status_display()),
+        (gettext_noop("Hands-on US clinical experience (months)"), profile.usce_hands_on_months),
+        (gettext_noop("US observerships (months)"), profile.usce_observership_months),
+        (gettext_noop("Of which in the border region (months)"), profile.usce_border_months),
+        (gettext_noop("Letters from US clinicians"), profile.us_letters),
+        (gettext_noop("Research experiences or publications"), profile.research_experiences),
+        (gettext_noop("Border-health or underserved-care projects"),
          yes_no(profile.border_or_underserved_projects)),
-        (N_("Spanish"), profile.get_spanish_level_display()),
-        (N_("Specialties"), ", ".join(specialty_names)),
-        (N_("States"), ", ".join(profile.target_states) if profile.target_states
+        (gettext_noop("Spanish"), profile.get_spanish_level_display()),
+        (gettext_noop("Specialties"), ", ".join(specialty_names)),
+        (gettext_noop("States"), ", ".join(profile.target_states) if profile.target_states
          else gettext("All states")),
-        (N_("Application budget (USD)"), profile.budget_usd if profile.budget_usd is not None
-         else gettext("Not given")),
+        (gettext_noop("Application budget (USD)"),
+         profile.budget_usd if profile.budget_usd is not None else gettext("Not given")),
     ]
     # Exam names stay as USMLE writes them; the other labels follow the language.
     return [(gettext(label), value) for label, value in lines]

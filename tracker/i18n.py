@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import gettext, override
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop, override
 
 from tiering.models import Status
 from tracker.export import (
@@ -33,8 +32,11 @@ from tracker.export import (
 
 # The labels tracker.tracking gives the fields it changed (its FIELD_LABELS); the preview
 # page translates them, so they must be in the catalog even though that module is not marked.
-FIELD_LABELS = (N_("Status"), N_("Signal"), N_("Date applied"), N_("Interview date"),
-                N_("Letters sent"), N_("Fee"), N_("Notes"))
+FIELD_LABELS = (
+    gettext_noop("Status"), gettext_noop("Signal"), gettext_noop("Date applied"),
+    gettext_noop("Interview date"), gettext_noop("Letters sent"), gettext_noop("Fee"),
+    gettext_noop("Notes"),
+)
 SHEETS = (SHEET_SUMMARY, SHEET_TRACKER, SHEET_CANDIDATES, SHEET_SOURCES)
 
 

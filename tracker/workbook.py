@@ -13,8 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
@@ -225,7 +224,8 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
         append(label, _safe(ws, value))
 
     section(gettext("Programs per tier and status"))
-    append(*_header(ws, (N_("Status"), N_("Tier 1"), N_("Tier 2"), N_("Tier 3"), N_("All"))))
+    append(*_header(ws, (gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
+                         gettext_noop("Tier 3"), gettext_noop("All"))))
     for label in status_labels():
         append(label, *(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")' for tier in (1, 2, 3)),
                f'=COUNTIFS({statuses},"{label}")')
@@ -242,7 +242,8 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
                    budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY, "", "", "", eras_source)
     later = append(gettext("ERAS fee per program after those (USD)"),
                    budget.ERAS_FEE_LATER_PROGRAMS_USD, "", "", "", eras_source)
-    append(*_header(ws, (N_("Specialty"), N_("Programs planned"), N_("ERAS fees (USD)"))), "", "",
+    append(*_header(ws, (gettext_noop("Specialty"), gettext_noop("Programs planned"),
+                         gettext_noop("ERAS fees (USD)"))), "", "",
            gettext("Planned: every program on the Tracker except those marked Withdrawn."))
     specialty_lines = []
     for name in sorted({row.specialty for row in export.rows}):
@@ -279,8 +280,12 @@ def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
 
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
-    Column(N_("Source"), 50), Column(N_("Publisher"), 34), Column(N_("Year(s) used"), 12),
-    Column(N_("Licence"), 60), Column(N_("Attribution"), 44), Column(N_("Web address"), 32),
+    Column(gettext_noop("Source"), 50),
+    Column(gettext_noop("Publisher"), 34),
+    Column(gettext_noop("Year(s) used"), 12),
+    Column(gettext_noop("Licence"), 60),
+    Column(gettext_noop("Attribution"), 44),
+    Column(gettext_noop("Web address"), 32),
 )
 
 
