@@ -19,13 +19,22 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from applicants.forms import ProfileForm
 from applicants.models import Profile
 from programs.models import Specialty
 from tiering import scoring
 from tiering.lists import applicant_of, facts_of, programs_for
+
+# The scoring package's tier labels (tiering.scoring.results, pure Python, not marked for
+# translation): listed here so that the catalog holds them and gettext finds them.
+SCORING_TIER_LABELS = (
+    gettext_noop("Tier 1: realistic, high priority"),
+    gettext_noop("Tier 2: moderately realistic"),
+    gettext_noop("Tier 3: reach"),
+    gettext_noop("Not eligible"),
+)
 
 FIELDS = set(ProfileForm.Meta.fields)
 BOOLEAN_FIELDS = {"step1_passed", "step3_passed", "border_or_underserved_projects"}
