@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from advising.models import AdvisorInvitation
 from applicants.forms import SignupForm
@@ -15,7 +16,7 @@ REASON_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 4000
 
 
-def _reason_field(label: str, *, required: bool = True) -> forms.CharField:
+def _reason_field(label: Any, *, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -26,21 +27,21 @@ def _reason_field(label: str, *, required: bool = True) -> forms.CharField:
 
 
 class OverrideForm(forms.Form):
-    tier = forms.TypedChoiceField(label="New tier", choices=Tier.choices, coerce=int)
-    reason = _reason_field("Reason (your client reads it)")
+    tier = forms.TypedChoiceField(label=_("New tier"), choices=Tier.choices, coerce=int)
+    reason = _reason_field(_("Reason (your client reads it)"))
 
 
 class ExcludeForm(forms.Form):
-    reason = _reason_field("Reason for excluding it (your client reads it)")
+    reason = _reason_field(_("Reason for excluding it (your client reads it)"))
 
 
 class RestoreForm(forms.Form):
-    reason = _reason_field("Reason (optional)", required=False)
+    reason = _reason_field(_("Reason (optional)"), required=False)
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label="Note", max_length=NOTE_MAX_LENGTH, strip=True,
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     # The program the note is about; empty for a note on the whole list.
@@ -56,11 +57,11 @@ class NoteForm(forms.Form):
 
 
 class InviteAdvisorForm(forms.Form):
-    email = forms.EmailField(label="Your advisor's email")
+    email = forms.EmailField(label=_("Your advisor's email"))
 
 
 class AcceptCodeForm(forms.Form):
-    code = forms.CharField(label="Code from your advisor", max_length=64, strip=True)
+    code = forms.CharField(label=_("Code from your advisor"), max_length=64, strip=True)
 
 
 class AdvisorSignupForm(SignupForm):
@@ -70,8 +71,8 @@ class AdvisorSignupForm(SignupForm):
     field_order = ["code", "email", "password1", "password2"]
 
     code = forms.CharField(
-        label="Advisor sign-up code", max_length=64, strip=True,
-        help_text="Staff give advisors this code; it works once.",
+        label=_("Advisor sign-up code"), max_length=64, strip=True,
+        help_text=_("Staff give advisors this code; it works once."),
     )
 
     def clean_code(self) -> str:
@@ -80,5 +81,5 @@ class AdvisorSignupForm(SignupForm):
             code=code, kind=AdvisorInvitation.Kind.ADVISOR_SIGNUP, used_at__isnull=True
         ).exists()
         if not usable:
-            raise forms.ValidationError("This code is not valid or was already used.")
+            raise forms.ValidationError(_("This code is not valid or was already used."))
         return code

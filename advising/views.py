@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advising import services as advising
@@ -60,19 +62,19 @@ DEFAULT_CLIENT_SORT = "-flags"
 
 def _advisor_only(user: User) -> None:
     if user.role != User.Role.ADVISOR:
-        raise PermissionDenied("This page is for advisors.")
+        raise PermissionDenied(_("This page is for advisors."))
 
 
 def _applicant_only(user: User) -> None:
     if user.role != User.Role.APPLICANT:
-        raise PermissionDenied("This page is for applicants.")
+        raise PermissionDenied(_("This page is for applicants."))
 
 
 def _first_error(form: forms.Form) -> str:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         return f"{label}: {errors[0]}" if label else str(errors[0])
-    return "Please check the form."
+    return _("Please check the form.")
 
 
 def _act(request: HttpRequest, form: forms.Form, action: Callable[[dict], str]) -> None:
@@ -114,7 +116,7 @@ def sort_clients(summaries: Sequence[ClientSummary], sort: str) -> tuple[list[Cl
 
 def _sort_links(current: str) -> dict[str, dict[str, str]]:
     links = {}
-    for key, (_, descending_first) in CLIENT_SORTS.items():
+    for key, (_sort_key, descending_first) in CLIENT_SORTS.items():
         first = f"-{key}" if descending_first else key
         if current.removeprefix("-") == key:
             target = key if current.startswith("-") else f"-{key}"
@@ -148,8 +150,8 @@ def code_create(request: HttpRequest) -> HttpResponse:
     invitation = advising.invitation_issue(AdvisorInvitation.Kind.CLIENT_LINK, by=request.user)
     messages.success(
         request,
-        f"New client code: {invitation.code}. Give it to one client; they enter it under "
-        "\u201cMy advisors\u201d and you see their list. It works once.",
+        _("New client code: %(code)s. Give it to one client; they enter it under “My "
+          "advisors” and you see their list. It works once.") % {"code": invitation.code},
     )
     return redirect("advising:advisor_dashboard")
 
@@ -161,7 +163,7 @@ def code_create(request: HttpRequest) -> HttpResponse:
 
 def _own_profile(request: HttpRequest) -> Profile:
     _applicant_only(request.user)
-    profile, _ = Profile.objects.get_or_create(user=request.user)
+    profile, _created = Profile.objects.get_or_create(user=request.user)
     return profile
 
 
@@ -184,18 +186,19 @@ def my_advisors(request: HttpRequest) -> HttpResponse:
 def _linked_message(request: HttpRequest, link: AdvisorLink) -> str:
     # A courtesy to the advisor: the link already works, so a mail failure must not undo it.
     dashboard_url = request.build_absolute_uri(reverse("advising:advisor_dashboard"))
-    sent = send_mail(
-        subject="A new client linked you as their advisor",
-        message=(f"{link.profile.user.email} linked you as their advisor on Residency "
-                 f"Planner. Their list is on your dashboard:\n{dashboard_url}\n"),
-        from_email=None,
-        recipient_list=[link.advisor.email],
-        fail_silently=True,
-    )
+    # In the advisor's own language when they saved one, else the one of this page.
+    with override(link.advisor.language or get_language()):
+        subject = _("A new client linked you as their advisor")
+        message = _("%(email)s linked you as their advisor on Residency Planner. Their list is "
+                    "on your dashboard:\n%(url)s\n") % {"email": link.profile.user.email,
+                                                          "url": dashboard_url}
+    sent = send_mail(subject=subject, message=message, from_email=None,
+                     recipient_list=[link.advisor.email], fail_silently=True)
     if not sent:
         logger.warning("Could not email advisor %s about a new link", link.advisor_id)
-    return (f"{link.advisor.email} is now your advisor: they see your profile and list, can "
-            "move programs between tiers and leave notes. You can remove them here at any time.")
+    return _("%(email)s is now your advisor: they see your profile and list, can move programs "
+             "between tiers and leave notes. You can remove them here at any time.") % {
+        "email": link.advisor.email}
 
 
 @login_required
@@ -224,7 +227,8 @@ def advisor_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
         pk=link_id, profile__user=request.user,
     )
     advising.link_revoke(link, by=request.user)
-    messages.success(request, f"{link.advisor.email} no longer sees your profile and list.")
+    messages.success(request, _("%(email)s no longer sees your profile and list.") % {
+        "email": link.advisor.email})
     return redirect("advising:my_advisors")
 
 
@@ -238,7 +242,7 @@ def _client_for_advisor(request: HttpRequest, pk: int) -> Profile:
     (who sees the advisor's decisions but does not make them)."""
     profile = get_applicant_for(request.user, pk)
     if not is_linked_advisor(request.user, profile):
-        raise PermissionDenied("Only the applicant's advisor changes this.")
+        raise PermissionDenied(_("Only the applicant's advisor changes this."))
     return profile
 
 
@@ -264,7 +268,8 @@ def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
         advising.entry_override_tier(
             entry, tier=data["tier"], reason=data["reason"], by=request.user
         )
-        return f"{entry.program.name} is now in {Tier(data['tier']).label} on your client's list."
+        return _("%(program)s is now in %(tier)s on your client's list.") % {
+            "program": entry.program.name, "tier": Tier(data["tier"]).label}
 
     _act(request, OverrideForm(request.POST), override)
     return _back(request, _program_url(entry))
@@ -279,8 +284,8 @@ def entry_clear_override(request: HttpRequest, pk: int, entry_id: int) -> HttpRe
     except AdvisingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{entry.program.name} is back in its computed tier, "
-                                  f"{Tier(entry.computed_tier).label}.")
+        messages.success(request, _("%(program)s is back in its computed tier, %(tier)s.") % {
+            "program": entry.program.name, "tier": Tier(entry.computed_tier).label})
     return _back(request, _program_url(entry))
 
 
@@ -291,7 +296,8 @@ def entry_exclude(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 
     def exclude(data: dict) -> str:
         advising.entry_exclude(entry, reason=data["reason"], by=request.user)
-        return f"{entry.program.name} is excluded from your client's list."
+        return _("%(program)s is excluded from your client's list.") % {
+            "program": entry.program.name}
 
     _act(request, ExcludeForm(request.POST), exclude)
     return _back(request, _program_url(entry))
@@ -304,7 +310,8 @@ def entry_restore(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 
     def restore(data: dict) -> str:
         advising.entry_restore(entry, reason=data["reason"], by=request.user)
-        return f"{entry.program.name} is back on your client's list."
+        return _("%(program)s is back on your client's list.") % {
+            "program": entry.program.name}
 
     _act(request, RestoreForm(request.POST), restore)
     return _back(request, _program_url(entry))
@@ -318,7 +325,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def add(data: dict) -> str:
         advising.note_add(profile, text=data["text"], by=request.user, entry=data["entry"])
-        return "Your note is saved; your client sees it on their list."
+        return _("Your note is saved; your client sees it on their list.")
 
     _act(request, form, add)
     entry = form.cleaned_data.get("entry") if form.is_valid() else None
@@ -372,8 +379,8 @@ def advisor_signup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Give your clients a code from this page to see "
-                                      "their lists.")
+            messages.success(request, _("Welcome! Give your clients a code from this page to "
+                                        "see their lists."))
             return redirect("advising:advisor_dashboard")
     return render(request, "advising/signup.html", {"form": form})
 

@@ -8,3 +8,7 @@ from django.apps import AppConfig
 class ApplicantsConfig(AppConfig):
     name = "applicants"
     verbose_name = "Applicants"
+
+    def ready(self) -> None:
+        # Connects the log-in receiver that keeps a language chosen before signing in.
+        from applicants import language  # noqa: F401

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Specialty
 
@@ -34,14 +35,19 @@ class EmailUserManager(UserManager):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        APPLICANT = "applicant", "Applicant"
-        ADVISOR = "advisor", "Advisor"
-        STAFF = "staff", "Staff"
+        APPLICANT = "applicant", _("Applicant")
+        ADVISOR = "advisor", _("Advisor")
+        STAFF = "staff", _("Staff")
 
-    email = models.EmailField("email address", unique=True)
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.APPLICANT)
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(
+        _("role"), max_length=10, choices=Role.choices, default=Role.APPLICANT
+    )
     # Set when the owner opened the confirmation link sent at sign-up.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The language chosen with the switcher while signed in (a code of settings.LANGUAGES);
+    # empty until then, and the browser's language applies. It follows the user to any device.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -55,9 +61,9 @@ class User(AbstractUser):
 
 
 class VisaNeed(models.TextChoices):
-    J1 = "j1", "J-1 (ECFMG-sponsored)"
-    H1B = "h1b", "H-1B"
-    NONE = "none", "None: I do not need a visa"
+    J1 = "j1", _("J-1 (ECFMG-sponsored)")
+    H1B = "h1b", _("H-1B")
+    NONE = "none", _("None: I do not need a visa")
 
 
 class Citizenship(models.TextChoices):
@@ -70,17 +76,17 @@ class Citizenship(models.TextChoices):
 
 
 class EcfmgStatus(models.TextChoices):
-    CERTIFIED = "certified", "ECFMG certified"
-    IN_PROGRESS = "in_progress", "In progress (exams passed or pending)"
-    NOT_STARTED = "not_started", "Not started"
+    CERTIFIED = "certified", _("ECFMG certified")
+    IN_PROGRESS = "in_progress", _("In progress (exams passed or pending)")
+    NOT_STARTED = "not_started", _("Not started")
 
 
 class SpanishLevel(models.TextChoices):
-    NONE = "none", "None"
-    BASIC = "basic", "Basic"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced / professional"
-    NATIVE = "native", "Native"
+    NONE = "none", _("None")
+    BASIC = "basic", _("Basic")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced / professional")
+    NATIVE = "native", _("Native")
 
 
 attempts_validators = [MinValueValidator(0), MaxValueValidator(USMLE_MAX_ATTEMPTS)]
@@ -92,37 +98,37 @@ class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
 
     # Exams
-    step1_passed = models.BooleanField("Step 1 passed", default=False)
+    step1_passed = models.BooleanField(_("Step 1 passed"), default=False)
     step1_attempts = models.PositiveSmallIntegerField(
-        "Step 1 attempts",
+        _("Step 1 attempts"),
         default=0,
         validators=attempts_validators,
-        help_text="Every sitting, the passing one included. 0 if not taken.",
+        help_text=_("Every sitting, the passing one included. 0 if not taken."),
     )
     step2_score = models.PositiveSmallIntegerField(
-        "Step 2 CK score",
+        _("Step 2 CK score"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(300)],
-        help_text="Your passing score. Leave empty if you have not passed Step 2 CK yet.",
+        help_text=_("Your passing score. Leave empty if you have not passed Step 2 CK yet."),
     )
     step2_attempts = models.PositiveSmallIntegerField(
-        "Step 2 CK attempts",
+        _("Step 2 CK attempts"),
         default=0,
         validators=attempts_validators,
-        help_text="Every sitting, the passing one included. 0 if not taken.",
+        help_text=_("Every sitting, the passing one included. 0 if not taken."),
     )
-    step3_passed = models.BooleanField("Step 3 passed", default=False)
+    step3_passed = models.BooleanField(_("Step 3 passed"), default=False)
     step3_attempts = models.PositiveSmallIntegerField(
-        "Step 3 attempts",
+        _("Step 3 attempts"),
         default=0,
         validators=attempts_validators,
-        help_text="Every sitting, the passing one included. 0 if not taken.",
+        help_text=_("Every sitting, the passing one included. 0 if not taken."),
     )
 
     # Graduation and visa
     graduation_year = models.PositiveSmallIntegerField(
-        "year of graduation",
+        _("year of graduation"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1960)],
@@ -131,10 +137,10 @@ class Profile(models.Model):
         "citizenship", max_length=18, choices=Citizenship.choices, default=Citizenship.NEEDS_VISA
     )
     visa_need = models.CharField(
-        "visa you need", max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1
+        _("visa you need"), max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1
     )
     ecfmg_status = models.CharField(
-        "ECFMG certification",
+        _("ECFMG certification"),
         max_length=12,
         choices=EcfmgStatus.choices,
         default=EcfmgStatus.IN_PROGRESS,
@@ -142,48 +148,48 @@ class Profile(models.Model):
 
     # Clinical experience
     usce_hands_on_months = models.PositiveSmallIntegerField(
-        "hands-on US clinical experience (months)",
+        _("hands-on US clinical experience (months)"),
         default=0,
-        help_text="Externships, sub-internships, hands-on electives in the US.",
+        help_text=_("Externships, sub-internships, hands-on electives in the US."),
     )
     usce_observership_months = models.PositiveSmallIntegerField(
-        "observerships in the US (months)", default=0
+        _("observerships in the US (months)"), default=0
     )
     usce_border_months = models.PositiveSmallIntegerField(
-        "of which in the US-Mexico border region (months)",
+        _("of which in the US-Mexico border region (months)"),
         default=0,
-        help_text="Part of the two figures above spent within 100 km of the border.",
+        help_text=_("Part of the two figures above spent within 100 km of the border."),
     )
-    us_letters = models.PositiveSmallIntegerField("letters from US clinicians", default=0)
+    us_letters = models.PositiveSmallIntegerField(_("letters from US clinicians"), default=0)
     research_experiences = models.PositiveSmallIntegerField(
-        "research experiences or publications", default=0
+        _("research experiences or publications"), default=0
     )
     border_or_underserved_projects = models.BooleanField(
-        "border-health or underserved-care projects",
+        _("border-health or underserved-care projects"),
         default=False,
-        help_text="Volunteer work, projects or jobs serving border or underserved communities.",
+        help_text=_("Volunteer work, projects or jobs serving border or underserved communities."),
     )
 
     # Language
     spanish_level = models.CharField(
-        "Spanish", max_length=12, choices=SpanishLevel.choices, default=SpanishLevel.NONE
+        _("Spanish"), max_length=12, choices=SpanishLevel.choices, default=SpanishLevel.NONE
     )
 
     # Preferences
     target_specialties = models.ManyToManyField(
-        Specialty, blank=True, related_name="+", verbose_name="specialties"
+        Specialty, blank=True, related_name="+", verbose_name=_("specialties")
     )
     target_states = models.JSONField(
-        "states",
+        _("states"),
         default=list,
         blank=True,
-        help_text="Two-letter state codes; empty means every state.",
+        help_text=_("Two-letter state codes; empty means every state."),
     )
     budget_usd = models.PositiveIntegerField(
-        "application budget (USD)",
+        _("application budget (USD)"),
         null=True,
         blank=True,
-        help_text="What you can spend on ERAS fees and fixed costs this season.",
+        help_text=_("What you can spend on ERAS fees and fixed costs this season."),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from applicants.access import get_applicant_for, is_owner
 from applicants.confirmation import (
@@ -61,8 +62,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     if user.email_confirmed_at is None:
         email_confirm(user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Your address is confirmed. Welcome! Fill in your profile to see "
-                              "your program list.")
+    messages.success(request, _("Your address is confirmed. Welcome! Fill in your profile to "
+                                "see your program list."))
     return redirect("applicants:my_profile")
 
 
@@ -70,7 +71,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 def my_profile(request: HttpRequest) -> HttpResponse:
     if request.user.role != User.Role.APPLICANT:
         return redirect(role_home(request.user))  # advisors and staff have no profile
-    profile, _ = Profile.objects.get_or_create(user=request.user)
+    profile, _created = Profile.objects.get_or_create(user=request.user)
     return redirect("applicants:profile", pk=profile.pk)
 
 
@@ -93,12 +94,6 @@ def landing(request: HttpRequest) -> HttpResponse:
     return redirect(role_home(request.user))
 
 
-CHANGED_IN_ANOTHER_TAB = (
-    "Your profile was changed in another tab or window since this page was loaded. Your "
-    "changes were not saved: reload the page to see the current profile, then make them again."
-)
-
-
 def profile_save(form: ProfileForm) -> bool:
     """Save the profile and rebuild its list as one unit, unless it changed since the form was
     loaded: the version moves from the loaded one to the next, or nothing is written."""
@@ -111,7 +106,10 @@ def profile_save(form: ProfileForm) -> bool:
         # One statement takes the row's lock: of two saves at once, the second waits, then
         # finds the version moved and writes nothing.
         if not current.update(version=F("version") + 1):
-            form.add_error(None, CHANGED_IN_ANOTHER_TAB)
+            form.add_error(None, _(
+                "Your profile was changed in another tab or window since this page was loaded. "
+                "Your changes were not saved: reload the page to see the current profile, then "
+                "make them again."))
             return False
         profile.version = Profile.objects.values_list("version", flat=True).get(pk=profile.pk)
         form.save()
@@ -126,7 +124,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
     owner = is_owner(request.user, profile)
     if request.method == "POST" and not owner:
-        raise PermissionDenied("Only the applicant edits the profile.")
+        raise PermissionDenied(_("Only the applicant edits the profile."))
     form = ProfileForm(request.POST or None, instance=profile)
     if not owner:
         for field in form.fields.values():
@@ -136,13 +134,13 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and profile_save(form):
             if profile.is_complete:
-                messages.success(request, "Your profile is saved and your list is updated.")
+                messages.success(request, _("Your profile is saved and your list is updated."))
                 return redirect(reverse("tiering:list", kwargs={"pk": profile.pk}))
             messages.success(
-                request, "Your profile is saved. Choose at least one specialty to see your list."
+                request, _("Your profile is saved. Choose at least one specialty to see your list.")
             )
             return redirect(reverse("applicants:profile", kwargs={"pk": profile.pk}))
-        messages.error(request, "Please correct the fields marked below.")
+        messages.error(request, _("Please correct the fields marked below."))
     return render(
         request, "applicants/profile_form.html",
         {"form": form, "profile": profile, "is_owner": owner},

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
@@ -20,24 +21,24 @@ BORDER_REGION_KM = 100  # La Paz Agreement (1983): 100 km either side of the lin
 
 
 class TriState(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Strictness(models.TextChoices):
     """How a program states a requirement: only "strict" can make a program ineligible."""
 
-    STRICT = "strict", "Required"
-    PREFERRED = "preferred", "Preferred"
+    STRICT = "strict", _("Required")
+    PREFERRED = "preferred", _("Preferred")
 
 
 class Setting(models.TextChoices):
-    UNIVERSITY = "university", "University"
-    AFFILIATED = "university_affiliated_community", "University-affiliated community"
-    COMMUNITY = "community", "Community"
-    MILITARY = "military", "Military"
-    OTHER = "other", "Other"
+    UNIVERSITY = "university", _("University")
+    AFFILIATED = "university_affiliated_community", _("University-affiliated community")
+    COMMUNITY = "community", _("Community")
+    MILITARY = "military", _("Military")
+    OTHER = "other", _("Other")
 
 
 class ScoreBand(models.TextChoices):

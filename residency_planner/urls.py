@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from applicants import views as applicant_views
 from applicants.forms import EmailAuthenticationForm
+from applicants.language import set_language
 from programs import views as program_views
 
 urlpatterns = [
@@ -31,4 +32,8 @@ urlpatterns = [
     path("", include("tracker.urls")),
     path("", include("advising.urls")),
     path("admin/", admin.site.urls),
+    # The language switcher posts here; ours also saves the choice on the account. Django's
+    # own i18n URLs follow (the first match wins), unprefixed like every other page.
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Profile, User
 
@@ -14,21 +15,21 @@ from applicants.models import Profile, User
 class Tier(models.IntegerChoices):
     """Stored tiers; a smaller number is a better tier. Same order as scoring.Tier."""
 
-    TIER_1 = 1, "Tier 1"
-    TIER_2 = 2, "Tier 2"
-    TIER_3 = 3, "Tier 3"
-    NOT_ELIGIBLE = 4, "Not eligible"
+    TIER_1 = 1, _("Tier 1")
+    TIER_2 = 2, _("Tier 2")
+    TIER_3 = 3, _("Tier 3")
+    NOT_ELIGIBLE = 4, _("Not eligible")
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PREPARING = "preparing", "Preparing"
-    APPLIED = "applied", "Applied"
-    INTERVIEW_INVITED = "interview_invited", "Interview invited"
-    INTERVIEWED = "interviewed", "Interviewed"
-    RANKED = "ranked", "Ranked"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    REJECTED = "rejected", "Rejected"
+    NOT_STARTED = "not_started", _("Not started")
+    PREPARING = "preparing", _("Preparing")
+    APPLIED = "applied", _("Applied")
+    INTERVIEW_INVITED = "interview_invited", _("Interview invited")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    RANKED = "ranked", _("Ranked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ListEntryQuerySet(models.QuerySet):
@@ -144,17 +145,17 @@ class EntryEvent(models.Model):
     """History of changes to a list entry: who, when, what, why."""
 
     class Kind(models.TextChoices):
-        ADD = "add", "Added to the list"
-        REMOVE = "remove", "Removed from the list"
-        PIN = "pin", "Pinned"
-        UNPIN = "unpin", "Unpinned"
-        OVERRIDE = "override", "Tier changed"
-        CLEAR_OVERRIDE = "clear_override", "Tier change removed"
-        EXCLUDE = "exclude", "Excluded"
-        RESTORE = "restore", "Restored"
-        NOTE = "note", "Note"
-        TRACKING = "tracking", "Tracking updated"
-        UPLOAD = "upload", "Tracker uploaded"
+        ADD = "add", _("Added to the list")
+        REMOVE = "remove", _("Removed from the list")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+        OVERRIDE = "override", _("Tier changed")
+        CLEAR_OVERRIDE = "clear_override", _("Tier change removed")
+        EXCLUDE = "exclude", _("Excluded")
+        RESTORE = "restore", _("Restored")
+        NOTE = "note", _("Note")
+        TRACKING = "tracking", _("Tracking updated")
+        UPLOAD = "upload", _("Tracker uploaded")
 
     entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

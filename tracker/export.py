@@ -4,6 +4,11 @@
 that (``tracker_export_of``, ``tracker_rows``, the writers) works on loaded objects and never
 touches the database, so the export time grows with the rows, not with round trips.
 
+The workbook and the CSV are written in the active language (the user's): headers, sheet names,
+statuses, Yes/No and labels go through gettext when written. The constants here stay the
+canonical English names, which the upload and the formulas' positions are keyed by; marked with
+gettext_noop so that makemessages finds them. ``tracker.i18n`` maps any language back.
+
 Text that came from a user or a source is never written so that a spreadsheet could run it: in
 the workbook it is a string cell even when it starts with ``=``, and in the CSV a leading
 ``= + - @ tab CR`` gets the usual apostrophe guard, which ``tracker.tracking`` strips back.
@@ -18,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext, override
 from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile
@@ -45,40 +51,40 @@ class Column:
 
 
 TRACKER_COLUMNS: tuple[Column, ...] = (
-    Column("Tier", 6),
-    Column("Program", 44),
-    Column("ACGME id", 12),
-    Column("Specialty", 22),
-    Column("City", 16),
-    Column("State", 7),
-    Column("Border distance (km)", 11),
-    Column("J-1", 9),
-    Column("H-1B", 9),
-    Column("IMG share (%)", 9),
-    Column("Non-US IMG share (%)", 10),
-    Column("Score", 7),
-    Column("Confidence", 11),
-    Column("Why", 70),
-    Column("Website", 32),
-    Column("Status", 18),
-    Column("Signal", 8),
-    Column("Date applied", 13),
-    Column("Interview date", 13),
-    Column("Letters sent", 9),
-    Column("Fee (USD)", 10),
-    Column("Notes", 44),
+    Column(gettext_noop("Tier"), 6),
+    Column(gettext_noop("Program"), 44),
+    Column(gettext_noop("ACGME id"), 12),
+    Column(gettext_noop("Specialty"), 22),
+    Column(gettext_noop("City"), 16),
+    Column(gettext_noop("State"), 7),
+    Column(gettext_noop("Border distance (km)"), 11),
+    Column(gettext_noop("J-1"), 9),
+    Column(gettext_noop("H-1B"), 9),
+    Column(gettext_noop("IMG share (%)"), 9),
+    Column(gettext_noop("Non-US IMG share (%)"), 10),
+    Column(gettext_noop("Score"), 7),
+    Column(gettext_noop("Confidence"), 11),
+    Column(gettext_noop("Why"), 70),
+    Column(gettext_noop("Website"), 32),
+    Column(gettext_noop("Status"), 18),
+    Column(gettext_noop("Signal"), 8),
+    Column(gettext_noop("Date applied"), 13),
+    Column(gettext_noop("Interview date"), 13),
+    Column(gettext_noop("Letters sent"), 9),
+    Column(gettext_noop("Fee (USD)"), 10),
+    Column(gettext_noop("Notes"), 44),
 )
 TRACKER_HEADERS: tuple[str, ...] = tuple(column.header for column in TRACKER_COLUMNS)
-ACGME_ID_HEADER = "ACGME id"
+ACGME_ID_HEADER = gettext_noop("ACGME id")
 # The working columns a user fills in, by ListEntry field; the upload reads back these.
 TRACKING_HEADERS: dict[str, str] = {
-    "status": "Status",
-    "signal": "Signal",
-    "date_applied": "Date applied",
-    "interview_date": "Interview date",
-    "letters_sent": "Letters sent",
-    "fee": "Fee (USD)",
-    "notes": "Notes",
+    "status": gettext_noop("Status"),
+    "signal": gettext_noop("Signal"),
+    "date_applied": gettext_noop("Date applied"),
+    "interview_date": gettext_noop("Interview date"),
+    "letters_sent": gettext_noop("Letters sent"),
+    "fee": gettext_noop("Fee (USD)"),
+    "notes": gettext_noop("Notes"),
 }
 _COLUMN = {header: index for index, header in enumerate(TRACKER_HEADERS, start=1)}
 
@@ -88,31 +94,46 @@ def column_letter(header: str) -> str:
 
 
 CANDIDATE_COLUMNS: tuple[Column, ...] = (
-    Column("Tier", 14),
-    Column("Score", 7),
-    Column("Program", 44),
-    Column("ACGME id", 12),
-    Column("Specialty", 22),
-    Column("City", 16),
-    Column("State", 7),
-    Column("J-1", 9),
-    Column("H-1B", 9),
-    Column("Why (or why not eligible)", 90),
+    Column(gettext_noop("Tier"), 14),
+    Column(gettext_noop("Score"), 7),
+    Column(gettext_noop("Program"), 44),
+    Column(gettext_noop("ACGME id"), 12),
+    Column(gettext_noop("Specialty"), 22),
+    Column(gettext_noop("City"), 16),
+    Column(gettext_noop("State"), 7),
+    Column(gettext_noop("J-1"), 9),
+    Column(gettext_noop("H-1B"), 9),
+    Column(gettext_noop("Why (or why not eligible)"), 90),
 )
 
-SHEET_SUMMARY = "Summary"
-SHEET_TRACKER = "Tracker"
-SHEET_CANDIDATES = "Candidates"  # only when the user asks for it
-SHEET_SOURCES = "Sources"
+SHEET_SUMMARY = gettext_noop("Summary")
+SHEET_TRACKER = gettext_noop("Tracker")
+SHEET_CANDIDATES = gettext_noop("Candidates")  # only when the user asks for it
+SHEET_SOURCES = gettext_noop("Sources")
 
-STATUS_LABELS: tuple[str, ...] = tuple(str(label) for _, label in Status.choices)
-YES, NO = "Yes", "No"
-_TRISTATE = {TriState.YES: YES, TriState.NO: NO, TriState.UNKNOWN: "Unknown"}
+# Canonical (English) whatever language is active when this module is first imported.
+with override("en"):
+    STATUS_LABELS: tuple[str, ...] = tuple(str(label) for _, label in Status.choices)
+YES, NO = gettext_noop("Yes"), gettext_noop("No")
+_TRISTATE = {TriState.YES: YES, TriState.NO: NO, TriState.UNKNOWN: gettext_noop("Unknown")}
+
+
+def status_labels() -> tuple[str, ...]:
+    """The status labels in the active language, in the order of the choices."""
+    return tuple(str(label) for _, label in Status.choices)
+
+
+def yes_no(value: bool) -> str:
+    return gettext(YES) if value else gettext(NO)
+
+
+def tristate(value: str) -> str:
+    return gettext(_TRISTATE[value]) if value in _TRISTATE else value
 
 # Where the fee figures come from; the constants and their full notes are in tiering.budget.
-ERAS_FEE_SOURCE = "AAMC, Fees for 2026 ERAS Season"
-ECFMG_TOKEN_SOURCE = "ECFMG, ecfmg.org/eras: the 2024 figure, the last one verified"
-TRANSCRIPT_SOURCE = "AAMC, Fees for ERAS Residency Applications, 2024 season"
+ERAS_FEE_SOURCE = gettext_noop("AAMC, Fees for 2026 ERAS Season")
+ECFMG_TOKEN_SOURCE = gettext_noop("ECFMG, ecfmg.org/eras: the 2024 figure, the last one verified")
+TRANSCRIPT_SOURCE = gettext_noop("AAMC, Fees for ERAS Residency Applications, 2024 season")
 
 # ---------------------------------------------------------------------------------------------
 # Rows
@@ -156,7 +177,7 @@ class TrackerRow:
             self.tier, self.program, self.acgme_id, self.specialty, self.city, self.state,
             _whole(self.border_distance_km), self.j1, self.h1b, _whole(self.img_share_pct),
             _whole(self.non_us_img_share_pct), _whole(self.score), self.confidence, self.why,
-            self.website, Status(self.status).label, YES if self.signal else NO, self.date_applied,
+            self.website, str(Status(self.status).label), yes_no(self.signal), self.date_applied,
             self.interview_date, self.letters_sent, self.fee_shown, self.notes,
         )
 
@@ -215,14 +236,15 @@ def why_of(entry: ListEntry, *, reasons: int = 3) -> str:
     """The top reasons, with their points after the text so that no cell starts with a sign."""
     parts = []
     if entry.override_tier:
-        parts.append(f"Advisor's tier: {Tier(entry.override_tier).label} "
-                     f"(computed {Tier(entry.computed_tier).label}): {entry.override_reason}")
+        parts.append(gettext("Advisor's tier: %(tier)s (computed %(computed)s): %(reason)s") % {
+            "tier": Tier(entry.override_tier).label,
+            "computed": Tier(entry.computed_tier).label, "reason": entry.override_reason})
     explanation = entry.explanation or {}
     for reason in explanation.get("reasons", [])[:reasons]:
         points = round(reason.get("points", 0))
         parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
     for item in explanation.get("to_verify", [])[:1]:
-        parts.append(f"Verify: {item}")
+        parts.append(gettext("Verify: %(item)s") % {"item": item})
     return "; ".join(parts)
 
 
@@ -259,8 +281,8 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
             city=program.city,
             state=program.state,
             border_distance_km=program.border_distance_km,
-            j1=_TRISTATE.get(program.j1_accepted, program.j1_accepted),
-            h1b=_TRISTATE.get(program.h1b_sponsored, program.h1b_sponsored),
+            j1=tristate(program.j1_accepted),
+            h1b=tristate(program.h1b_sponsored),
             img_share_pct=program.img_share_pct,
             non_us_img_share_pct=program.non_us_img_share_pct,
             score=entry.score,
@@ -289,12 +311,12 @@ def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
         reasons = (result.hard_reasons if not result.eligible
                    else [r.text for r in result.reasons[:3]])
         rows.append(CandidateRow(
-            tier=Tier(STORED_TIER[result.tier]).label,
+            tier=str(Tier(STORED_TIER[result.tier]).label),
             score=result.score if result.eligible else None,
             program=program.name, acgme_id=program.acgme_id, specialty=program.specialty.name,
             city=program.city, state=program.state,
-            j1=_TRISTATE.get(program.j1_accepted, program.j1_accepted),
-            h1b=_TRISTATE.get(program.h1b_sponsored, program.h1b_sponsored),
+            j1=tristate(program.j1_accepted),
+            h1b=tristate(program.h1b_sponsored),
             reasons="; ".join(reasons),
         ))
     return rows
@@ -323,7 +345,7 @@ def source_rows(programs: Iterable[Program]) -> list[SourceRow]:
     rows = []
     for source_id in sorted(years):
         source = SOURCES.get(source_id)
-        year_text = ", ".join(str(y) for y in sorted(years[source_id])) or "not stated"
+        year_text = ", ".join(str(y) for y in sorted(years[source_id])) or gettext("not stated")
         if source is None:  # an advisor's own source, named as they gave it
             rows.append(SourceRow(name=describe(source_id), publisher="", years=year_text,
                                   license="", attribution="", url=""))
@@ -332,12 +354,13 @@ def source_rows(programs: Iterable[Program]) -> list[SourceRow]:
                                   license=source.license, attribution=source.attribution,
                                   url=source.url))
     rows += [
-        SourceRow(name="ERAS fees (Fee column, ERAS cost)", publisher="AAMC", years="2026",
-                  license="", attribution=ERAS_FEE_SOURCE, url="https://www.aamc.org"),
-        SourceRow(name="ECFMG ERAS token", publisher="ECFMG", years="2024", license="",
-                  attribution=ECFMG_TOKEN_SOURCE, url="https://www.ecfmg.org"),
-        SourceRow(name="USMLE transcript fee", publisher="AAMC", years="2024", license="",
-                  attribution=TRANSCRIPT_SOURCE, url="https://www.aamc.org"),
+        SourceRow(name=gettext("ERAS fees (Fee column, ERAS cost)"), publisher="AAMC",
+                  years="2026", license="", attribution=gettext(ERAS_FEE_SOURCE),
+                  url="https://www.aamc.org"),
+        SourceRow(name=gettext("ECFMG ERAS token"), publisher="ECFMG", years="2024", license="",
+                  attribution=gettext(ECFMG_TOKEN_SOURCE), url="https://www.ecfmg.org"),
+        SourceRow(name=gettext("USMLE transcript fee"), publisher="AAMC", years="2024",
+                  license="", attribution=gettext(TRANSCRIPT_SOURCE), url="https://www.aamc.org"),
     ]
     return rows
 
@@ -346,31 +369,40 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
     """A snapshot of the profile the list was scored for, as label/value pairs."""
 
     def attempts(n: int) -> str:
-        return f"{n} attempt{'s' if n != 1 else ''}"
+        return ngettext("%(n)d attempt", "%(n)d attempts", n) % {"n": n}
 
-    return [
-        ("Step 1", f"Passed, {attempts(profile.step1_attempts)}" if profile.step1_passed
-         else f"Not passed ({attempts(profile.step1_attempts)})"),
-        ("Step 2 CK", f"{profile.step2_score}, {attempts(profile.step2_attempts)}"
-         if profile.step2_score else f"Not passed yet ({attempts(profile.step2_attempts)})"),
-        ("Step 3", f"Passed, {attempts(profile.step3_attempts)}" if profile.step3_passed
-         else "Not passed"),
-        ("Year of graduation", profile.graduation_year),
-        ("Visa", profile.get_visa_need_display()),
-        ("ECFMG certification", profile.get_ecfmg_status_display()),
-        ("Hands-on US clinical experience (months)", profile.usce_hands_on_months),
-        ("US observerships (months)", profile.usce_observership_months),
-        ("Of which in the border region (months)", profile.usce_border_months),
-        ("Letters from US clinicians", profile.us_letters),
-        ("Research experiences or publications", profile.research_experiences),
-        ("Border-health or underserved-care projects",
-         YES if profile.border_or_underserved_projects else NO),
-        ("Spanish", profile.get_spanish_level_display()),
-        ("Specialties", ", ".join(specialty_names)),
-        ("States", ", ".join(profile.target_states) if profile.target_states else "All states"),
-        ("Application budget (USD)", profile.budget_usd if profile.budget_usd is not None
-         else "Not given"),
+    def passed(done: bool, n: int) -> str:
+        if done:
+            return gettext("Passed, %(attempts)s") % {"attempts": attempts(n)}
+        return gettext("Not passed (%(attempts)s)") % {"attempts": attempts(n)}
+
+    step2 = (f"{profile.step2_score}, {attempts(profile.step2_attempts)}" if profile.step2_score
+             else gettext("Not passed yet (%(attempts)s)")
+             % {"attempts": attempts(profile.step2_attempts)})
+    lines: list[tuple[str, Any]] = [
+        ("Step 1", passed(profile.step1_passed, profile.step1_attempts)),
+        ("Step 2 CK", step2),
+        ("Step 3", passed(True, profile.step3_attempts) if profile.step3_passed
+         else gettext("Not passed")),
+        (gettext_noop("Year of graduation"), profile.graduation_year),
+        (gettext_noop("Visa"), profile.get_visa_need_display()),
+        (gettext_noop("ECFMG certification"), profile.get_ecfmg_status_display()),
+        (gettext_noop("Hands-on US clinical experience (months)"), profile.usce_hands_on_months),
+        (gettext_noop("US observerships (months)"), profile.usce_observership_months),
+        (gettext_noop("Of which in the border region (months)"), profile.usce_border_months),
+        (gettext_noop("Letters from US clinicians"), profile.us_letters),
+        (gettext_noop("Research experiences or publications"), profile.research_experiences),
+        (gettext_noop("Border-health or underserved-care projects"),
+         yes_no(profile.border_or_underserved_projects)),
+        (gettext_noop("Spanish"), profile.get_spanish_level_display()),
+        (gettext_noop("Specialties"), ", ".join(specialty_names)),
+        (gettext_noop("States"), ", ".join(profile.target_states) if profile.target_states
+         else gettext("All states")),
+        (gettext_noop("Application budget (USD)"),
+         profile.budget_usd if profile.budget_usd is not None else gettext("Not given")),
     ]
+    # Exam names stay as USMLE writes them; the other labels follow the language.
+    return [(gettext(label), value) for label, value in lines]
 
 
 def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],

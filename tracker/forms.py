@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tiering.models import ListEntry
 from tracker.tracking import (
@@ -30,18 +32,20 @@ class TrackingForm(forms.ModelForm):
     """Every working field of one entry, as the explanation page shows them."""
 
     letters_sent = forms.IntegerField(
-        label="Letters sent", required=False, min_value=0, max_value=MAX_LETTERS)
+        label=gettext_lazy("Letters sent"), required=False, min_value=0, max_value=MAX_LETTERS)
     fee = forms.DecimalField(
-        label="Fee paid (USD)", required=False, min_value=Decimal(0), max_value=MAX_FEE,
-        decimal_places=2, help_text="Leave empty to use the ERAS schedule's fee.")
+        label=gettext_lazy("Fee paid (USD)"), required=False, min_value=Decimal(0),
+        max_value=MAX_FEE, decimal_places=2,
+        help_text=gettext_lazy("Leave empty to use the ERAS schedule's fee."))
     notes = forms.CharField(
-        required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
+        label=gettext_lazy("Notes"), required=False, max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
         model = ListEntry
         fields = ["status", "signal", "date_applied", "interview_date", "letters_sent", "fee",
                   "notes"]
-        labels = {"signal": "Signal sent to this program"}
+        labels = {"signal": gettext_lazy("Signal sent to this program")}
         # A date input takes and gives ISO dates, whatever the language of the browser.
         widgets = {
             "date_applied": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -51,7 +55,8 @@ class TrackingForm(forms.ModelForm):
     def _clean_date(self, name: str) -> Any:
         value = self.cleaned_data.get(name)
         if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise forms.ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+            raise forms.ValidationError(_("Enter a date between %(first)s and %(last)s.")
+                                        % {"first": FIRST_YEAR, "last": LAST_YEAR})
         return value
 
     def clean_date_applied(self) -> Any:
@@ -67,6 +72,6 @@ class TrackingForm(forms.ModelForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tracker workbook (.xlsx)",
+        label=gettext_lazy("Tracker workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )

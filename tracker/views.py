@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_owner
@@ -40,7 +42,7 @@ def _list_url(profile: Profile) -> str:
 
 def _require_owner(user: User, profile: Profile) -> None:
     if not is_owner(user, profile):
-        raise PermissionDenied("Only the applicant changes their tracking.")
+        raise PermissionDenied(_("Only the applicant changes their tracking."))
 
 
 def _download_name(profile: Profile, extension: str) -> str:
@@ -51,7 +53,7 @@ def _listed_profile(request: HttpRequest, pk: int) -> Profile | None:
     """The profile, its list brought up to date; None (with a message) when it has none."""
     profile = get_applicant_for(request.user, pk)
     if not profile.is_complete:
-        messages.info(request, "The tracker is available once the profile has a list.")
+        messages.info(request, _("The tracker is available once the profile has a list."))
         return None
     list_ensure_current(profile)
     return profile
@@ -103,7 +105,8 @@ def tracker_upload(request: HttpRequest, pk: int) -> HttpResponse:
             if preview.errors:
                 errors = [str(error) for error in preview.errors]
             elif not preview.changes:
-                messages.info(request, f"“{upload.name}” matches your list: nothing to change.")
+                messages.info(request, _("“%(file)s” matches your list: nothing to change.")
+                              % {"file": upload.name})
                 return redirect(_list_url(profile))
             else:
                 request.session[_pending_key(profile)] = tracking.pending_of(
@@ -128,22 +131,26 @@ def tracker_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         pending = request.session.pop(key, None)
         if pending is None or not secrets.compare_digest(
                 str(pending.get("token", "")), request.POST.get("token", "")):
-            messages.error(request, "This upload was already applied or replaced; nothing "
-                                    "was changed.")
+            messages.error(request, _("This upload was already applied or replaced; nothing "
+                                      "was changed."))
             return redirect(_list_url(profile))
         try:
             changed = tracking.tracker_apply(profile, pending, actor=request.user)
         except tracking.ListChanged:
-            messages.error(request, "Your list changed after you uploaded the file, so nothing "
-                                    "was changed. Upload the file again to see the changes.")
+            messages.error(request, _("Your list changed after you uploaded the file, so nothing "
+                                      "was changed. Upload the file again to see the changes."))
             return redirect("tracker:tracker_upload", pk=profile.pk)
         programs = len(pending["changes"])
-        messages.success(request, f"Tracker applied: {changed} change{'s' * (changed != 1)} "
-                                  f"to {programs} program{'s' * (programs != 1)}.")
+        # Two plurals in one sentence: each half agrees with its own number.
+        changes = ngettext("%(n)d change", "%(n)d changes", changed) % {"n": changed}
+        to_programs = ngettext("to %(n)d program", "to %(n)d programs", programs) % {
+            "n": programs}
+        messages.success(request, _("Tracker applied: %(changes)s %(programs)s.") % {
+            "changes": changes, "programs": to_programs})
         return redirect(_list_url(profile))
     pending = request.session.get(key)
     if pending is None:
-        messages.info(request, "There is no upload waiting for confirmation.")
+        messages.info(request, _("There is no upload waiting for confirmation."))
         return redirect("tracker:tracker_upload", pk=profile.pk)
     changes = tracking.changes_of(pending)
     return render(request, "tracker/confirm.html", {
@@ -180,14 +187,17 @@ def entry_tracking(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
     if not form.is_valid():
         problems = "; ".join(f"{form.fields[name].label if name in form.fields else name}: "
                              f"{' '.join(errors)}" for name, errors in form.errors.items())
-        messages.error(request, f"{program}: not saved. {problems}")
+        messages.error(request, _("%(program)s: not saved. %(problems)s") % {
+            "program": program, "problems": problems})
         return redirect(back)
     changes = tracking.entry_update_tracking(entry, form.cleaned_data, actor=request.user)
     if not changes:
-        messages.info(request, f"{program}: nothing changed.")
+        messages.info(request, _("%(program)s: nothing changed.") % {"program": program})
     elif status_only:
-        messages.success(request, f"{program}: status set to {entry.get_status_display()}.")
+        messages.success(request, _("%(program)s: status set to %(status)s.") % {
+            "program": program, "status": entry.get_status_display()})
     else:
-        messages.success(request, f"{program}: tracking saved "
-                                  f"({', '.join(change.label for change in changes)}).")
+        fields = ", ".join(_(change.label) for change in changes)
+        messages.success(request, _("%(program)s: tracking saved (%(fields)s).") % {
+            "program": program, "fields": fields})
     return redirect(back)

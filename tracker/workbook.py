@@ -1,5 +1,9 @@
 """The writers: the list's export as an .xlsx workbook (Summary with live formulas, Tracker,
-Not eligible, Sources) or as a CSV. They never touch the database."""
+Not eligible, Sources) or as a CSV. They never touch the database.
+
+Everything they write is in the active language: sheet names, headers, statuses and Yes/No
+(in the cells, the drop-downs and the Summary's formulas alike, so that the counts match), and
+labels. With English active the output is what it always was."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, Any
 
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
@@ -18,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tiering import budget
-from tiering.models import Tier
+from tiering.models import Status, Tier
 from tracker.export import (
     _COLUMN,
     CANDIDATE_COLUMNS,
@@ -29,7 +34,6 @@ from tracker.export import (
     SHEET_SOURCES,
     SHEET_SUMMARY,
     SHEET_TRACKER,
-    STATUS_LABELS,
     TRACKER_COLUMNS,
     TRACKER_HEADERS,
     TRANSCRIPT_SOURCE,
@@ -38,6 +42,7 @@ from tracker.export import (
     TrackerExport,
     TrackerRow,
     column_letter,
+    status_labels,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +93,9 @@ def _safe(ws: Any, value: Any) -> Any:
 
 
 def _header(ws: Any, headers: Iterable[str]) -> list[WriteOnlyCell]:
-    return [_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP) for h in headers]
+    """Header cells, translated: ``headers`` are the canonical English names."""
+    return [_cell(ws, gettext(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
+            for h in headers]
 
 
 def _start_table(ws: Any, columns: Sequence[Column], rows: int) -> None:
@@ -111,28 +118,32 @@ def _validations(ws: Any, last_row: int) -> None:
         validation.add(f"{letter}2:{letter}{last_row}")
         ws.data_validations.append(validation)
 
+    yes, no = gettext(YES), gettext(NO)
     add("Status", DataValidation(
-        type="list", formula1=f'"{",".join(STATUS_LABELS)}"', allow_blank=True,
-        showErrorMessage=True, errorTitle="Status", error="Choose a status from the list.",
+        type="list", formula1=f'"{",".join(status_labels())}"', allow_blank=True,
+        showErrorMessage=True, errorTitle=gettext("Status"),
+        error=gettext("Choose a status from the list."),
     ))
     add("Signal", DataValidation(
-        type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
-        errorTitle="Signal", error="Yes or No.",
+        type="list", formula1=f'"{yes},{no}"', allow_blank=True, showErrorMessage=True,
+        errorTitle=gettext("Signal"), error=gettext("Yes or No."),
     ))
     for header in ("Date applied", "Interview date"):
         # 36526 is 2000-01-01 and 73051 is 2100-01-01 as Excel serial dates.
         add(header, DataValidation(
             type="date", operator="between", formula1="36526", formula2="73051",
-            allow_blank=True, showErrorMessage=True, errorTitle=header,
-            error="Enter a date, for example 2026-10-01.",
+            allow_blank=True, showErrorMessage=True, errorTitle=gettext(header),
+            error=gettext("Enter a date, for example 2026-10-01."),
         ))
     add("Letters sent", DataValidation(
         type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-        showErrorMessage=True, errorTitle="Letters sent", error="A whole number, 0 or more.",
+        showErrorMessage=True, errorTitle=gettext("Letters sent"),
+        error=gettext("A whole number, 0 or more."),
     ))
     add("Fee (USD)", DataValidation(
         type="decimal", operator="between", formula1="0", formula2="99999", allow_blank=True,
-        showErrorMessage=True, errorTitle="Fee", error="An amount in US dollars, 0 or more.",
+        showErrorMessage=True, errorTitle=gettext("Fee"),
+        error=gettext("An amount in US dollars, 0 or more."),
     ))
 
 
@@ -142,7 +153,7 @@ def tracker_last_row(rows: Sequence[TrackerRow]) -> int:
 
 
 def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
-    ws = wb.create_sheet(SHEET_TRACKER)
+    ws = wb.create_sheet(gettext(SHEET_TRACKER))
     last_row = tracker_last_row(rows)
     _start_table(ws, TRACKER_COLUMNS, len(rows))
     tier_range = f"A2:A{last_row}"
@@ -171,7 +182,7 @@ def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
 
 
 def _write_summary(wb: Workbook, export: TrackerExport) -> None:
-    ws = wb.create_sheet(SHEET_SUMMARY)
+    ws = wb.create_sheet(gettext(SHEET_SUMMARY))
     last_row = tracker_last_row(export.rows)
     for letter, width in (("A", 46), ("B", 22), ("C", 16), ("D", 12), ("E", 12), ("F", 70)):
         ws.column_dimensions[letter].width = width
@@ -187,73 +198,81 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
         append()
         append(_cell(ws, title, font=SECTION_FONT))
 
-    tracker = f"'{SHEET_TRACKER}'"
+    tracker = f"'{gettext(SHEET_TRACKER)}'"
+    yes = gettext(YES)
+    withdrawn = str(Status.WITHDRAWN.label)
     tiers = _range("Tier", last_row, sheet=tracker)
     statuses = _range("Status", last_row, sheet=tracker)
     signals = _range("Signal", last_row, sheet=tracker)
     specialties = _range("Specialty", last_row, sheet=tracker)
     fees = _range("Fee (USD)", last_row, sheet=tracker)
 
-    append(_cell(ws, "Residency application tracker", font=TITLE_FONT))
-    append("Applicant", _safe(ws, export.applicant))
+    append(_cell(ws, gettext("Residency application tracker"), font=TITLE_FONT))
+    append(gettext("Applicant"), _safe(ws, export.applicant))
     generated = export.generated_at.replace(tzinfo=None, microsecond=0)
-    append("Generated", _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
+    append(gettext("Generated"), _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
            export.generated_at.tzname() or "")
-    append("Catalog data as of", ", ".join(str(y) for y in export.catalog_years) or "unknown",
-           "", "", "", "The years the program facts were published; see the Sources sheet.")
-    append("Scoring model", _safe(ws, export.scoring_version))
-    append("Counts below are formulas over the Tracker sheet: they follow your edits.")
+    append(gettext("Catalog data as of"),
+           ", ".join(str(y) for y in export.catalog_years) or gettext("unknown"),
+           "", "", "", gettext("The years the program facts were published; see the Sources "
+                               "sheet."))
+    append(gettext("Scoring model"), _safe(ws, export.scoring_version))
+    append(gettext("Counts below are formulas over the Tracker sheet: they follow your edits."))
 
-    section("Profile")
+    section(gettext("Profile"))
     for label, value in export.profile_lines:
         append(label, _safe(ws, value))
 
-    section("Programs per tier and status")
-    append(*_header(ws, ("Status", "Tier 1", "Tier 2", "Tier 3", "All")))
-    for label in STATUS_LABELS:
+    section(gettext("Programs per tier and status"))
+    append(*_header(ws, (gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
+                         gettext_noop("Tier 3"), gettext_noop("All"))))
+    for label in status_labels():
         append(label, *(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")' for tier in (1, 2, 3)),
                f'=COUNTIFS({statuses},"{label}")')
-    append(_cell(ws, "All programs", font=HEADER_FONT),
+    append(_cell(ws, gettext("All programs"), font=HEADER_FONT),
            *(f"=COUNTIFS({tiers},{tier})" for tier in (1, 2, 3)),
            f'=COUNTIFS({tiers},">=1",{tiers},"<=3")')
-    append("Signals sent", f'=COUNTIFS({signals},"{YES}")')
+    append(gettext("Signals sent"), f'=COUNTIFS({signals},"{yes}")')
 
-    section("Cost of the list")
-    first = append("ERAS fee per program, first programs of a specialty (USD)",
-                   budget.ERAS_FEE_FIRST_PROGRAMS_USD, "", "", "", ERAS_FEE_SOURCE)
-    cheap = append("Programs per specialty at that fee", budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY,
-                   "", "", "", ERAS_FEE_SOURCE)
-    later = append("ERAS fee per program after those (USD)", budget.ERAS_FEE_LATER_PROGRAMS_USD,
-                   "", "", "", ERAS_FEE_SOURCE)
-    append(*_header(ws, ("Specialty", "Programs planned", "ERAS fees (USD)")), "", "",
-           "Planned: every program on the Tracker except those marked Withdrawn.")
+    section(gettext("Cost of the list"))
+    eras_source = gettext(ERAS_FEE_SOURCE)
+    first = append(gettext("ERAS fee per program, first programs of a specialty (USD)"),
+                   budget.ERAS_FEE_FIRST_PROGRAMS_USD, "", "", "", eras_source)
+    cheap = append(gettext("Programs per specialty at that fee"),
+                   budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY, "", "", "", eras_source)
+    later = append(gettext("ERAS fee per program after those (USD)"),
+                   budget.ERAS_FEE_LATER_PROGRAMS_USD, "", "", "", eras_source)
+    append(*_header(ws, (gettext_noop("Specialty"), gettext_noop("Programs planned"),
+                         gettext_noop("ERAS fees (USD)"))), "", "",
+           gettext("Planned: every program on the Tracker except those marked Withdrawn."))
     specialty_lines = []
     for name in sorted({row.specialty for row in export.rows}):
         n = line + 1
         specialty_lines.append(append(
             _safe(ws, name),
-            f'=COUNTIFS({specialties},A{n},{statuses},"<>Withdrawn")',
+            f'=COUNTIFS({specialties},A{n},{statuses},"<>{withdrawn}")',
             f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}",
         ))
     eras_total = line + 1
     fees_sum = (f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
                 if specialty_lines else "=0")
-    append(_cell(ws, "ERAS fees by the 2026 schedule (USD)", font=HEADER_FONT), "", fees_sum)
-    append("Fee column of the Tracker, total (USD)", "", f"=SUM({fees})", "", "",
-           "Your recorded fees, or the schedule's fee where you recorded none.")
-    token = append("ECFMG ERAS token (USD)", "", budget.ECFMG_ERAS_TOKEN_USD, "", "",
-                   ECFMG_TOKEN_SOURCE)
-    transcript = append("USMLE transcript (USD)", "", budget.USMLE_TRANSCRIPT_USD, "", "",
-                        TRANSCRIPT_SOURCE)
-    append(_cell(ws, "Season total (USD)", font=HEADER_FONT), "",
+    append(_cell(ws, gettext("ERAS fees by the 2026 schedule (USD)"), font=HEADER_FONT), "",
+           fees_sum)
+    append(gettext("Fee column of the Tracker, total (USD)"), "", f"=SUM({fees})", "", "",
+           gettext("Your recorded fees, or the schedule's fee where you recorded none."))
+    token = append(gettext("ECFMG ERAS token (USD)"), "", budget.ECFMG_ERAS_TOKEN_USD, "", "",
+                   gettext(ECFMG_TOKEN_SOURCE))
+    transcript = append(gettext("USMLE transcript (USD)"), "", budget.USMLE_TRANSCRIPT_USD, "",
+                        "", gettext(TRANSCRIPT_SOURCE))
+    append(_cell(ws, gettext("Season total (USD)"), font=HEADER_FONT), "",
            f"=C{eras_total}+C{token}+C{transcript}", "", "",
-           "ERAS fees by the schedule plus the fixed costs; NRMP registration and interview "
-           "costs are not included.")
+           gettext("ERAS fees by the schedule plus the fixed costs; NRMP registration and "
+                   "interview costs are not included."))
 
 
 def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
                        rows: Iterable[Any], count: int) -> None:
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(gettext(title))
     _start_table(ws, columns, count)
     ws.append(_header(ws, (column.header for column in columns)))
     for row in rows:
@@ -261,8 +280,12 @@ def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
 
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
-    Column("Source", 50), Column("Publisher", 34), Column("Year(s) used", 12),
-    Column("Licence", 60), Column("Attribution", 44), Column("Web address", 32),
+    Column(gettext_noop("Source"), 50),
+    Column(gettext_noop("Publisher"), 34),
+    Column(gettext_noop("Year(s) used"), 12),
+    Column(gettext_noop("Licence"), 60),
+    Column(gettext_noop("Attribution"), 44),
+    Column(gettext_noop("Web address"), 32),
 )
 
 
@@ -301,6 +324,6 @@ def _csv_value(value: Any) -> Any:
 def write_csv(rows: Iterable[TrackerRow], out: IO[str]) -> None:
     """The Tracker sheet's rows as CSV, for those who prefer it."""
     writer = csv.writer(out)
-    writer.writerow(TRACKER_HEADERS)
+    writer.writerow([gettext(header) for header in TRACKER_HEADERS])
     for row in rows:
         writer.writerow([_csv_value(value) for value in row.values()])

@@ -35,11 +35,16 @@ def test_the_navigation_folds_behind_a_button_that_opens_with_the_keyboard(
     navigation = page.get_by_role("navigation", name="Main")
     menu = navigation.get_by_role("button", name="Toggle navigation")
     my_list = navigation.get_by_role("link", name="My list")
+    # The language switcher stays outside the folded menu: a phone reaches it at once.
+    switcher = navigation.get_by_role("button", name="Idioma: Español")
     expect(menu).to_be_visible()
+    expect(switcher).to_be_visible()
     expect(my_list).to_be_hidden()
 
-    for _ in range(3):  # the skip link, the site's name, the menu button
+    for _ in range(3):  # the skip link, the site's name, the language switcher
         page.keyboard.press("Tab")
+    expect(switcher).to_be_focused()
+    page.keyboard.press("Tab")
     expect(menu).to_be_focused()
     page.keyboard.press("Enter")
 

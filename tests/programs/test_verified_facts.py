@@ -16,8 +16,8 @@ from programs import verification
 from programs.catalog_import import import_catalog
 from programs.models import Program, Specialty, VerifiedFact
 from tests.factories import ProfileFactory, ProgramFactory, UserFactory
-from tiering.lists import facts_of, list_ensure_current, list_recompute
-from tiering.models import ListEntry, Tier
+from tiering.lists import STORED_TIER, facts_of, list_ensure_current, list_recompute, score_scope
+from tiering.models import Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,10 @@ def applicant_list(program: Program):
     return profile
 
 
-def tier_of(profile, program) -> str:
-    return ListEntry.objects.get(profile=profile, program=program).computed_tier
+def tier_of(profile, program) -> int:
+    """The program's tier for the profile, on the list or among the candidates."""
+    [item] = [i for i in score_scope(profile) if i.program.pk == program.pk]
+    return STORED_TIER[item.result.tier]
 
 
 def verify_j1_yes(program, user, **changes):
@@ -173,6 +175,8 @@ def test_an_applicants_error_report_waits_for_staff_and_is_rate_limited(client) 
 
 def test_only_staff_see_the_review_queue_and_the_freshness_page(client) -> None:
     program = refusing_program()
+    # On the list, with its visa policy not stated: the first to verify.
+    Program.objects.filter(pk=program.pk).update(j1_accepted="unknown")
     applicant_list(program)
     client.force_login(advisor())
     assert client.get(reverse("programs:review")).status_code == 403

@@ -3,9 +3,12 @@ form, so that the list and explanation views need not know about the tracker."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from tiering.models import ListEntry, Status
 from tracker.forms import TrackingForm
@@ -13,24 +16,25 @@ from tracker.forms import TrackingForm
 register = template.Library()
 
 
-STATUS_CHOICES: list[tuple[str, str]] = list(Status.choices)
-
-
-# The <option> list of the status select for each current status, built once: the list page
-# renders it on every row, and a template loop per row was the page's largest cost (pyinstrument).
-STATUS_OPTIONS: dict[str, SafeString] = {
-    current: format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((value, " selected" if value == current else "", label)
-         for value, label in STATUS_CHOICES),
-    )
-    for current, _ in STATUS_CHOICES
-}
+# The <option> list of the status select for each current status, built once per language:
+# the list page renders it on every row, and a template loop per row was the page's largest cost
+# (pyinstrument).
+@cache
+def _status_options(language: str | None) -> dict[str, SafeString]:
+    choices = [(value, str(label)) for value, label in Status.choices]
+    return {
+        current: format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((value, " selected" if value == current else "", label)
+             for value, label in choices),
+        )
+        for current, _ in choices
+    }
 
 
 @register.simple_tag
 def status_options(current: str) -> SafeString:
-    return STATUS_OPTIONS[current]
+    return _status_options(get_language())[current]
 
 
 @register.simple_tag

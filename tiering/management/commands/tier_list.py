@@ -2,6 +2,10 @@
 
 The JSON object takes the profile form's fields (see docs/tier-list-command.md); specialties are
 given by ACGME code or name. Errors print a clear message and exit with status 2.
+
+``--language es`` writes the tier labels and the validation messages in Spanish (the JSON keys
+and CSV column names stay the same in every language, for scripts). The reasons come from the
+scoring package, which is not translated yet.
 """
 
 from __future__ import annotations
@@ -12,13 +16,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from applicants.forms import ProfileForm
 from applicants.models import Profile
 from programs.models import Specialty
 from tiering import scoring
 from tiering.lists import applicant_of, facts_of, programs_for
+
+# The scoring package's tier labels (tiering.scoring.results, pure Python, not marked for
+# translation): listed here so that the catalog holds them and gettext finds them.
+SCORING_TIER_LABELS = (
+    gettext_noop("Tier 1: realistic, high priority"),
+    gettext_noop("Tier 2: moderately realistic"),
+    gettext_noop("Tier 3: reach"),
+    gettext_noop("Not eligible"),
+)
 
 FIELDS = set(ProfileForm.Meta.fields)
 BOOLEAN_FIELDS = {"step1_passed", "step3_passed", "border_or_underserved_projects"}
@@ -37,8 +53,16 @@ class Command(BaseCommand):
         parser.add_argument("--profile", required=True, type=Path,
                             help="JSON file with the profile ('-' reads standard input).")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--language", choices=[code for code, _ in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="Language of the tier labels and messages (default: %(default)s).")
 
-    def handle(self, *args: Any, profile: Path, format: str, **options: Any) -> None:
+    def handle(self, *args: Any, profile: Path, format: str, language: str,
+               **options: Any) -> None:
+        with translation.override(language):
+            self._handle(profile, format)
+
+    def _handle(self, profile: Path, format: str) -> None:
         data = self._read(profile)
         form = ProfileForm(data=self._form_data(data), instance=Profile())
         if not form.is_valid():
@@ -121,7 +145,7 @@ class Command(BaseCommand):
     @staticmethod
     def _as_dict(program, result: scoring.ProgramResult) -> dict[str, Any]:
         return {
-            "tier": result.tier.label,
+            "tier": gettext(result.tier.label),
             "tier_number": result.tier.number,
             "eligible": result.eligible,
             "score": result.score,
@@ -147,8 +171,8 @@ class Command(BaseCommand):
         for program, result in rows:
             why = result.hard_reasons or [r.text for r in result.reasons[:3]]
             writer.writerow([
-                result.tier.label, result.score, f"{result.confidence:.2f}", program.acgme_id,
-                program.name, program.specialty.name, program.city, program.state,
+                gettext(result.tier.label), result.score, f"{result.confidence:.2f}",
+                program.acgme_id, program.name, program.specialty.name, program.city, program.state,
                 "" if program.border_distance_km is None else program.border_distance_km,
                 program.j1_accepted, program.h1b_sponsored, " | ".join(why),
             ])
