@@ -34,6 +34,12 @@ from tracker.export import (
     SHEET_TRACKER,
     TRACKING_HEADERS,
 )
+from tracker.i18n import (
+    canonical_header,
+    canonical_status,
+    canonical_yes_no,
+    tracker_sheet_name,
+)
 from tracker.workbook import FORMULA_PREFIXES, clean_text
 
 # The upload limit is a setting (bytes); 5 MB holds a tracker of several thousand programs.
@@ -208,7 +214,7 @@ def _blank(value: Any) -> bool:
 def parse_status(value: Any) -> str:
     if _blank(value):
         return Status.NOT_STARTED
-    key = str(value).strip().lower()
+    key = canonical_status(str(value)).strip().lower()
     if key not in _STATUS_BY_TEXT:
         raise CellError(f"{value!r} is not a status; use one of: "
                         + ", ".join(str(label) for _, label in Status.choices))
@@ -218,7 +224,7 @@ def parse_status(value: Any) -> str:
 def parse_signal(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    key = "" if value is None else str(value).strip().lower()
+    key = "" if value is None else canonical_yes_no(str(value)).strip().lower()
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if key in _TRUE:
@@ -387,13 +393,15 @@ def tracker_read(file: IO[bytes], *, name: str, size: int) -> tuple[list[Uploade
     check_file(name, size)
     workbook, formulas = _open_workbook(file, name)
     try:
-        if SHEET_TRACKER not in workbook.sheetnames:
+        # The workbook may be in any of the site's languages ("Tracker", "Seguimiento", ...).
+        sheet_name = tracker_sheet_name(workbook.sheetnames)
+        if sheet_name is None:
             raise TrackerFileError(
                 f"The workbook has no sheet named “{SHEET_TRACKER}”. Upload the tracker you "
                 f"downloaded from this site (its sheets: Summary, Tracker, Sources); found: "
                 f"{', '.join(workbook.sheetnames[:10])}."
             )
-        sheet, written = workbook[SHEET_TRACKER], formulas[SHEET_TRACKER]
+        sheet, written = workbook[sheet_name], formulas[sheet_name]
         # Other programs may store wrong dimensions; read them all.
         sheet.reset_dimensions()
         written.reset_dimensions()
@@ -419,8 +427,8 @@ def _read_rows(sheet: Any, written: Any) -> tuple[list[UploadedRow], list[RowErr
     header = next(rows, None) or ()
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
-        if isinstance(title, str) and title.strip() and title.strip() not in positions:
-            positions[title.strip()] = index
+        if isinstance(title, str) and title.strip():
+            positions.setdefault(canonical_header(title), index)
     wanted = {"acgme_id": ACGME_ID_HEADER, **TRACKING_HEADERS}
     missing = [title for title in wanted.values() if title not in positions]
     if missing:

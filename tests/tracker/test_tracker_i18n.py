@@ -112,3 +112,32 @@ def test_the_upload_can_map_every_spanish_header_status_and_answer_back_to_engli
 def test_text_the_mapping_does_not_know_comes_back_as_written() -> None:
     assert canonical_header(" Mi columna ") == "Mi columna"
     assert canonical_status("Quizás") == "Quizás"
+
+
+def test_a_spanish_workbook_uploads_back_after_switching_to_english(owner_client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    workbook = download(owner_client, "es")
+    sheet = workbook["Seguimiento"]
+    headers = [cell.value for cell in sheet[1]]
+    row = sheet[2]
+    row[headers.index(translated("Status", "es"))].value = translated("Applied", "es")
+    row[headers.index(translated("Notes", "es"))].value = "Llamé a la coordinadora"
+    edited = io.BytesIO()
+    workbook.save(edited)
+
+    response = owner_client.post(
+        route("tracker_upload", pk=owner_client.profile.pk),
+        {"file": SimpleUploadedFile("seguimiento.xlsx", edited.getvalue())},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    changes = owner_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").context["changes"]
+    assert {(f.field, f.new) for c in changes for f in c.fields} == {
+        ("status", Status.APPLIED), ("notes", "Llamé a la coordinadora")}
+
+
+def translated(text: str, language: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
