@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from programs.models import (
     Strictness,
     TriState,
 )
+from programs.spreadsheets import SpreadsheetTooLarge, check_unpacked_size
 
 
 class CellError(ValueError):
@@ -234,6 +236,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     new_specialties: list[str] = field(default_factory=list)
+    specialty_names: dict[str, str] = field(default_factory=dict)  # code -> name, new ones
 
     @property
     def ok(self) -> bool:
@@ -244,25 +247,47 @@ class CatalogFileError(Exception):
     """The file as a whole cannot be read (wrong type, unreadable, no header)."""
 
 
+# Checked from the zip's table of contents before anything is parsed. The shipped catalog of
+# 5,216 programs is 2.2 MB as CSV; as a workbook it unpacks to a few times that.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_SHEET_BYTES = 80 * 1024 * 1024
+
+
 def read_table(path: Path, *, max_bytes: int | None = None) -> pd.DataFrame:
     if not path.exists():
         raise CatalogFileError(f"{path} does not exist")
     if max_bytes is not None and path.stat().st_size > max_bytes:
         raise CatalogFileError(f"{path} is larger than {max_bytes // (1024 * 1024)} MB")
     suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx", ".xlsm"}:
+        raise CatalogFileError(f"{path.name}: only .csv and .xlsx files can be imported")
+    if suffix != ".csv":
+        try:
+            check_unpacked_size(path, max_total=MAX_UNPACKED_BYTES, max_sheet=MAX_SHEET_BYTES)
+        except SpreadsheetTooLarge as exc:
+            raise CatalogFileError(f"{path.name}: {exc}") from None
+        except zipfile.BadZipFile:
+            raise CatalogFileError(
+                f"{path.name} is not an Excel workbook (.xlsx), whatever its name says: save "
+                "it from Excel or LibreOffice as .xlsx, or as .csv") from None
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_filter=False
-            )
-        elif suffix in {".xlsx", ".xlsm"}:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            options: dict[str, Any] = {"dtype": str, "keep_default_na": False,
+                                       "encoding": "utf-8-sig", "na_filter": False}
+            header = pd.read_csv(path, header=None, nrows=1, **options)
+            frame = pd.read_csv(path, **options)
         else:
-            raise CatalogFileError(f"{path.name}: only .csv and .xlsx files can be imported")
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        if isinstance(exc, CatalogFileError):
-            raise
-        raise CatalogFileError(f"{path.name} could not be read: {exc}") from exc
+            options = {"dtype": str, "keep_default_na": False, "engine": "openpyxl"}
+            header = pd.read_excel(path, header=None, nrows=1, **options)
+            frame = pd.read_excel(path, **options)
+    except Exception as exc:  # pandas and openpyxl raise many kinds on a damaged file
+        raise CatalogFileError(f"{path.name} could not be read: {exc}") from None
+    # pandas renames a repeated column ("name", "name.1"); the header as written says which.
+    titles = [str(c).strip() for c in header.iloc[0]] if len(header) else []
+    repeated = sorted({t for t in titles if t and titles.count(t) > 1})
+    if repeated:
+        raise CatalogFileError(f"{path.name}: row 1 has the column {', '.join(repeated)} twice; "
+                               "keep one")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.fillna("")
 
@@ -325,6 +350,10 @@ def parse_rows(
             parser, _key, empty = FACT_COLUMNS[column]
             text = cells[column]
             if not text or text.lower() == "unknown":
+                if column in REQUIRED_FOR_NEW:
+                    # A program always has a name and a place: an empty cell tells nothing
+                    # new, so the catalog keeps its value (a new program needs all three).
+                    continue
                 values[column] = empty
                 continue
             try:
@@ -338,7 +367,7 @@ def parse_rows(
                 )
             except CellError as exc:
                 errors.append(RowError(number, OTHER_VALUES, str(exc)))
-        if "specialty_code" in values and values["specialty_code"] != acgme_id[:3]:
+        if values.get("specialty_code") is not None and values["specialty_code"] != acgme_id[:3]:
             errors.append(
                 RowError(
                     number,
@@ -430,6 +459,7 @@ def import_catalog(
                     continue
                 specialties[code] = Specialty(code=code, name=name)
                 result.new_specialties.append(code)
+                result.specialty_names[code] = name
             if row.acgme_id not in existing:
                 missing = [c for c in REQUIRED_FOR_NEW if not row.values.get(c)]
                 if missing:

@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile, User
+from programs.spreadsheets import SpreadsheetTooLarge, check_unpacked_size
 from tiering import budget
 from tiering.models import ApplicantList, EntryEvent, ListEntry, Status
 from tracker.export import (
@@ -360,17 +361,13 @@ def _open_workbook(file: IO[bytes], name: str) -> Any:
         + ". Save it from Excel or LibreOffice as .xlsx (Excel Workbook) and try again."
     )
     try:
-        with zipfile.ZipFile(file) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_a_workbook from None
-    largest_sheet = max((info.file_size for info in parts
-                         if info.filename.startswith("xl/worksheets/")), default=0)
-    if sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES \
-            or largest_sheet > MAX_SHEET_BYTES:
+        check_unpacked_size(file, max_total=MAX_UNPACKED_BYTES, max_sheet=MAX_SHEET_BYTES)
+    except SpreadsheetTooLarge:
         raise TrackerFileError(f"“{name}” is too large once unpacked for a tracker of one "
                                f"list (at most {MAX_ROWS:,} programs); upload the tracker "
-                               "workbook you downloaded.")
+                               "workbook you downloaded.") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
     try:
         file.seek(0)
         values = load_workbook(file, read_only=True, data_only=True)

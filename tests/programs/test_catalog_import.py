@@ -196,3 +196,63 @@ def _sink():
     from io import StringIO
 
     return StringIO()
+
+
+def test_a_text_file_named_xlsx_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.xlsx"
+    path.write_text("acgme_id,name\n1404899001,A program\n")
+
+    with pytest.raises(CommandError, match="is not an Excel workbook"):
+        call_command("import_catalog", str(path), stdout=_sink(), stderr=_sink())
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from programs import catalog_import
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(HEADER)
+    for n in range(2000):
+        sheet.append([f"14048{n:05d}", "Padding", "140"] + ["0"] * 9)
+    path = tmp_path / "huge.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(catalog_import, "MAX_SHEET_BYTES", 50_000)  # the same path, smaller
+    monkeypatch.setattr(catalog_import.pd, "read_excel", lambda *a, **k: pytest.fail("parsed"))
+
+    with pytest.raises(CommandError, match="unpacks to"):
+        call_command("import_catalog", str(path), "--dry-run", stdout=_sink(), stderr=_sink())
+
+
+def test_a_repeated_column_is_named_as_repeated(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [GOOD_ROWS[0] + ["Other name"]], header=HEADER + ["name"])
+
+    with pytest.raises(CommandError, match="row 1 has the column name twice"):
+        call_command("import_catalog", str(path), stdout=_sink(), stderr=_sink())
+
+
+def test_empty_name_city_or_state_keep_the_catalogs_values(tmp_path: Path) -> None:
+    run_import(write_csv(tmp_path, GOOD_ROWS))
+    blank = [GOOD_ROWS[0][0], "", "140", "Internal Medicine", "", ""] + GOOD_ROWS[0][6:]
+
+    run_import(write_csv(tmp_path, [blank]))
+
+    program = Program.objects.get(acgme_id=GOOD_ROWS[0][0])
+    assert (program.name, program.city, program.state) == (
+        "Border Community Program", "El Paso", "TX")
+
+
+def test_an_empty_specialty_code_is_read_from_the_id(tmp_path: Path) -> None:
+    row = [GOOD_ROWS[0][0], GOOD_ROWS[0][1], ""] + GOOD_ROWS[0][3:]
+
+    output = run_import(write_csv(tmp_path, [row]))
+
+    assert "Imported 1 programs" in output
+    assert Program.objects.get().specialty.code == "140"
+
+
+def test_new_specialties_are_named(tmp_path: Path) -> None:
+    output = run_import(write_csv(tmp_path, GOOD_ROWS))
+
+    assert "New specialties: 120 Family Medicine; 140 Internal Medicine" in output

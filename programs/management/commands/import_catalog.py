@@ -56,6 +56,8 @@ class Command(BaseCommand):
             )
         )
         if result.new_specialties:
-            self.stdout.write(f"New specialties: {', '.join(sorted(result.new_specialties))}")
+            named = (f"{code} {result.specialty_names.get(code, '')}".strip()
+                     for code in sorted(result.new_specialties))
+            self.stdout.write(f"New specialties: {'; '.join(named)}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
