@@ -560,7 +560,7 @@ def test_a_workbook_padded_with_rows_is_refused_before_it_is_parsed(owner_client
     monkeypatch.setattr(tracking, "MAX_SHEET_BYTES", 200_000)  # a smaller attack, same path
     content = crafted_workbook(500, 40)
     calls = []
-    monkeypatch.setattr(tracking, "_read_rows", lambda *a: calls.append(a))
+    monkeypatch.setattr(tracking, "_read_rows", lambda *a, **k: calls.append(a))
 
     response = upload(owner_client, profile, content)
 
