@@ -249,6 +249,9 @@ class ClientSummary:
     list_stale: bool
     profile_complete: bool
     flags: tuple[str, ...]
+    size: int  # programs on the list
+    target: int  # the size the guidance suggested when the list was built (0: not built)
+    cost_usd: int  # the season's cost of the list (ERAS fee steps and fixed costs)
 
     @property
     def email(self) -> str:
@@ -273,6 +276,7 @@ def client_summaries(advisor: User) -> list[ClientSummary]:
     clients = list(
         clients_of(advisor)
         .select_related("user", "program_list")
+        .prefetch_related("target_specialties")
         .annotate(
             last_event_at=Subquery(
                 EntryEvent.objects.filter(entry__profile=OuterRef("pk"))
@@ -382,7 +386,17 @@ def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
         list_stale=complete and list_is_stale(profile, catalog_time=catalog_time),
         profile_complete=complete,
         flags=tuple(flags),
+        size=sum(listed.values()),
+        target=_target(profile),
+        cost_usd=budget.season_cost(listed).total_usd,
     )
+
+
+def _target(profile: Profile) -> int:
+    try:
+        return profile.program_list.target
+    except ObjectDoesNotExist:
+        return 0
 
 
 def _built_at(profile: Profile) -> datetime | None:

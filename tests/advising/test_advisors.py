@@ -599,6 +599,10 @@ def test_the_dashboard_counts_tiers_progress_and_the_last_update(client, catalog
     assert (row.applied, row.interviews) == (2, 1)
     assert row.last_update > timezone.now()  # the tracking update, the latest of all
     assert row.list_computed_at is not None and not row.list_stale
+    # The client at a glance: the list against its plan, and its cost.
+    assert (row.size, row.cost_usd) == (2, 2 * 11 + 165 + 80)
+    page = client.get(url("advisor_dashboard")).content.decode()
+    assert f"List 2 of {row.target} planned" in page and "Step 2 CK 250" in page
 
 
 def test_the_dashboard_flags_a_tier_1_program_whose_visa_policy_is_unknown(
@@ -772,14 +776,15 @@ def test_the_dashboard_runs_the_same_queries_for_5_or_50_clients(
     add_clients(4)  # 5 clients
     few = queries()
     add_clients(44)  # 50 clients
-    # 1 the session, 2 the advisor, 3 the clients (with their latest event and whether they
-    # chose a specialty), 4 the entries' counts per client, specialty and tier (with progress
-    # and the list's flags), 5 the catalog's last change (for "outdated" lists), 6 the
-    # advisor's unused client codes. The budget flag is computed in Python from query 4.
-    with django_assert_num_queries(6):
+    # 1 the session, 2 the advisor, 3 the clients (with their latest event, whether they
+    # chose a specialty and their list), 4 their specialties, 5 the entries' counts per client,
+    # specialty and tier (with progress and the list's flags), 6 the catalog's last change
+    # (for "outdated" lists), 7 the advisor's unused client codes. The cost and the budget
+    # flag are computed in Python from query 5.
+    with django_assert_num_queries(7):
         response = client.get(url("advisor_dashboard"))
     assert response.context["total"] == 50
-    assert few == 6
+    assert few == 7
 
 
 # --- Pages and navigation ----------------------------------------------------------------------
