@@ -12,22 +12,25 @@ WEB_CONCURRENCY ?= 2
 .PHONY: install run migrate catalog test lint build-catalog serve backup restore bench vendor screenshots
 
 $(STAMP): pyproject.toml
+	@echo "== 1/4 Creating the virtual environment and installing the dependencies (the first time: about a minute) =="
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+	$(PY) -m pip install ".[dev]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
 
 migrate: install
+	@echo "== 2/4 Creating or updating the database =="
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 catalog: migrate
+	@echo "== 3/4 Loading the shipped catalog (5,216 programs) =="
 	$(DEV_ENV) $(PY) manage.py import_catalog fixtures/catalog.csv
 
 run: catalog
-	@echo "Serving at http://$(HOST):$(PORT)/"
+	@echo "== 4/4 Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it) =="
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -79,7 +79,7 @@ def role_home(user: User) -> str:
     """Where each role starts: staff in the admin, advisors on their dashboard, applicants on
     their list (or their profile until it can give one)."""
     if user.is_staff or user.role == User.Role.STAFF:
-        return reverse("admin:index")
+        return reverse("programs:review")  # the review queue of verified facts and reports
     if user.role == User.Role.ADVISOR:
         return reverse("advising:advisor_dashboard")
     profile = Profile.objects.filter(user=user).first()
