@@ -279,3 +279,17 @@ def test_a_save_from_another_tab_is_refused_and_nothing_mixes(client) -> None:
     assert profile.spanish_level == "native"
     assert list(profile.target_specialties.values_list("code", flat=True)) == ["140"]
     assert ApplicantList.objects.get(profile=profile).profile_version == profile.version == 1
+
+
+def test_a_refused_profile_lists_each_field_in_error_at_the_top(client) -> None:
+    profile = ProfileFactory()
+    client.force_login(profile.user)
+
+    response = client.post(reverse("applicants:profile", kwargs={"pk": profile.pk}),
+                           {**VALID, "usce_border_months": "9", "step2_score": "400"})
+
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"'):page.index("</ul>", page.index(
+        'id="error-summary"'))]
+    assert 'href="#id_usce_border_months"' in summary and 'href="#id_step2_score"' in summary
+    assert "Please correct 2 fields" in summary
