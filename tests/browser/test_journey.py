@@ -139,7 +139,12 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     expect(border_months).to_have_accessible_description(re.compile(
         r"Border-region experience \(5 months\) cannot be more than your total US clinical "
         r"experience \(3 months\)"))
-    expect(page.get_by_text("cannot be more than your total US clinical")).to_be_visible()
+    # The summary at the top takes focus and links to the field; the field says it too.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name=re.compile("border region"))).to_be_visible()
+    expect(page.locator("strong", has_text="cannot be more than your total US clinical")
+           ).to_be_visible()
     expect(by_label(page, "Step 2 CK score")).to_have_value("222")
     expect(by_label(page, "Family Medicine")).to_be_checked()
 
