@@ -20,7 +20,7 @@ from django.utils import timezone
 from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
-from tiering import budget, scoring, selection
+from tiering import budget, scope, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
@@ -134,6 +134,8 @@ def explanation_of(result: scoring.ProgramResult) -> dict:
 # Scoring the catalog for a profile (candidates are never stored)
 # ---------------------------------------------------------------------------------------------
 
+catalog_facts = scope.catalog_facts
+
 # ProgramFacts per (program id, last change): the catalog changes rarely and building the
 # facts costs more than scoring them, so each process keeps them across requests.
 _FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
@@ -157,8 +159,13 @@ class Scored:
 
 
 def score_scope(profile: Profile) -> list[Scored]:
-    """Every program in the profile's specialties and states, scored for it."""
-    return score_scope_of(profile, programs_in_scope(profile))
+    """Every program in the profile's specialties and states, scored for it (from the
+    process's catalog snapshot: no program is loaded from the database when warm)."""
+    pairs = scope.snapshot().in_scope(
+        profile.target_specialties.values_list("pk", flat=True), profile.target_states)
+    results = scoring.score_programs(applicant=applicant_of(profile),
+                                     programs=[facts for _, facts in pairs])
+    return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
 
 
 _KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")

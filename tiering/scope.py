@@ -1,0 +1,60 @@
+"""The catalog as the scoring reads it, built once per catalog version per process.
+
+Loading a scope's ~1,900 programs from the database and building their ProgramFacts cost
+several times the scoring itself on every view. The catalog changes rarely (an import, an edit
+in the admin), so each process keeps every program with its facts, grouped by specialty, and
+builds them again only when ``catalog_version`` says the catalog changed.
+
+The Program instances are shared by every request of the process: read them, never change
+them (gunicorn's sync workers serve one request at a time per process).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from programs.models import Program
+from programs.versions import catalog_version
+from tiering import scoring
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: str
+    # Specialty id -> (program, facts), by ACGME id.
+    by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]]
+
+    def facts(self) -> list[scoring.ProgramFacts]:
+        return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
+
+    def in_scope(self, specialty_ids, states) -> list[tuple[Program, scoring.ProgramFacts]]:
+        """The programs of these specialties, in these states when any are given."""
+        states = set(states or ())
+        pairs = [pair for pk in set(specialty_ids) for pair in self.by_specialty.get(pk, ())
+                 if not states or pair[0].state in states]
+        pairs.sort(key=lambda pair: pair[0].acgme_id)
+        return pairs
+
+
+_SNAPSHOT: Snapshot | None = None
+
+
+def snapshot(version: str | None = None) -> Snapshot:
+    """The catalog of this version, built on the first call after it changed."""
+    global _SNAPSHOT
+    version = version or catalog_version()
+    if _SNAPSHOT is None or _SNAPSHOT.version != version:
+        # Imported here: tiering.lists builds the facts and itself reads this module.
+        from tiering.lists import cached_facts
+
+        by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
+        for program in Program.objects.select_related("specialty").order_by("acgme_id"):
+            by_specialty.setdefault(program.specialty_id, []).append(
+                (program, cached_facts(program)))
+        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty)
+    return _SNAPSHOT
+
+
+def catalog_facts() -> list[scoring.ProgramFacts]:
+    """The scoring's inputs for the whole catalog, as a warm process has them."""
+    return snapshot().facts()
