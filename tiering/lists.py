@@ -9,10 +9,13 @@ keeps every pinned, added and removed program and everything tracked.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
@@ -275,11 +278,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             code = choice.code
             if code == "pinned" and not entry.pinned:
                 code = "tracked"  # kept because someone worked on it, not pinned
-            entry.in_scope = True
-            entry.computed_tier = STORED_TIER[item.result.tier]
-            entry.score = item.result.score
-            entry.confidence = item.result.confidence
-            entry.choice = {"code": code, "params": dict(choice.params)}
+            computed = (True, STORED_TIER[item.result.tier], item.result.score,
+                        item.result.confidence, _as_stored({"code": code,
+                                                            "params": dict(choice.params)}))
+            if entry.pk is not None and computed == (
+                    entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
+                    entry.choice):
+                continue  # a budget-only edit leaves most rows as they were: no write
+            (entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
+             entry.choice) = computed
             entry.save()
         for acgme_id, entry in entries.items():
             if acgme_id in chosen.chosen:
@@ -295,8 +302,9 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             if acgme_id in before:
                 went_out.append(entry.program)
             entry.delete()
+        built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
-            revision=F("revision") + 1, built_at=timezone.now(),
+            revision=F("revision") + 1, built_at=built_at,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited,
         )
@@ -305,12 +313,63 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             came_in=[{"acgme_id": p.acgme_id, "name": p.name} for p in came_in],
             went_out=[{"acgme_id": p.acgme_id, "name": p.name} for p in went_out],
         )
+    _remember_inputs(profile, built_at, the_list.revision + 1)
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 
+def _as_stored(value: dict) -> dict:
+    # JSONField gives back lists for tuples: compare what the database would hold.
+    return json.loads(json.dumps(value))
+
+
 def list_recompute(profile: Profile) -> int:
-    """Rebuild after a profile save; returns the number of programs on the list."""
+    """Rebuild; returns the number of programs on the list."""
     return list_rebuild(profile).selection.size
+
+
+def list_inputs(profile: Profile) -> str:
+    """Everything of the profile that the scoring and the list are built from, as one key."""
+    inputs = (applicant_of(profile), sorted(profile.target_specialties.values_list("pk",
+                                                                                 flat=True)),
+              sorted(profile.target_states or []), profile.budget_usd)
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+def _inputs_key(profile: Profile) -> str:
+    return f"list-inputs:{profile.pk}"
+
+
+def _remember_inputs(profile: Profile, built_at: datetime, revision: int) -> None:
+    cache.set(_inputs_key(profile), (list_inputs(profile), built_at.isoformat(), revision),
+              INPUTS_TTL_SECONDS)
+
+
+INPUTS_TTL_SECONDS = 30 * 24 * 3600  # a forgotten record only costs one rebuild
+
+
+def list_update_after_save(profile: Profile) -> bool:
+    """After a profile save: rebuild only when the save changed something the list is built
+    from (or the list changed since it was built). True when it rebuilt.
+
+    What the last build read is remembered in the cache; without that record (a cleared
+    cache), the list is rebuilt, as it always was."""
+    the_list = ApplicantList.objects.filter(profile=profile).first()
+    if the_list is None or the_list.built_at is None \
+            or the_list.scoring_version != SCORING_VERSION \
+            or cache.get(_inputs_key(profile)) != (list_inputs(profile),
+                                                   the_list.built_at.isoformat(),
+                                                   the_list.revision):
+        list_rebuild(profile)
+        return True
+    catalog_time = catalog_changed_at()
+    if catalog_time is not None and catalog_time > the_list.built_at:
+        list_rebuild(profile, cause="The catalog or the scoring model changed")
+        return True
+    # Nothing changed: the list is current for the saved profile (list_is_stale compares).
+    built_at = timezone.now()
+    ApplicantList.objects.filter(pk=the_list.pk).update(built_at=built_at)
+    _remember_inputs(profile, built_at, the_list.revision)
+    return False
 
 
 def catalog_changed_at() -> datetime | None:
@@ -500,26 +559,39 @@ WHAT_IF_PROGRAMS = 5
 def budget_what_if(profile: Profile, scored: list[Scored], size: int) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter."""
     with_decisions = _decisions(profile)
-    candidates = [candidate_of(item) for item in scored]
     by_id = {item.program.acgme_id: item.program for item in scored}
+    # Three selections over the whole scope cost more than the rest of the page's data: the
+    # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
+    # model, the hand-made decisions and the list's size).
+    key = "what-if:" + hashlib.sha256(repr((
+        list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
+        sorted(with_decisions.pinned), sorted(with_decisions.removed),
+    )).encode()).hexdigest()
+    answer = cache.get(key)
+    if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
+        candidates = [candidate_of(item) for item in scored]
 
-    def build(n: int) -> selection.Selection:
-        return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,
-                                decisions=with_decisions)
+        def build(n: int) -> selection.Selection:
+            return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,
+                                    decisions=with_decisions)
 
-    now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
-        build(size - WHAT_IF_PROGRAMS)
+        now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
+            build(size - WHAT_IF_PROGRAMS)
+        answer = (bigger.cost.total_usd - now.cost.total_usd,
+                  [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
+                  [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
+        cache.set(key, answer, INPUTS_TTL_SECONDS)
+    step, adds, bigger_cost, drops, smaller_cost = answer
     return BudgetWhatIf(
-        step_usd=bigger.cost.total_usd - now.cost.total_usd,
-        bigger_adds=[by_id[i] for i in bigger.chosen if i not in now.chosen],
-        bigger_cost_usd=bigger.cost.total_usd,
-        smaller_drops=[by_id[i] for i in now.chosen if i not in smaller.chosen],
-        smaller_cost_usd=smaller.cost.total_usd,
+        step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,
+        smaller_drops=[by_id[i] for i in drops], smaller_cost_usd=smaller_cost,
     )
 
 
 def _decisions(profile: Profile) -> selection.Decisions:
-    entries = list(ListEntry.objects.filter(profile=profile).select_related("program"))
+    entries = list(ListEntry.objects.filter(profile=profile).select_related("program").only(
+        "program__acgme_id", "excluded", "pinned", "added", "override_tier", "status",
+        "signal", "date_applied", "interview_date", "notes", "letters_sent", "fee"))
     kept = {e.program.acgme_id for e in entries
             if not e.excluded and (e.pinned or e.added or e.has_user_data)}
     return selection.Decisions(

@@ -11,6 +11,7 @@ them (gunicorn's sync workers serve one request at a time per process).
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from programs.models import Program
@@ -52,6 +53,10 @@ def snapshot(version: str | None = None) -> Snapshot:
             by_specialty.setdefault(program.specialty_id, []).append(
                 (program, cached_facts(program)))
         _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty)
+        # Thousands of long-lived objects make every full garbage collection walk them, a
+        # cost that then lands on whichever request allocates: keep them out of its sight.
+        gc.collect()
+        gc.freeze()
     return _SNAPSHOT
 
 
