@@ -249,12 +249,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
     by_id = {item.program.acgme_id: item for item in scored}
     with transaction.atomic():
         the_list = ApplicantList.objects.select_for_update().get_or_create(profile=profile)[0]
+        # Programs from the process's snapshot, and only which entries have a history (not
+        # the events themselves): a rebuild reads no more than it decides on.
         entries = {e.program.acgme_id: e for e in
-                   ListEntry.objects.filter(profile=profile).select_related("program")
-                   .prefetch_related("events")}
+                   scope.with_programs(ListEntry.objects.filter(profile=profile))}
+        with_history = set(EntryEvent.objects.filter(entry__profile=profile)
+                           .order_by().values_list("entry_id", flat=True).distinct())
         kept_ids = {code for code, e in entries.items()
                     if not e.excluded and (e.pinned or e.added or e.has_user_data
-                                           or bool(e.events.all()))}
+                                           or e.pk in with_history)}
         decisions = selection.Decisions(
             pinned=frozenset(i for i in kept_ids if not entries[i].added),
             added=frozenset(i for i in kept_ids if entries[i].added),

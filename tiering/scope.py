@@ -12,11 +12,15 @@ them (gunicorn's sync workers serve one request at a time per process).
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from programs.models import Program
 from programs.versions import catalog_version
 from tiering import scoring
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,7 @@ class Snapshot:
     version: str
     # Specialty id -> (program, facts), by ACGME id.
     by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]]
+    by_pk: dict[int, Program]
 
     def facts(self) -> list[scoring.ProgramFacts]:
         return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
@@ -52,7 +57,8 @@ def snapshot(version: str | None = None) -> Snapshot:
         for program in Program.objects.select_related("specialty").order_by("acgme_id"):
             by_specialty.setdefault(program.specialty_id, []).append(
                 (program, cached_facts(program)))
-        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty)
+        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty, by_pk={
+            program.pk: program for pairs in by_specialty.values() for program, _ in pairs})
         # Thousands of long-lived objects make every full garbage collection walk them, a
         # cost that then lands on whichever request allocates: keep them out of its sight.
         gc.collect()
@@ -63,3 +69,16 @@ def snapshot(version: str | None = None) -> Snapshot:
 def catalog_facts() -> list[scoring.ProgramFacts]:
     """The scoring's inputs for the whole catalog, as a warm process has them."""
     return snapshot().facts()
+
+
+def with_programs(entries: Iterable[T]) -> list[T]:
+    """The entries (anything with ``program_id``), each given its program from the snapshot:
+    a list page or a workbook then loads only the applicant's own rows, not the programs'
+    facts and provenance again."""
+    catalog = snapshot().by_pk
+    entries = list(entries)
+    missing = {e.program_id for e in entries if e.program_id not in catalog}
+    extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}
+    for entry in entries:
+        entry.program = catalog.get(entry.program_id) or extra[entry.program_id]
+    return entries

@@ -40,6 +40,7 @@ from tiering.lists import (
     score_scope_of,
 )
 from tiering.models import ListEntry, Tier
+from tiering.scope import with_programs
 
 
 @login_required
@@ -67,7 +68,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     list_ensure_current(profile)
 
-    entries = list(ListEntry.objects.filter(profile=profile, in_scope=True).for_list())
+    entries = with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
     on_list = sorted((e for e in entries if not e.excluded),
                      key=lambda e: (e.tier, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
