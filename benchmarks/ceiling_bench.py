@@ -209,15 +209,18 @@ def stored_bytes(profile) -> dict:
         "tiering_listbuild": "profile_id = %(profile)s",
     }
     figures = {}
+    present = set(connection.introspection.table_names())  # older designs lack some
     with connection.cursor() as cursor:
         for table, where in tables.items():
+            if table not in present:
+                continue
             cursor.execute(f"SELECT count(*), coalesce(sum(pg_column_size(t.*)), 0) "
                            f"FROM {table} t WHERE {where}",
                            {"user": profile.user_id, "profile": profile.pk})
             figures[table] = cursor.fetchone()
     return {"rows": sum(n for n, _ in figures.values()),
             "bytes": sum(b for _, b in figures.values()),
-            "entries": figures["tiering_listentry"][0],
+            "entries": figures.get("tiering_listentry", (0, 0))[0],
             "per_table": {t: {"rows": n, "bytes": b} for t, (n, b) in figures.items()}}
 
 
@@ -309,6 +312,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--port", type=int, default=8160)
+    parser.add_argument("--storage-only", action="store_true",
+                        help="only the bytes stored per applicant (e.g. on an older commit)")
     args = parser.parse_args()
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # the server's, for the session
     if os.environ.get("BENCH_CACHE_URL"):
@@ -317,9 +322,15 @@ def main() -> None:
     from django.core.cache import cache
     from django.urls import reverse
 
-    from tiering.lists import list_recompute, score_scope
+    from tiering.lists import list_recompute
 
     cache.clear()
+    if args.storage_only:
+        stored = core_profile("stored@example.org")
+        list_recompute(stored)
+        track_some(stored)
+        print("RESULT " + json.dumps({"stored": stored_bytes(stored)}))
+        return
     profile = core_profile()
     list_recompute(profile)
     figures = in_process(profile, args.repeat)
@@ -329,6 +340,8 @@ def main() -> None:
     wide = core_profile("wide@example.org")
     wide.target_specialties.set(Specialty.objects.all())
     figures["widest_rebuild_ms"] = round(median_seconds(lambda: list_recompute(wide), 3) * 1000)
+    from tiering.lists import score_scope
+
     figures["widest_rebuild_programs"] = len(score_scope(wide))
     # Storage: a second applicant with one build and tracking (the first one was saved
     # dozens of times above, and every rebuild adds a line to the list's history).

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+NOTES_MARKER = "<!-- notes: kept by run_all.py -->"
 RUNS = [
     ("scoring", ["scoring_bench.py"]),
     ("pages_sqlite", ["pages_bench.py"]),
@@ -163,7 +164,13 @@ def main() -> None:
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
         "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
+    # The hand-written notes after NOTES_MARKER (before/after, method, what stands in the way)
+    # are kept when the figures are refreshed.
+    results_file = HERE / "RESULTS.md"
+    previous = results_file.read_text() if results_file.exists() else ""
+    if NOTES_MARKER in previous:
+        lines += [NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1].rstrip("\n"), ""]
+    results_file.write_text("\n".join(lines))
     print("\n".join(lines))
 
 

@@ -19,6 +19,7 @@ from programs.models import Program
 from tiering import scoring
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
+    SCORING_VERSION,
     STORED_TIER,
     ListChanged,
     ListEditError,
@@ -33,6 +34,7 @@ from tiering.lists import (
     entry_remove,
     explanation_of,
     list_ensure_current,
+    list_inputs,
     list_rebuild,
     list_summary,
     no_eligible_reasons,
@@ -40,6 +42,7 @@ from tiering.lists import (
     score_scope_of,
 )
 from tiering.models import ListEntry, Tier
+from tiering.row_cache import rows_key
 from tiering.scope import with_programs
 
 
@@ -97,7 +100,11 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
                    and any(e.tier == tier for e in removed)]
     query = request.GET.copy()
     query.pop("page", None)
+    rows_cache_key = rows_key(request, profile, entries, inputs=list_inputs(profile),
+                              scoring_version=SCORING_VERSION, revision=summary.revision,
+                              flags=(context["is_owner"], context["can_edit"]))
     context.update({
+        "rows_cache_key": rows_cache_key,
         "sections": sections, "summary": summary, "removed": removed, "form": form,
         "candidates": candidates, "page": page, "candidate_count": len(shown),
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,

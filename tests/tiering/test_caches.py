@@ -102,3 +102,44 @@ def test_a_removal_by_hand_since_the_last_build_is_filled_on_the_next_save(
 
     assert ListBuild.objects.count() == builds + 1
 
+
+
+def test_the_list_shows_a_tracking_change_and_an_advisors_note_at_once(
+    client, applicant
+) -> None:
+    from advising.services import note_add
+    from tests.factories import UserFactory
+
+    url = reverse("tiering:list", kwargs={"pk": applicant.pk})
+    entry = ListEntry.objects.filter(profile=applicant, excluded=False).first()
+    assert b"Waiting for the coordinator" not in client.get(url).content
+
+    ListEntry.objects.filter(pk=entry.pk).update(notes="Waiting for the coordinator")
+    assert b"Waiting for the coordinator" in client.get(url).content
+
+    advisor = UserFactory(role="advisor")
+    note_add(applicant, text="Ask about the J-1 waiver", by=advisor, entry=entry)
+    assert b"Ask about the J-1 waiver" in client.get(url).content
+
+
+def test_a_list_page_from_the_cache_carries_the_visitors_own_csrf_token(applicant) -> None:
+    import re
+
+    from django.test import Client
+
+    url = reverse("tiering:list", kwargs={"pk": applicant.pk})
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(applicant.user)
+    second.force_login(applicant.user)
+    first.get(url)  # renders the rows and keeps them
+
+    page = second.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    entry = ListEntry.objects.filter(profile=applicant, excluded=False).first()
+    response = second.post(
+        reverse("tiering:list_pin", kwargs={"pk": applicant.pk, "entry_id": entry.pk}),
+        {"csrfmiddlewaretoken": token, "pinned": "1", "revision": ""})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.pinned
