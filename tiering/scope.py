@@ -12,9 +12,12 @@ them (gunicorn's sync workers serve one request at a time per process).
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
+
+from django.core.cache import cache
 
 from programs.models import Program
 from programs.versions import catalog_version
@@ -82,3 +85,39 @@ def with_programs(entries: Iterable[T]) -> list[T]:
     for entry in entries:
         entry.program = catalog.get(entry.program_id) or extra[entry.program_id]
     return entries
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A program's place for the applicant without its reasons: what the list page sorts and
+    filters the candidates by. The page scores again only the candidates it shows."""
+
+    tier: scoring.Tier
+    score: float
+    confidence: float
+    eligible: bool
+
+
+RANKED_CACHE_SECONDS = 6 * 3600
+
+
+def ranked_scope(profile) -> list:
+    """``tiering.lists.score_scope`` with ``Ranked`` results, kept in the cache (a few bytes
+    per program) under what they depend on: the profile's scored fields, the catalog's version
+    and the scoring model. Scoring the whole scope on every view cost most of the page."""
+    from tiering import lists  # tiering.lists reads this module
+
+    catalog = snapshot()
+    pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
+                             profile.target_states)
+    key = "ranked:" + hashlib.sha256(repr((
+        lists.list_inputs(profile), catalog.version, lists.SCORING_VERSION,
+    )).encode()).hexdigest()
+    ranks = cache.get(key)
+    if ranks is None or len(ranks) != len(pairs):
+        results = scoring.score_programs(applicant=lists.applicant_of(profile),
+                                         programs=[facts for _, facts in pairs])
+        ranks = [(r.tier, r.score, r.confidence, r.eligible) for r in results]
+        cache.set(key, ranks, RANKED_CACHE_SECONDS)
+    return [lists.Scored(program, facts, Ranked(*rank))
+            for (program, facts), rank in zip(pairs, ranks, strict=True)]

@@ -43,7 +43,7 @@ from tiering.lists import (
 )
 from tiering.models import ListEntry, Tier
 from tiering.row_cache import rows_key
-from tiering.scope import with_programs
+from tiering.scope import ranked_scope, with_programs
 
 
 @login_required
@@ -83,7 +83,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
                 for tier in Tier]
 
-    scored = score_scope(profile)
+    scored = ranked_scope(profile)  # tier and score only; the shown page is scored below
     taken = {e.program_id for e in entries}
     pool = [item for item in scored if item.program.pk not in taken]
     specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
@@ -93,7 +93,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
     shown = form.filter(pool)
     page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
-    candidates = [_candidate(profile, item) for item in page.object_list]
+    candidates = [_candidate(profile, item) for item in
+                  score_scope_of(profile, [item.program for item in page.object_list])]
 
     warnings = scoring.applicant_warnings(applicant=applicant_of(profile))
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
@@ -110,7 +111,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, scored, summary.size) if summary.size else None,
         "no_eligible": [] if any(i.result.eligible for i in scored) else
-        no_eligible_reasons(scored),
+        no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,
     })
     return render(request, "tiering/tier_list.html", context)
