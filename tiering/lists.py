@@ -270,6 +270,8 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         )
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
+        # Written in one statement each (new, changed, gone), not a query per row.
+        to_create, to_update, to_delete = [], [], []
         for acgme_id, choice in chosen.chosen.items():
             item = by_id[acgme_id]
             entry = entries.get(acgme_id)
@@ -290,7 +292,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
                 continue  # a budget-only edit leaves most rows as they were: no write
             (entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
              entry.choice) = computed
-            entry.save()
+            (to_update if entry.pk is not None else to_create).append(entry)
         for acgme_id, entry in entries.items():
             if acgme_id in chosen.chosen:
                 continue
@@ -304,7 +306,11 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
                 continue
             if acgme_id in before:
                 went_out.append(entry.program)
-            entry.delete()
+            to_delete.append(entry.pk)
+        ListEntry.objects.filter(pk__in=to_delete).delete()
+        ListEntry.objects.bulk_update(to_update, ["in_scope", "computed_tier", "score",
+                                                  "confidence", "choice"], batch_size=500)
+        ListEntry.objects.bulk_create(to_create, batch_size=500)
         built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
             revision=F("revision") + 1, built_at=built_at,
