@@ -565,7 +565,8 @@ class BudgetWhatIf:
 WHAT_IF_PROGRAMS = 5
 
 
-def budget_what_if(profile: Profile, scored: list[Scored], size: int) -> BudgetWhatIf:
+def budget_what_if(profile: Profile, scored: list[Scored], size: int, *,
+                   inputs: str | None = None) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter."""
     with_decisions = _decisions(profile)
     by_id = {item.program.acgme_id: item.program for item in scored}
@@ -573,7 +574,7 @@ def budget_what_if(profile: Profile, scored: list[Scored], size: int) -> BudgetW
     # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
     # model, the hand-made decisions and the list's size).
     key = "what-if:" + hashlib.sha256(repr((
-        list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
+        inputs or list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
         sorted(with_decisions.pinned), sorted(with_decisions.removed),
     )).encode()).hexdigest()
     answer = cache.get(key)

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 
@@ -67,6 +69,21 @@ def rows_key(request: HttpRequest, profile: Profile, entries: Iterable[ListEntry
         [depends(profile) for depends in ROW_DEPENDENCIES],
     )
     return "list-rows:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RowsCache:
+    """The rows' key and, when the cache has them, their HTML (read once, by the view, which
+    then skips what only the rows need)."""
+
+    key: str
+    html: str | None
+
+
+def cached_rows(request: HttpRequest, profile: Profile, entries: Iterable[ListEntry],
+                **parts: object) -> RowsCache:
+    key = rows_key(request, profile, entries, **parts)
+    return RowsCache(key=key, html=cache.get(key))
 
 
 def csrf_fresh(html: str, request: HttpRequest | None) -> str:

@@ -101,7 +101,7 @@ class Ranked:
 RANKED_CACHE_SECONDS = 6 * 3600
 
 
-def ranked_scope(profile) -> list:
+def ranked_scope(profile, *, inputs: str | None = None) -> list:
     """``tiering.lists.score_scope`` with ``Ranked`` results, kept in the cache (a few bytes
     per program) under what they depend on: the profile's scored fields, the catalog's version
     and the scoring model. Scoring the whole scope on every view cost most of the page."""
@@ -111,7 +111,7 @@ def ranked_scope(profile) -> list:
     pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
                              profile.target_states)
     key = "ranked:" + hashlib.sha256(repr((
-        lists.list_inputs(profile), catalog.version, lists.SCORING_VERSION,
+        inputs or lists.list_inputs(profile), catalog.version, lists.SCORING_VERSION,
     )).encode()).hexdigest()
     ranks = cache.get(key)
     if ranks is None or len(ranks) != len(pairs):

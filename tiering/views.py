@@ -42,7 +42,7 @@ from tiering.lists import (
     score_scope_of,
 )
 from tiering.models import ListEntry, Tier
-from tiering.row_cache import rows_key
+from tiering.row_cache import cached_rows
 from tiering.scope import ranked_scope, with_programs
 
 
@@ -75,15 +75,20 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     on_list = sorted((e for e in entries if not e.excluded),
                      key=lambda e: (e.tier, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
-    attach_explanations(profile, on_list + removed)
     summary = list_summary(profile, on_list)
     names = dict(summary.specialties)
-    for entry in on_list:
-        entry.why_chosen = choice_text(entry, names)
+    inputs = list_inputs(profile)  # what the caches below are keyed by
+    rows = cached_rows(request, profile, entries, inputs=inputs,
+                       scoring_version=SCORING_VERSION, revision=summary.revision,
+                       flags=(context["is_owner"], context["can_edit"]))
+    if rows.html is None:  # the reasons are shown only in the rows
+        attach_explanations(profile, on_list + removed)
+        for entry in on_list:
+            entry.why_chosen = choice_text(entry, names)
     sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
                 for tier in Tier]
 
-    scored = ranked_scope(profile)  # tier and score only; the shown page is scored below
+    scored = ranked_scope(profile, inputs=inputs)  # tier and score; the page is scored below
     taken = {e.program_id for e in entries}
     pool = [item for item in scored if item.program.pk not in taken]
     specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
@@ -101,15 +106,13 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
                    and any(e.tier == tier for e in removed)]
     query = request.GET.copy()
     query.pop("page", None)
-    rows_cache_key = rows_key(request, profile, entries, inputs=list_inputs(profile),
-                              scoring_version=SCORING_VERSION, revision=summary.revision,
-                              flags=(context["is_owner"], context["can_edit"]))
     context.update({
-        "rows_cache_key": rows_cache_key,
+        "rows_cache": rows,
         "sections": sections, "summary": summary, "removed": removed, "form": form,
         "candidates": candidates, "page": page, "candidate_count": len(shown),
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
-        "what_if": budget_what_if(profile, scored, summary.size) if summary.size else None,
+        "what_if": budget_what_if(profile, scored, summary.size, inputs=inputs)
+        if summary.size else None,
         "no_eligible": [] if any(i.result.eligible for i in scored) else
         no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,

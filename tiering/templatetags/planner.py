@@ -63,20 +63,20 @@ class CachedRowsNode(template.Node):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context: template.Context) -> str:
-        key = self.key.resolve(context)
-        if not key:
+        rows = self.key.resolve(context)  # a tiering.row_cache.RowsCache, or nothing
+        if not rows:
             return self.nodelist.render(context)
-        html = cache.get(key)
+        html = rows.html
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, str(html), ROWS_CACHE_SECONDS)
+            cache.set(rows.key, str(html), ROWS_CACHE_SECONDS)
         return mark_safe(csrf_fresh(html, context.get("request")))
 
 
 @register.tag
 def cached_rows(parser: template.base.Parser, token: template.base.Token) -> CachedRowsNode:
-    """{% cached_rows key %}...{% endcached_rows %}: the rows' HTML kept under ``key``
-    (tiering.row_cache.rows_key, which says what goes into it); no key, no cache."""
+    """{% cached_rows rows %}...{% endcached_rows %}: the HTML kept under ``rows.key``
+    (tiering.row_cache.cached_rows, which says what goes into it); no rows, no cache."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("cached_rows takes one argument: the key")
