@@ -23,7 +23,7 @@ from django.utils import timezone
 from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
-from tiering import budget, scope, scoring, selection
+from tiering import budget, bulk, scope, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
@@ -308,8 +308,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
                 went_out.append(entry.program)
             to_delete.append(entry.pk)
         ListEntry.objects.filter(pk__in=to_delete).delete()
-        ListEntry.objects.bulk_update(to_update, ["in_scope", "computed_tier", "score",
-                                                  "confidence", "choice"], batch_size=500)
+        bulk.update_computed(to_update)
         ListEntry.objects.bulk_create(to_create, batch_size=500)
         built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
