@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -564,11 +564,12 @@ class BudgetWhatIf:
 WHAT_IF_PROGRAMS = 5
 
 
-def budget_what_if(profile: Profile, scored: list[Scored], size: int, *,
-                   inputs: str | None = None) -> BudgetWhatIf:
-    """The next programs in and out: the list rebuilt five programs longer and shorter."""
+def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Scored]],
+                   size: int, *, inputs: str | None = None) -> BudgetWhatIf:
+    """The next programs in and out: the list rebuilt five programs longer and shorter.
+    ``scored`` may be a function, called only when the answer is not cached."""
     with_decisions = _decisions(profile)
-    by_id = {item.program.acgme_id: item.program for item in scored}
+    by_id = scope.snapshot().by_acgme_id
     # Three selections over the whole scope cost more than the rest of the page's data: the
     # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
     # model, the hand-made decisions and the list's size).
@@ -578,7 +579,7 @@ def budget_what_if(profile: Profile, scored: list[Scored], size: int, *,
     )).encode()).hexdigest()
     answer = cache.get(key)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
-        candidates = [candidate_of(item) for item in scored]
+        candidates = [candidate_of(item) for item in (scored() if callable(scored) else scored)]
 
         def build(n: int) -> selection.Selection:
             return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,

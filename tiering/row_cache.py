@@ -61,20 +61,24 @@ def _stored(entry: ListEntry) -> tuple:
 
 
 def rows_key(request: HttpRequest, profile: Profile, entries: Iterable[ListEntry], *,
-             inputs: str, scoring_version: str, revision: int, flags: tuple) -> str:
+             inputs: str, scoring_version: str, revision: int, flags: tuple,
+             taken: Iterable[int] = (), kind: str = "rows") -> str:
+    """The key of one cached part of a list page: the list's rows (``kind="rows"``, which
+    read the entries and what the apps in ROW_DEPENDENCIES show) or the candidates
+    (``kind="candidates"``: the scope less the ``taken`` programs, filtered by the address)."""
     parts = (
-        profile.pk, request.user.pk, request.get_full_path(), revision, flags, inputs,
-        scoring_version, scope.snapshot().version, _templates_digest(),
+        kind, profile.pk, request.user.pk, request.get_full_path(), revision, flags, inputs,
+        scoring_version, scope.snapshot().version, _templates_digest(), sorted(taken),
         [_stored(entry) for entry in entries],
-        [depends(profile) for depends in ROW_DEPENDENCIES],
+        [depends(profile) for depends in ROW_DEPENDENCIES] if kind == "rows" else [],
     )
-    return "list-rows:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"list-{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class RowsCache:
-    """The rows' key and, when the cache has them, their HTML (read once, by the view, which
-    then skips what only the rows need)."""
+    """A part's key and, when the cache has it, its HTML (read once, by the view, which then
+    skips what only that part needs)."""
 
     key: str
     html: str | None

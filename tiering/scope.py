@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -32,6 +32,7 @@ class Snapshot:
     # Specialty id -> (program, facts), by ACGME id.
     by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]]
     by_pk: dict[int, Program]
+    by_acgme_id: dict[str, Program]
 
     def facts(self) -> list[scoring.ProgramFacts]:
         return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
@@ -60,8 +61,10 @@ def snapshot(version: str | None = None) -> Snapshot:
         for program in Program.objects.select_related("specialty").order_by("acgme_id"):
             by_specialty.setdefault(program.specialty_id, []).append(
                 (program, cached_facts(program)))
-        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty, by_pk={
-            program.pk: program for pairs in by_specialty.values() for program, _ in pairs})
+        programs = [program for pairs in by_specialty.values() for program, _ in pairs]
+        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty,
+                             by_pk={program.pk: program for program in programs},
+                             by_acgme_id={program.acgme_id: program for program in programs})
         # Thousands of long-lived objects make every full garbage collection walk them, a
         # cost that then lands on whichever request allocates: keep them out of its sight.
         gc.collect()
@@ -110,9 +113,7 @@ def ranked_scope(profile, *, inputs: str | None = None) -> list:
     catalog = snapshot()
     pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
                              profile.target_states)
-    key = "ranked:" + hashlib.sha256(repr((
-        inputs or lists.list_inputs(profile), catalog.version, lists.SCORING_VERSION,
-    )).encode()).hexdigest()
+    key = "ranked:" + _scope_key(profile, inputs, catalog.version)
     ranks = cache.get(key)
     if ranks is None or len(ranks) != len(pairs):
         results = scoring.score_programs(applicant=lists.applicant_of(profile),
@@ -121,3 +122,21 @@ def ranked_scope(profile, *, inputs: str | None = None) -> list:
         cache.set(key, ranks, RANKED_CACHE_SECONDS)
     return [lists.Scored(program, facts, Ranked(*rank))
             for (program, facts), rank in zip(pairs, ranks, strict=True)]
+
+
+def _scope_key(profile, inputs: str | None, version: str) -> str:
+    from tiering import lists
+
+    return hashlib.sha256(repr((inputs or lists.list_inputs(profile), version,
+                                lists.SCORING_VERSION)).encode()).hexdigest()
+
+
+def any_eligible(profile, inputs: str | None, ranked: Callable[[], list]) -> bool:
+    """Whether any program in scope is open to the applicant, kept beside the ranks so a page
+    whose parts are all cached need not rank the scope."""
+    key = "any-eligible:" + _scope_key(profile, inputs, snapshot().version)
+    answer = cache.get(key)
+    if answer is None:
+        answer = any(item.result.eligible for item in ranked())
+        cache.set(key, answer, RANKED_CACHE_SECONDS)
+    return answer

@@ -3,6 +3,8 @@ where it is, and the changes made by hand (build, add, remove, pin)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,7 +45,7 @@ from tiering.lists import (
 )
 from tiering.models import ListEntry, Tier
 from tiering.row_cache import cached_rows
-from tiering.scope import ranked_scope, with_programs
+from tiering.scope import any_eligible, ranked_scope, with_programs
 
 
 @login_required
@@ -59,6 +61,21 @@ def _candidate(profile: Profile, item) -> ListEntry:
                       confidence=item.result.confidence)
     entry.explanation = explanation_of(item.result)
     return entry
+
+
+def _candidates(request: HttpRequest, profile: Profile, scored: list, taken: set[int]) -> dict:
+    """The candidates' part of the list page: filters, one page of candidates, scored again
+    with their reasons (the rest of the scope is only ranked)."""
+    pool = [item for item in scored if item.program.pk not in taken]
+    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
+                         key=lambda s: s[1])
+    states = sorted({i.program.state for i in scored})
+    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
+    shown = form.filter(pool)
+    page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    candidates = [_candidate(profile, item) for item in
+                  score_scope_of(profile, [item.program for item in page.object_list])]
+    return {"form": form, "page": page, "candidates": candidates, "candidate_count": len(shown)}
 
 
 @login_required
@@ -77,10 +94,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     removed = [e for e in entries if e.excluded]
     summary = list_summary(profile, on_list)
     names = dict(summary.specialties)
-    inputs = list_inputs(profile)  # what the caches below are keyed by
+    # The rows and the candidates are cached as HTML under everything they show
+    # (tiering.row_cache); what only they need is computed when they are not.
+    inputs = list_inputs(profile)
+    flags = (context["is_owner"], context["can_edit"])
     rows = cached_rows(request, profile, entries, inputs=inputs,
-                       scoring_version=SCORING_VERSION, revision=summary.revision,
-                       flags=(context["is_owner"], context["can_edit"]))
+                       scoring_version=SCORING_VERSION, revision=summary.revision, flags=flags)
     if rows.html is None:  # the reasons are shown only in the rows
         attach_explanations(profile, on_list + removed)
         for entry in on_list:
@@ -88,18 +107,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
                 for tier in Tier]
 
-    scored = ranked_scope(profile, inputs=inputs)  # tier and score; the page is scored below
+    ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs))  # on misses only
     taken = {e.program_id for e in entries}
-    pool = [item for item in scored if item.program.pk not in taken]
-    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
-                         key=lambda s: s[1])
-    names.update(dict(specialties))
-    states = sorted({i.program.state for i in scored})
-    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
-    shown = form.filter(pool)
-    page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
-    candidates = [_candidate(profile, item) for item in
-                  score_scope_of(profile, [item.program for item in page.object_list])]
+    more = cached_rows(request, profile, (), inputs=inputs, scoring_version=SCORING_VERSION,
+                       revision=summary.revision, flags=flags, taken=taken, kind="candidates")
+    if more.html is None:
+        context.update(_candidates(request, profile, ranked(), taken))
 
     warnings = scoring.applicant_warnings(applicant=applicant_of(profile))
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
@@ -107,13 +120,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context.update({
-        "rows_cache": rows,
-        "sections": sections, "summary": summary, "removed": removed, "form": form,
-        "candidates": candidates, "page": page, "candidate_count": len(shown),
+        "rows_cache": rows, "candidates_cache": more,
+        "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
-        "what_if": budget_what_if(profile, scored, summary.size, inputs=inputs)
+        "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs)
         if summary.size else None,
-        "no_eligible": [] if any(i.result.eligible for i in scored) else
+        "no_eligible": [] if any_eligible(profile, inputs, ranked) else
         no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,
     })
