@@ -8,6 +8,7 @@ once, and no cache can outlive the catalog it was made from.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db.models import Count, Max
@@ -36,17 +37,26 @@ got_request_exception.connect(_request_ends, dispatch_uid="programs.versions.err
 
 
 def catalog_version() -> str:
+    state = _state()
+    latest = state["latest"].timestamp() if state["latest"] else 0
+    return f"{state['n']}-{state['top']}-{latest:.6f}"
+
+
+def catalog_latest_change() -> datetime | None:
+    """When a program last changed (lists built before it are stale)."""
+    return _state()["latest"]
+
+
+def _state() -> dict:
     if getattr(_request, "active", False):
         if _request.version is None:
-            _request.version = _read_version()
+            _request.version = _read_state()
         return _request.version
-    return _read_version()
+    return _read_state()
 
 
-def _read_version() -> str:
+def _read_state() -> dict:
     # Count and highest id see additions and deletions; the latest change sees edits (the
     # import sets updated_at itself, since bulk_update skips auto_now). A new specialty comes
     # with its programs.
-    programs = Program.objects.aggregate(n=Count("pk"), top=Max("pk"), latest=Max("updated_at"))
-    latest = programs["latest"].timestamp() if programs["latest"] else 0
-    return f"{programs['n']}-{programs['top']}-{latest:.6f}"
+    return Program.objects.aggregate(n=Count("pk"), top=Max("pk"), latest=Max("updated_at"))

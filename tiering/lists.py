@@ -17,12 +17,13 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
+from programs.versions import catalog_latest_change
 from tiering import budget, bulk, scope, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
@@ -381,7 +382,7 @@ def list_update_after_save(profile: Profile) -> bool:
 
 
 def catalog_changed_at() -> datetime | None:
-    return Program.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return catalog_latest_change()
 
 
 def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> bool:
@@ -565,10 +566,12 @@ WHAT_IF_PROGRAMS = 5
 
 
 def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Scored]],
-                   size: int, *, inputs: str | None = None) -> BudgetWhatIf:
+                   size: int, *, inputs: str | None = None,
+                   entries: Iterable[ListEntry] | None = None) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter.
-    ``scored`` may be a function, called only when the answer is not cached."""
-    with_decisions = _decisions(profile)
+    ``scored`` may be a function, called only when the answer is not cached; ``entries``, the
+    list's entries in scope when the caller has them loaded."""
+    with_decisions = _decisions(profile, entries)
     by_id = scope.snapshot().by_acgme_id
     # Three selections over the whole scope cost more than the rest of the page's data: the
     # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
@@ -598,10 +601,15 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
     )
 
 
-def _decisions(profile: Profile) -> selection.Decisions:
-    entries = list(ListEntry.objects.filter(profile=profile).select_related("program").only(
-        "program__acgme_id", "excluded", "pinned", "added", "override_tier", "status",
-        "signal", "date_applied", "interview_date", "notes", "letters_sent", "fee"))
+def _decisions(profile: Profile, entries: Iterable[ListEntry] | None = None
+               ) -> selection.Decisions:
+    # The selection looks only at candidates, so the in-scope entries a page already holds
+    # decide as much as all of them.
+    if entries is None:
+        entries = ListEntry.objects.filter(profile=profile).select_related("program").only(
+            "program__acgme_id", "excluded", "pinned", "added", "override_tier", "status",
+            "signal", "date_applied", "interview_date", "notes", "letters_sent", "fee")
+    entries = list(entries)
     kept = {e.program.acgme_id for e in entries
             if not e.excluded and (e.pinned or e.added or e.has_user_data)}
     return selection.Decisions(

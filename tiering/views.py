@@ -123,8 +123,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
-        "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs)
-        if summary.size else None,
+        "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
+                                  entries=entries) if summary.size else None,
         "no_eligible": [] if any_eligible(profile, inputs, ranked) else
         no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,
