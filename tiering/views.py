@@ -28,7 +28,6 @@ from tiering.lists import (
     applicant_list,
     applicant_of,
     attach_explanations,
-    budget_what_if,
     cached_facts,
     choice_text,
     entry_add,
@@ -46,6 +45,7 @@ from tiering.lists import (
 from tiering.models import ListEntry, Tier
 from tiering.row_cache import cached_rows
 from tiering.scope import any_eligible, ranked_scope, with_programs
+from tiering.what_if import budget_what_if
 
 
 @login_required
