@@ -59,8 +59,9 @@ backup: install
 restore: install
 	$(PY) manage.py restore_user_data $(FILE)
 
-# Every benchmark (scoring, pages on SQLite and PostgreSQL, export, a bounded 50-user load test
-# on PostgreSQL) -> benchmarks/RESULTS.md. Needs the local PostgreSQL server.
+# Every benchmark (scoring, pages on SQLite and PostgreSQL, export, bounded 50-user load tests
+# on PostgreSQL, the targets against the home page's rate) -> benchmarks/RESULTS.md. Needs the
+# local PostgreSQL server; BENCH_CACHE_URL=redis://127.0.0.1:6379/N for the shared cache.
 bench: install
 	$(PY) -m pip install --quiet ".[bench]"
 	$(PY) benchmarks/run_all.py

@@ -7,3 +7,18 @@ from django.apps import AppConfig
 class AdvisingConfig(AppConfig):
     name = "advising"
     verbose_name = "Advising"
+
+    def ready(self) -> None:
+        from django.db.models import Count, Max
+
+        from advising.models import AdvisorNote
+        from tiering.row_cache import ROW_DEPENDENCIES
+
+        def notes(profile: object) -> tuple:
+            # The list's rows show the latest note of each program: notes are only added or
+            # deleted, so how many and the newest say when that changes.
+            seen = AdvisorNote.objects.filter(profile=profile).aggregate(n=Count("pk"),
+                                                                        top=Max("pk"))
+            return seen["n"], seen["top"]
+
+        ROW_DEPENDENCIES.append(notes)

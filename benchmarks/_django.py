@@ -17,12 +17,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+# Prefixed to every database a script creates, e.g. BENCH_DB_PREFIX=rp_h16_ on a shared server.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "")
 
 
 def database_url(postgres: bool, name: str) -> str:
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
     if postgres:
+        name = DB_PREFIX + name
         _recreate_pg_database(name)
         atexit.register(_drop_pg_database, name)
         return f"{PG_ADMIN_URL}/{name}"

@@ -78,14 +78,7 @@ def build_list(rows: int) -> int:
         ListEntry(
             profile=profile, program=program, computed_tier=rng.choice([1, 2, 2, 3, 3, 3, 4]),
             score=rng.uniform(0, 100), confidence=rng.uniform(0.3, 1),
-            explanation={
-                "eligible": True, "confidence_label": rng.choice(["high", "medium", "low"]),
-                "hard_reasons": ["Does not take J-1 visas (AAMC Residency Explorer, 2021)"],
-                "reasons": [{"component": f"c{k}", "points": rng.uniform(-10, 40),
-                             "text": f"Synthetic reason {k} with a sentence of typical length"}
-                            for k in range(5)],
-                "to_verify": ["Visa policy unknown: ask the program whether it takes J-1 visas"],
-            },
+            # The reasons are not stored: the export scores the programs again for them.
             status=rng.choice(statuses), signal=rng.random() < 0.1,
             notes=rng.choice(["", "", "Emailed the coordinator; waiting", '=HYPERLINK("x")']),
         )

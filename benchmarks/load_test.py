@@ -1,11 +1,12 @@
 """Load test: 50 logged-in users against gunicorn (two workers) on 127.0.0.1, on PostgreSQL.
 
-    .venv/bin/python benchmarks/load_test.py [--users 50] [--seconds 60] [--sqlite]
+    .venv/bin/python benchmarks/load_test.py [--users 50] [--seconds 60] [--sqlite] [--port N]
 
 Bounded: a fixed number of users for a fixed time, then it stops by itself. It creates a fresh
 database (dropped afterwards), loads the shipped catalog, creates the accounts with computed
 lists, starts gunicorn with production settings over plain HTTP on loopback, runs Locust
 headless, and prints throughput, median/p95/p99 latency and errors. Last line: "RESULT {json}".
+The server's cache is BENCH_CACHE_URL (e.g. redis://127.0.0.1:6379/6) or each worker's memory.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ def main() -> None:
         "--think", default="2,8",
         help="seconds a user reads a page before the next click, as MIN,MAX (default 2,8)",
     )
+    parser.add_argument("--port", type=int, default=0,
+                        help="port for gunicorn on 127.0.0.1 (default: any free one)")
     args = parser.parse_args()
 
     # Sessions are signed and tied to the password hash with SECRET_KEY: the accounts are made
@@ -131,8 +134,8 @@ def main() -> None:
 
     connections.close_all()
 
-    port = free_port()
-    env = {**os.environ, "DEBUG": "0",
+    port = args.port or free_port()
+    env = {**os.environ, "DEBUG": "0", "CACHE_URL": os.environ.get("BENCH_CACHE_URL", ""),
            "ALLOWED_HOSTS": "127.0.0.1", "SITE_HTTPS": "0", "DATABASE_URL": url,
            "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING",
            "BENCH_USERS_FILE": str(users_file), "BENCH_THINK": args.think}

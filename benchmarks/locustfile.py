@@ -37,6 +37,8 @@ class Applicant(HttpUser):
 
     @task(3)
     def open_explanation(self) -> None:
+        if not self.account["explanation_urls"]:  # nothing on this applicant's list
+            return self.open_list()
         self.fetch(random.choice(self.account["explanation_urls"]), "program explanation",
                    b"Program facts and their sources")
 

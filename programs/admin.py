@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from programs.models import Program, Specialty
 
@@ -7,6 +8,13 @@ from programs.models import Program, Specialty
 class SpecialtyAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            # Pages and the scoring's inputs are cached per catalog version, which follows
+            # the programs' last change: a renamed specialty changes its programs.
+            Program.objects.filter(specialty=obj).update(updated_at=timezone.now())
 
 
 @admin.register(Program)

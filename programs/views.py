@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from programs import verification
@@ -13,24 +16,36 @@ from programs.facts import program_facts
 from programs.forms import CatalogFilterForm, ErrorReportForm, VerifiedFactForm
 from programs.models import Program, VerifiedFact
 from programs.sources import SOURCES
+from programs.versions import catalog_version
 
 PAGE_SIZE = 50
+# Catalog pages are the same for everyone: their content is cached (the shared cache,
+# CACHE_URL) under the catalog's version, so an import shows at once and nothing is purged.
+PAGE_CACHE_SECONDS = 24 * 3600
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
-    programs = Program.objects.for_list()
-    if form.is_valid():
-        programs = form.filter(programs)
-    page = Paginator(programs.order_by("name", "acgme_id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+
+    def page():  # only run when the cached content is missing
+        programs = Program.objects.for_list()
+        if form.is_valid():
+            programs = form.filter(programs)
+        return Paginator(programs.order_by("name", "acgme_id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+
     query = request.GET.copy()
     query.pop("page", None)
+    # The filters the form knows and the page number, so stray parameters share one entry.
+    cache_key = urlencode(sorted((name, value) for name in [*form.fields, "page"]
+                                 for value in request.GET.getlist(name)))
     return render(
         request,
         "programs/program_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": SimpleLazyObject(page), "query": query.urlencode(),
+         "catalog_version": catalog_version(), "cache_key": cache_key,
+         "cache_seconds": PAGE_CACHE_SECONDS},
     )
 
 
@@ -39,7 +54,9 @@ def program_detail(
 ) -> HttpResponse:
     program = get_object_or_404(Program.objects.for_list(), acgme_id=acgme_id)
     user = request.user
-    context = {"program": program, "facts": program_facts(program)}
+    # The facts part of the page is cached per catalog version (the template's cache tag).
+    context = {"program": program, "facts": SimpleLazyObject(lambda: program_facts(program)),
+               "catalog_version": catalog_version(), "cache_seconds": PAGE_CACHE_SECONDS}
     if verification.can_verify(user) or verification.is_staff_reviewer(user):
         context["verify_form"] = verify_form or VerifiedFactForm()
     elif user.is_authenticated:

@@ -22,3 +22,11 @@ def real_catalog(db) -> None:
     frame = frame[frame["specialty_code"].isin(CORE_SPECIALTIES)]
     result = import_catalog(frame, default_source="catalog.csv")
     assert result.ok, result.errors[:3]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, as a fresh deployment does."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -10,9 +10,9 @@ class TieringConfig(AppConfig):
 
     def ready(self) -> None:
         from applicants.signals import profile_saved
-        from tiering.lists import list_recompute
+        from tiering.lists import list_update_after_save
 
         def recompute(sender: object, *, profile: object, **kwargs: object) -> None:
-            list_recompute(profile)
+            list_update_after_save(profile)
 
-        profile_saved.connect(recompute, weak=False, dispatch_uid="tiering.list_recompute")
+        profile_saved.connect(recompute, weak=False, dispatch_uid="tiering.list_update_after_save")

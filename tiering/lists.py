@@ -9,20 +9,24 @@ keeps every pinned, added and removed program and everything tracked.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
 from programs.verification import approved_prefetch, with_verified
-from tiering import budget, scoring, selection
+from programs.versions import catalog_latest_change
+from tiering import budget, bulk, scope, scoring, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Status, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
@@ -226,6 +230,8 @@ def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = N
 # Scoring the catalog for a profile (candidates are never stored)
 # ---------------------------------------------------------------------------------------------
 
+catalog_facts = scope.catalog_facts
+
 # ProgramFacts per (program id, last change): the catalog changes rarely and building the
 # facts costs more than scoring them, so each process keeps them across requests.
 _FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
@@ -249,8 +255,13 @@ class Scored:
 
 
 def score_scope(profile: Profile) -> list[Scored]:
-    """Every program in the profile's specialties and states, scored for it."""
-    return score_scope_of(profile, programs_in_scope(profile))
+    """Every program in the profile's specialties and states, scored for it (from the
+    process's catalog snapshot: no program is loaded from the database when warm)."""
+    pairs = scope.snapshot().in_scope(
+        profile.target_specialties.values_list("pk", flat=True), profile.target_states)
+    results = scoring.score_programs(applicant=applicant_of(profile),
+                                     programs=[facts for _, facts in pairs])
+    return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
 
 
 _KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")
@@ -331,12 +342,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
     by_id = {item.program.acgme_id: item for item in scored}
     with transaction.atomic():
         the_list = ApplicantList.objects.select_for_update().get_or_create(profile=profile)[0]
+        # Programs from the process's snapshot, and only which entries have a history (not
+        # the events themselves): a rebuild reads no more than it decides on.
         entries = {e.program.acgme_id: e for e in
-                   ListEntry.objects.filter(profile=profile).select_related("program")
-                   .prefetch_related("events")}
+                   scope.with_programs(ListEntry.objects.filter(profile=profile))}
+        with_history = set(EntryEvent.objects.filter(entry__profile=profile)
+                           .order_by().values_list("entry_id", flat=True).distinct())
         kept_ids = {code for code, e in entries.items()
                     if not e.excluded and (e.pinned or e.added or e.has_user_data
-                                           or bool(e.events.all()))}
+                                           or e.pk in with_history)}
         decisions = selection.Decisions(
             pinned=frozenset(i for i in kept_ids if not entries[i].added),
             added=frozenset(i for i in kept_ids if entries[i].added),
@@ -353,6 +367,8 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             note = budget_note(profile.budget_usd or 0, chosen, full)
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
+        # Written in one statement each (new, changed, gone), not a query per row.
+        to_create, to_update, to_delete = [], [], []
         for acgme_id, choice in chosen.chosen.items():
             item = by_id[acgme_id]
             entry = entries.get(acgme_id)
@@ -364,12 +380,16 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             code = choice.code
             if code == "pinned" and not entry.pinned:
                 code = "tracked"  # kept because someone worked on it, not pinned
-            entry.in_scope = True
-            entry.computed_tier = STORED_TIER[item.result.tier]
-            entry.score = item.result.score
-            entry.confidence = item.result.confidence
-            entry.choice = {"code": code, "params": dict(choice.params)}
-            entry.save()
+            computed = (True, STORED_TIER[item.result.tier], item.result.score,
+                        item.result.confidence, _as_stored({"code": code,
+                                                            "params": dict(choice.params)}))
+            if entry.pk is not None and computed == (
+                    entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
+                    entry.choice):
+                continue  # a budget-only edit leaves most rows as they were: no write
+            (entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
+             entry.choice) = computed
+            (to_update if entry.pk is not None else to_create).append(entry)
         for acgme_id, entry in entries.items():
             if acgme_id in chosen.chosen:
                 continue
@@ -383,9 +403,13 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
                 continue
             if acgme_id in before:
                 went_out.append(entry.program)
-            entry.delete()
+            to_delete.append(entry.pk)
+        ListEntry.objects.filter(pk__in=to_delete).delete()
+        bulk.update_computed(to_update)
+        ListEntry.objects.bulk_create(to_create, batch_size=500)
+        built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
-            revision=F("revision") + 1, built_at=timezone.now(),
+            revision=F("revision") + 1, built_at=built_at,
             profile_version=profile.version,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
@@ -400,7 +424,13 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         old = ListBuild.objects.filter(profile=profile).values_list("pk", flat=True)[
             BUILDS_KEPT:]
         ListBuild.objects.filter(pk__in=list(old)).delete()
+    _remember_inputs(profile, built_at, the_list.revision + 1)
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
+
+
+def _as_stored(value: dict) -> dict:
+    # JSONField gives back lists for tuples: compare what the database would hold.
+    return json.loads(json.dumps(value))
 
 
 def budget_note(budget_usd: int, chosen: selection.Selection,
@@ -423,12 +453,58 @@ def budget_note(budget_usd: int, chosen: selection.Selection,
 
 
 def list_recompute(profile: Profile) -> int:
-    """Rebuild after a profile save; returns the number of programs on the list."""
+    """Rebuild; returns the number of programs on the list."""
     return list_rebuild(profile).selection.size
 
 
+def list_inputs(profile: Profile) -> str:
+    """Everything of the profile that the scoring and the list are built from, as one key."""
+    inputs = (applicant_of(profile), sorted(profile.target_specialties.values_list("pk",
+                                                                                 flat=True)),
+              sorted(profile.target_states or []), profile.budget_usd)
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+def _inputs_key(profile: Profile) -> str:
+    return f"list-inputs:{profile.pk}"
+
+
+def _remember_inputs(profile: Profile, built_at: datetime, revision: int) -> None:
+    cache.set(_inputs_key(profile), (list_inputs(profile), built_at.isoformat(), revision),
+              INPUTS_TTL_SECONDS)
+
+
+INPUTS_TTL_SECONDS = 30 * 24 * 3600  # a forgotten record only costs one rebuild
+
+
+def list_update_after_save(profile: Profile) -> bool:
+    """After a profile save: rebuild only when the save changed something the list is built
+    from (or the list changed since it was built). True when it rebuilt.
+
+    What the last build read is remembered in the cache; without that record (a cleared
+    cache), the list is rebuilt, as it always was."""
+    the_list = ApplicantList.objects.filter(profile=profile).first()
+    if the_list is None or the_list.built_at is None \
+            or the_list.scoring_version != SCORING_VERSION \
+            or cache.get(_inputs_key(profile)) != (list_inputs(profile),
+                                                   the_list.built_at.isoformat(),
+                                                   the_list.revision):
+        list_rebuild(profile)
+        return True
+    catalog_time = catalog_changed_at()
+    if catalog_time is not None and catalog_time > the_list.built_at:
+        list_rebuild(profile, cause="The catalog or the scoring model changed")
+        return True
+    # Nothing changed: the list is current for the saved profile (list_is_stale compares).
+    built_at = timezone.now()
+    ApplicantList.objects.filter(pk=the_list.pk).update(built_at=built_at,
+                                                        profile_version=profile.version)
+    _remember_inputs(profile, built_at, the_list.revision)
+    return False
+
+
 def catalog_changed_at() -> datetime | None:
-    return Program.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return catalog_latest_change()
 
 
 def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> bool:
@@ -596,51 +672,6 @@ def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
         specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
         tiers=tiers, border=border, visa_to_verify=visa_to_verify, cost=cost,
         budget_usd=profile.budget_usd, over_budget_usd=over, revision=the_list.revision,
-    )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BudgetWhatIf:
-    """What a budget one step bigger or smaller would add to or drop from the list."""
-
-    step_usd: int
-    bigger_adds: list[Program]
-    bigger_cost_usd: int
-    smaller_drops: list[Program]
-    smaller_cost_usd: int
-
-
-WHAT_IF_PROGRAMS = 5
-
-
-def budget_what_if(profile: Profile, scored: list[Scored], size: int) -> BudgetWhatIf:
-    """The next programs in and out: the list rebuilt five programs longer and shorter."""
-    with_decisions = _decisions(profile)
-    candidates = [candidate_of(item) for item in scored]
-    by_id = {item.program.acgme_id: item.program for item in scored}
-
-    def build(n: int) -> selection.Selection:
-        return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,
-                                decisions=with_decisions)
-
-    now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
-        build(size - WHAT_IF_PROGRAMS)
-    return BudgetWhatIf(
-        step_usd=bigger.cost.total_usd - now.cost.total_usd,
-        bigger_adds=[by_id[i] for i in bigger.chosen if i not in now.chosen],
-        bigger_cost_usd=bigger.cost.total_usd,
-        smaller_drops=[by_id[i] for i in now.chosen if i not in smaller.chosen],
-        smaller_cost_usd=smaller.cost.total_usd,
-    )
-
-
-def _decisions(profile: Profile) -> selection.Decisions:
-    entries = list(ListEntry.objects.filter(profile=profile).select_related("program"))
-    kept = {e.program.acgme_id for e in entries
-            if not e.excluded and (e.pinned or e.added or e.has_user_data)}
-    return selection.Decisions(
-        pinned=frozenset(kept),
-        removed=frozenset(e.program.acgme_id for e in entries if e.excluded),
     )
 
 

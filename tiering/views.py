@@ -3,6 +3,8 @@ where it is, and the changes made by hand (build, add, remove, pin)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,13 +21,13 @@ from programs.models import Program
 from tiering import scoring
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
+    SCORING_VERSION,
     STORED_TIER,
     ListChanged,
     ListEditError,
     applicant_list,
     applicant_of,
     attach_explanations,
-    budget_what_if,
     cached_facts,
     choice_text,
     entry_add,
@@ -33,6 +35,7 @@ from tiering.lists import (
     entry_remove,
     explanation_of,
     list_ensure_current,
+    list_inputs,
     list_rebuild,
     list_summary,
     no_eligible_reasons,
@@ -40,6 +43,9 @@ from tiering.lists import (
     score_scope_of,
 )
 from tiering.models import EntryEvent, ListEntry, Tier
+from tiering.row_cache import cached_rows
+from tiering.scope import any_eligible, ranked_scope, with_programs
+from tiering.what_if import budget_what_if
 
 
 @login_required
@@ -59,6 +65,21 @@ def _candidate(profile: Profile, item) -> ListEntry:
     return entry
 
 
+def _candidates(request: HttpRequest, profile: Profile, scored: list, taken: set[int]) -> dict:
+    """The candidates' part of the list page: filters, one page of candidates, scored again
+    with their reasons (the rest of the scope is only ranked)."""
+    pool = [item for item in scored if item.program.pk not in taken]
+    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
+                         key=lambda s: s[1])
+    states = sorted({i.program.state for i in scored})
+    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
+    shown = form.filter(pool)
+    page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    candidates = [_candidate(profile, item) for item in
+                  score_scope_of(profile, [item.program for item in page.object_list])]
+    return {"form": form, "page": page, "candidates": candidates, "candidate_count": len(shown)}
+
+
 @login_required
 def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
@@ -69,29 +90,31 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     list_ensure_current(profile)
 
-    entries = list(ListEntry.objects.filter(profile=profile, in_scope=True).for_list())
+    entries = with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
     on_list = sorted((e for e in entries if not e.excluded),
                      key=lambda e: (e.tier, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
-    attach_explanations(profile, on_list + removed)
     summary = list_summary(profile, on_list)
     names = dict(summary.specialties)
-    for entry in on_list:
-        entry.why_chosen = choice_text(entry, names)
+    # The rows and the candidates are cached as HTML under everything they show
+    # (tiering.row_cache); what only they need is computed when they are not.
+    inputs = list_inputs(profile)
+    flags = (context["is_owner"], context["can_edit"])
+    rows = cached_rows(request, profile, entries, inputs=inputs,
+                       scoring_version=SCORING_VERSION, revision=summary.revision, flags=flags)
+    if rows.html is None:  # the reasons are shown only in the rows
+        attach_explanations(profile, on_list + removed)
+        for entry in on_list:
+            entry.why_chosen = choice_text(entry, names)
     sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
                 for tier in Tier]
 
-    scored = score_scope(profile)
+    ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs))  # on misses only
     taken = {e.program_id for e in entries}
-    pool = [item for item in scored if item.program.pk not in taken]
-    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
-                         key=lambda s: s[1])
-    names.update(dict(specialties))
-    states = sorted({i.program.state for i in scored})
-    form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
-    shown = form.filter(pool)
-    page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
-    candidates = [_candidate(profile, item) for item in page.object_list]
+    more = cached_rows(request, profile, (), inputs=inputs, scoring_version=SCORING_VERSION,
+                       revision=summary.revision, flags=flags, taken=taken, kind="candidates")
+    if more.html is None:
+        context.update(_candidates(request, profile, ranked(), taken))
 
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
@@ -106,12 +129,13 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     context.update({
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
-        "sections": sections, "summary": summary, "removed": removed, "form": form,
-        "candidates": candidates, "page": page, "candidate_count": len(shown),
-        "specialty_names": names, "warnings": warnings,
-        "what_if": budget_what_if(profile, scored, summary.size) if summary.size else None,
-        "no_eligible": [] if any(i.result.eligible for i in scored) else
-        no_eligible_reasons(scored),
+        "rows_cache": rows, "candidates_cache": more,
+        "sections": sections, "summary": summary, "removed": removed,
+        "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
+        "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
+                                  entries=entries) if summary.size else None,
+        "no_eligible": [] if any_eligible(profile, inputs, ranked) else
+        no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,
     })
     return render(request, "tiering/tier_list.html", context)

@@ -38,6 +38,7 @@ from tiering.lists import (
     score_scope,
 )
 from tiering.models import ListEntry, Status, Tier
+from tiering.scope import with_programs
 
 # ---------------------------------------------------------------------------------------------
 # Columns
@@ -425,7 +426,7 @@ def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
 def tracker_entries(profile: Profile) -> list[ListEntry]:
     """The entries the tracker shows: the list (in scope, not removed), all tiers, with their
     reasons scored again (they are not stored)."""
-    entries = list(ListEntry.objects.on_list().filter(profile=profile).for_list())
+    entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
     attach_explanations(profile, entries)
     return entries
 

@@ -331,9 +331,10 @@ def test_the_export_runs_a_fixed_number_of_queries(profile, django_assert_num_qu
                        non_us_img_share_pct=n)
     list_recompute(profile)
 
-    # The profile's specialties, then the entries with their programs and specialties, and
-    # whether the profile is complete (to score the entries' reasons again).
-    with django_assert_num_queries(3):
+    # The profile's specialties, the entries, the catalog's version (the programs themselves
+    # are kept per process for each version), and whether the profile is complete (to score
+    # the entries' reasons again).
+    with django_assert_num_queries(4):
         export = tracker_export(profile)
         write_xlsx(export, io.BytesIO())
     assert len(export.rows) > 40

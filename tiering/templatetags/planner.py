@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django import template
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
 
 from tiering.models import Tier
+from tiering.row_cache import ROWS_CACHE_SECONDS, csrf_fresh
 
 register = template.Library()
 
@@ -53,3 +56,30 @@ def tier_description(tier: int) -> str:
     from tiering.lists import SCORING_TIER
 
     return SCORING_TIER[Tier(tier)].label
+
+
+class CachedRowsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, key: template.base.FilterExpression):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context: template.Context) -> str:
+        rows = self.key.resolve(context)  # a tiering.row_cache.RowsCache, or nothing
+        if not rows:
+            return self.nodelist.render(context)
+        html = rows.html
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(rows.key, str(html), ROWS_CACHE_SECONDS)
+        return mark_safe(csrf_fresh(html, context.get("request")))
+
+
+@register.tag
+def cached_rows(parser: template.base.Parser, token: template.base.Token) -> CachedRowsNode:
+    """{% cached_rows rows %}...{% endcached_rows %}: the HTML kept under ``rows.key``
+    (tiering.row_cache.cached_rows, which says what goes into it); no rows, no cache."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_rows takes one argument: the key")
+    nodelist = parser.parse(("endcached_rows",))
+    parser.delete_first_token()
+    return CachedRowsNode(nodelist, parser.compile_filter(bits[1]))

@@ -1,0 +1,142 @@
+"""The catalog as the scoring reads it, built once per catalog version per process.
+
+Loading a scope's ~1,900 programs from the database and building their ProgramFacts cost
+several times the scoring itself on every view. The catalog changes rarely (an import, an edit
+in the admin), so each process keeps every program with its facts, grouped by specialty, and
+builds them again only when ``catalog_version`` says the catalog changed.
+
+The Program instances are shared by every request of the process: read them, never change
+them (gunicorn's sync workers serve one request at a time per process).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.core.cache import cache
+
+from programs.models import Program
+from programs.versions import catalog_version
+from tiering import scoring
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: str
+    # Specialty id -> (program, facts), by ACGME id.
+    by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]]
+    by_pk: dict[int, Program]
+    by_acgme_id: dict[str, Program]
+
+    def facts(self) -> list[scoring.ProgramFacts]:
+        return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
+
+    def in_scope(self, specialty_ids, states) -> list[tuple[Program, scoring.ProgramFacts]]:
+        """The programs of these specialties, in these states when any are given."""
+        states = set(states or ())
+        pairs = [pair for pk in set(specialty_ids) for pair in self.by_specialty.get(pk, ())
+                 if not states or pair[0].state in states]
+        pairs.sort(key=lambda pair: pair[0].acgme_id)
+        return pairs
+
+
+_SNAPSHOT: Snapshot | None = None
+
+
+def snapshot(version: str | None = None) -> Snapshot:
+    """The catalog of this version, built on the first call after it changed."""
+    global _SNAPSHOT
+    version = version or catalog_version()
+    if _SNAPSHOT is None or _SNAPSHOT.version != version:
+        # Imported here: tiering.lists builds the facts and itself reads this module.
+        from tiering.lists import cached_facts
+
+        by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
+        for program in Program.objects.select_related("specialty").order_by("acgme_id"):
+            by_specialty.setdefault(program.specialty_id, []).append(
+                (program, cached_facts(program)))
+        programs = [program for pairs in by_specialty.values() for program, _ in pairs]
+        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty,
+                             by_pk={program.pk: program for program in programs},
+                             by_acgme_id={program.acgme_id: program for program in programs})
+        # Thousands of long-lived objects make every full garbage collection walk them, a
+        # cost that then lands on whichever request allocates: keep them out of its sight.
+        gc.collect()
+        gc.freeze()
+    return _SNAPSHOT
+
+
+def catalog_facts() -> list[scoring.ProgramFacts]:
+    """The scoring's inputs for the whole catalog, as a warm process has them."""
+    return snapshot().facts()
+
+
+def with_programs(entries: Iterable[T]) -> list[T]:
+    """The entries (anything with ``program_id``), each given its program from the snapshot:
+    a list page or a workbook then loads only the applicant's own rows, not the programs'
+    facts and provenance again."""
+    catalog = snapshot().by_pk
+    entries = list(entries)
+    missing = {e.program_id for e in entries if e.program_id not in catalog}
+    extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}
+    for entry in entries:
+        entry.program = catalog.get(entry.program_id) or extra[entry.program_id]
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A program's place for the applicant without its reasons: what the list page sorts and
+    filters the candidates by. The page scores again only the candidates it shows."""
+
+    tier: scoring.Tier
+    score: float
+    confidence: float
+    eligible: bool
+
+
+RANKED_CACHE_SECONDS = 6 * 3600
+
+
+def ranked_scope(profile, *, inputs: str | None = None) -> list:
+    """``tiering.lists.score_scope`` with ``Ranked`` results, kept in the cache (a few bytes
+    per program) under what they depend on: the profile's scored fields, the catalog's version
+    and the scoring model. Scoring the whole scope on every view cost most of the page."""
+    from tiering import lists  # tiering.lists reads this module
+
+    catalog = snapshot()
+    pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
+                             profile.target_states)
+    key = "ranked:" + _scope_key(profile, inputs, catalog.version)
+    ranks = cache.get(key)
+    if ranks is None or len(ranks) != len(pairs):
+        results = scoring.score_programs(applicant=lists.applicant_of(profile),
+                                         programs=[facts for _, facts in pairs])
+        ranks = [(r.tier, r.score, r.confidence, r.eligible) for r in results]
+        cache.set(key, ranks, RANKED_CACHE_SECONDS)
+    return [lists.Scored(program, facts, Ranked(*rank))
+            for (program, facts), rank in zip(pairs, ranks, strict=True)]
+
+
+def _scope_key(profile, inputs: str | None, version: str) -> str:
+    from tiering import lists
+
+    return hashlib.sha256(repr((inputs or lists.list_inputs(profile), version,
+                                lists.SCORING_VERSION)).encode()).hexdigest()
+
+
+def any_eligible(profile, inputs: str | None, ranked: Callable[[], list]) -> bool:
+    """Whether any program in scope is open to the applicant, kept beside the ranks so a page
+    whose parts are all cached need not rank the scope."""
+    key = "any-eligible:" + _scope_key(profile, inputs, snapshot().version)
+    answer = cache.get(key)
+    if answer is None:
+        answer = any(item.result.eligible for item in ranked())
+        cache.set(key, answer, RANKED_CACHE_SECONDS)
+    return answer
