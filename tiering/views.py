@@ -19,6 +19,7 @@ from applicants.models import Profile, User
 from programs.facts import program_facts
 from programs.models import Program
 from tiering import scoring
+from tiering.explain import choice_text, explanation_of, list_summary, no_eligible_reasons
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
     SCORING_VERSION,
@@ -29,16 +30,12 @@ from tiering.lists import (
     applicant_of,
     attach_explanations,
     cached_facts,
-    choice_text,
     entry_add,
     entry_pin,
     entry_remove,
-    explanation_of,
     list_ensure_current,
     list_inputs,
     list_rebuild,
-    list_summary,
-    no_eligible_reasons,
     score_scope,
     score_scope_of,
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tiering.models import ListEntry
-from tracker.tracking import (
+from tracker.cells import (
     FIRST_YEAR,
     LAST_YEAR,
     MAX_FEE,
