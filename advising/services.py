@@ -40,6 +40,14 @@ NO_ADVISOR_WITH_EMAIL = (
     "No advisor account uses this email. Check the address with your advisor, or ask them for a "
     "code instead."
 )
+# A link opens an applicant's scores and visa status to the advisor, so both ends of it must be
+# addresses their owners have proved they read: an advisor who signed up with a mistyped or
+# borrowed address cannot be found by it, nor take clients by code, until the address confirms.
+ADVISOR_NOT_CONFIRMED = (
+    "This advisor has not confirmed their e-mail address yet. Ask them to open the link we sent "
+    "them, then try again."
+)
+APPLICANT_NOT_CONFIRMED = "Confirm your own e-mail address first: open the link we sent you."
 
 
 class AdvisingError(Exception):
@@ -74,7 +82,10 @@ def _invitation_claim(code: str, kind: str, user: User | None) -> bool:
 
 
 def advisor_register(*, email: str, password: str, code: str) -> User:
-    """Create an advisor account with a staff-issued sign-up code; the code works once."""
+    """Create an advisor account with a staff-issued sign-up code; the code works once.
+
+    The account opens at once (staff vouched for the person with the code) but its address is
+    unconfirmed: clients can link it only after the advisor opens the e-mailed link."""
     code = code.strip()
     with transaction.atomic():
         if not _invitation_claim(code, AdvisorInvitation.Kind.ADVISOR_SIGNUP, None):
@@ -87,6 +98,10 @@ def advisor_register(*, email: str, password: str, code: str) -> User:
 def _link(profile: Profile, advisor: User) -> AdvisorLink:
     if advisor.pk == profile.user_id:
         raise AdvisingError("You cannot be your own advisor.")
+    if advisor.email_confirmed_at is None:
+        raise AdvisingError(ADVISOR_NOT_CONFIRMED)
+    if profile.user.email_confirmed_at is None:
+        raise AdvisingError(APPLICANT_NOT_CONFIRMED)
     if active_links().filter(profile=profile, advisor=advisor).exists():
         raise AdvisingError(f"{advisor.email} is already your advisor.")
     try:

@@ -12,6 +12,7 @@ ENTRY = "applicants/<int:pk>/entries/<int:entry_id>"
 urlpatterns = [
     path("advisor/", views.dashboard, name="advisor_dashboard"),
     path("advisor/codes/", views.code_create, name="advisor_code_create"),
+    path("advisor/confirm-again/", views.confirmation_resend, name="advisor_confirm_resend"),
     path("advisors/", views.my_advisors, name="my_advisors"),
     path("advisors/invite/", views.advisor_invite, name="advisor_invite"),
     path("advisors/accept/", views.advisor_accept_code, name="advisor_accept_code"),

@@ -38,6 +38,7 @@ from advising.forms import (
 )
 from advising.freshness import FIELDS, catalog_programs, freshness_table, verify_next
 from advising.models import AdvisorInvitation, AdvisorNote
+from applicants.confirmation import send_confirmation
 from advising.services import AdvisingError, ClientSummary
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import AdvisorLink, Profile, User
@@ -138,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         created_by=request.user, kind=AdvisorInvitation.Kind.CLIENT_LINK, used_at__isnull=True
     ).order_by("-created_at")
     return render(request, "advising/dashboard.html", {
+        "unconfirmed": request.user.email_confirmed_at is None,
         "page": page, "total": len(summaries), "sort": sort, "sort_links": _sort_links(sort),
         "query": f"sort={sort}", "codes": codes, "tiers": list(Tier),
     })
@@ -153,6 +155,18 @@ def code_create(request: HttpRequest) -> HttpResponse:
         _("New client code: %(code)s. Give it to one client; they enter it under “My "
           "advisors” and you see their list. It works once.") % {"code": invitation.code},
     )
+    return redirect("advising:advisor_dashboard")
+
+
+@login_required
+@require_POST
+def confirmation_resend(request: HttpRequest) -> HttpResponse:
+    """An advisor who lost the confirmation e-mail asks for another link."""
+    _advisor_only(request.user)
+    if request.user.email_confirmed_at is None:
+        send_confirmation(request, request.user)
+        messages.success(request, _("We sent a new link to %(email)s.")
+                         % {"email": request.user.email})
     return redirect("advising:advisor_dashboard")
 
 
@@ -379,8 +393,11 @@ def advisor_signup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Give your clients a code from this page to "
-                                        "see their lists."))
+            send_confirmation(request, user)
+            messages.success(request, _(
+                "Welcome! We sent a link to %(email)s: open it to confirm your address, then "
+                "give your clients a code from this page to see their lists.")
+                % {"email": user.email})
             return redirect("advising:advisor_dashboard")
     return render(request, "advising/signup.html", {"form": form})
 

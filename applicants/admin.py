@@ -17,14 +17,17 @@ class AdminUserCreationForm(UserCreationForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = AdminUserCreationForm
-    list_display = ("email", "role", "is_staff", "is_active", "date_joined")
+    list_display = ("email", "role", "is_staff", "is_active", "email_confirmed_at",
+                    "date_joined")
     list_filter = ("role", "is_staff", "is_active")
     search_fields = ("email",)
     ordering = ("email",)
     fieldsets = (
         (None, {"fields": ("email", "password", "role")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        # Staff who created an account by hand and know the address is the person's can set
+        # the confirmation date; links to advisors need it.
+        ("Dates", {"fields": ("email_confirmed_at", "last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1",
                                                              "password2")}),)

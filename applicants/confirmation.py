@@ -43,7 +43,8 @@ def send_confirmation(request: HttpRequest, user: User) -> None:
     send_mail(
         "Confirm your e-mail address for Residency Planner",
         render_to_string("registration/confirm_email.txt",
-                         {"email": user.email, "link": link, "days": LINK_DAYS}),
+                         {"email": user.email, "link": link, "days": LINK_DAYS,
+                          "user_is_advisor": user.role == User.Role.ADVISOR}),
         None, [user.email],
     )
 

@@ -62,9 +62,12 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     if user.email_confirmed_at is None:
         email_confirm(user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, _("Your address is confirmed. Welcome! Fill in your profile to "
-                                "see your program list."))
-    return redirect("applicants:my_profile")
+    if user.role == User.Role.APPLICANT:
+        messages.success(request, _("Your address is confirmed. Welcome! Fill in your profile "
+                                    "to see your program list."))
+    else:
+        messages.success(request, _("Your address is confirmed. Clients can now link you."))
+    return redirect(role_home(user))
 
 
 @login_required

@@ -840,3 +840,73 @@ def test_the_list_page_reads_the_advisors_notes_once_whatever_their_number(
             advising.note_add(profile, text=text, by=advisor, entry=entry_of(profile, program))
 
     assert queries() == before
+
+
+# --- Confirmed addresses ---------------------------------------------------------------------
+
+
+def test_a_new_advisor_confirms_their_address_before_clients_can_link_them(
+    client, mailoutbox
+) -> None:
+    code = advising.invitation_issue(
+        AdvisorInvitation.Kind.ADVISOR_SIGNUP,
+        by=User.objects.create_superuser(email="staff@example.org", password="x" * 20)).code
+    password = "a-long-unusual-pass-42"
+    client.post(url("advisor_signup"), {"code": code, "email": "coach@example.org",
+                                        "password1": password, "password2": password})
+    advisor = User.objects.get(email="coach@example.org")
+    assert advisor.email_confirmed_at is None
+    assert mailoutbox[-1].to == ["coach@example.org"]
+    assert "clients can link you" in mailoutbox[-1].body
+    assert "Until then clients cannot link you" in client.get(url("advisor_dashboard")).content.decode()
+    applicant = ProfileFactory()
+    client.force_login(applicant.user)
+
+    refused = client.post(url("advisor_invite"), {"email": "coach@example.org"})
+
+    assert flashed(client, refused) == [advising.ADVISOR_NOT_CONFIRMED]
+    assert not AdvisorLink.objects.exists()
+    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mailoutbox[-1].body).group(1)
+    client.force_login(advisor)
+    assert client.get(link).url == url("advisor_dashboard")
+    advisor.refresh_from_db()
+    assert advisor.email_confirmed_at is not None
+    client.force_login(applicant.user)
+    client.post(url("advisor_invite"), {"email": "coach@example.org"})
+    assert AdvisorLink.objects.get().advisor == advisor
+
+
+def test_a_client_code_from_an_unconfirmed_advisor_does_not_link_and_stays_usable(client) -> None:
+    advisor = an_advisor(email_confirmed_at=None)
+    code = advising.invitation_issue(AdvisorInvitation.Kind.CLIENT_LINK, by=advisor).code
+    client.force_login(ProfileFactory().user)
+
+    response = client.post(url("advisor_accept_code"), {"code": code})
+
+    assert flashed(client, response) == [advising.ADVISOR_NOT_CONFIRMED]
+    assert not AdvisorLink.objects.exists()
+    assert AdvisorInvitation.objects.get(code=code).used_at is None
+
+
+def test_an_applicant_without_a_confirmed_address_cannot_link_an_advisor(client) -> None:
+    an_advisor(email="coach@example.org")
+    profile = ProfileFactory(user__email_confirmed_at=None)
+    client.force_login(profile.user)
+
+    response = client.post(url("advisor_invite"), {"email": "coach@example.org"})
+
+    assert flashed(client, response) == [advising.APPLICANT_NOT_CONFIRMED]
+    assert not AdvisorLink.objects.exists()
+
+
+def test_an_advisor_who_lost_the_e_mail_asks_for_a_new_link(client, mailoutbox) -> None:
+    advisor = an_advisor(email="coach@example.org", email_confirmed_at=None)
+    client.force_login(advisor)
+
+    client.post(url("advisor_confirm_resend"))
+
+    assert mailoutbox[-1].to == ["coach@example.org"]
+    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mailoutbox[-1].body).group(1)
+    client.get(link)
+    advisor.refresh_from_db()
+    assert advisor.email_confirmed_at is not None
