@@ -38,9 +38,9 @@ from advising.forms import (
 )
 from advising.freshness import FIELDS, catalog_programs, freshness_table, verify_next
 from advising.models import AdvisorInvitation, AdvisorNote
-from applicants.confirmation import send_confirmation
 from advising.services import AdvisingError, ClientSummary
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
+from applicants.confirmation import send_confirmation
 from applicants.models import AdvisorLink, Profile, User
 from programs.verification import is_staff_reviewer
 from tiering.models import EntryEvent, ListBuild, ListEntry, Tier

@@ -858,7 +858,8 @@ def test_a_new_advisor_confirms_their_address_before_clients_can_link_them(
     assert advisor.email_confirmed_at is None
     assert mailoutbox[-1].to == ["coach@example.org"]
     assert "clients can link you" in mailoutbox[-1].body
-    assert "Until then clients cannot link you" in client.get(url("advisor_dashboard")).content.decode()
+    dashboard = client.get(url("advisor_dashboard")).content.decode()
+    assert "Until then clients cannot link you" in dashboard
     applicant = ProfileFactory()
     client.force_login(applicant.user)
 
