@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import secrets
@@ -343,6 +344,14 @@ def main() -> None:
     from tiering.lists import score_scope
 
     figures["widest_rebuild_programs"] = len(score_scope(wide))
+    # The largest download a request can ask for: that list's workbook with every candidate.
+    from tracker.export import tracker_export
+    from tracker.workbook import write_xlsx
+
+    def widest_workbook() -> None:
+        write_xlsx(tracker_export(wide, candidates=True), io.BytesIO())
+
+    figures["widest_workbook_ms"] = round(median_seconds(widest_workbook, 3) * 1000)
     # Storage: a second applicant with one build and tracking (the first one was saved
     # dozens of times above, and every rebuild adds a line to the list's history).
     stored = core_profile("stored@example.org")
@@ -376,6 +385,7 @@ def main() -> None:
           f"same cells {f['plain_openpyxl_ms']} ms: {f['export_over_plain']}x (target <= 1.5x)")
     print(f"Widest rebuild (every specialty, {f['widest_rebuild_programs']:,} programs): "
           f"{f['widest_rebuild_ms']} ms (slow work must not hold a worker for 1 s)")
+    print(f"Widest workbook (that list with every candidate): {f['widest_workbook_ms']} ms")
     print(f"Stored per applicant: {s['rows']} rows, {s['bytes']:,} bytes "
           f"({s['entries']} list entries); x 100,000 = {s['bytes'] * 100_000 / 1e9:.1f} GB")
     for name, row in http_figures.items():

@@ -96,6 +96,9 @@ def ceiling_rows(c: dict) -> list[tuple[str, str, str, str]]:
         ("Slow work in a web worker: the widest rebuild a request can ask for (every "
          f"specialty, {c['widest_rebuild_programs']:,} programs)", f"{c['widest_rebuild_ms']} ms",
          "≤ 1 s, else a background worker", verdict(c["widest_rebuild_ms"] <= 1000)),
+        ("Slow work in a web worker: the widest workbook a request can ask for (that list "
+         "with every candidate)", f"{c['widest_workbook_ms']} ms",
+         "≤ 1 s, else a background worker", verdict(c["widest_workbook_ms"] <= 1000)),
         ("Stored per applicant with a list and tracking (PostgreSQL, pg_column_size of its rows)",
          f"{st['rows']} rows, {st['bytes'] / 1000:.1f} KB ({st['entries']} list entries); "
          f"{st['bytes'] * 100_000 / 1e9:.1f} GB for 100,000 applicants", "≤ 100 KB",
