@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile, User
-from programs.spreadsheets import SpreadsheetTooLarge, check_unpacked_size
+from programs.spreadsheets import SpreadsheetDamaged, SpreadsheetTooLarge, sheet_only
 from tiering import budget
 from tiering.models import ApplicantList, EntryEvent, ListEntry, Status
 from tracker.cells import (  # noqa: F401 (CellError and the parsers are imported from here)
@@ -223,11 +223,16 @@ def _open_workbook(file: IO[bytes], name: str) -> Any:
         + ". Save it from Excel or LibreOffice as .xlsx (Excel Workbook) and try again."
     )
     try:
-        check_unpacked_size(file, max_total=MAX_UNPACKED_BYTES, max_sheet=MAX_SHEET_BYTES)
+        file = sheet_only(file, max_total=MAX_UNPACKED_BYTES, max_sheet=MAX_SHEET_BYTES,
+                          sheet=tracker_sheet_name)
     except SpreadsheetTooLarge:
         raise TrackerFileError(f"“{name}” is too large once unpacked for a tracker of one "
                                f"list (at most {MAX_ROWS:,} programs); upload the tracker "
                                "workbook you downloaded.") from None
+    except SpreadsheetDamaged:
+        raise TrackerFileError(
+            f"“{name}” could not be read: part of the file is damaged. Open it in Excel or "
+            "LibreOffice, save it again as .xlsx and upload that file.") from None
     except (zipfile.BadZipFile, OSError, ValueError):
         raise not_a_workbook from None
     try:

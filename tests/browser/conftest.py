@@ -147,9 +147,12 @@ def persona_applicant(email: str = "maria.lopez@example.org", **changes):
 
 
 def linked_advisor(profile, email: str = "ana.garcia@example.org"):
+    from django.utils import timezone
+
     from applicants.models import AdvisorLink, User
 
-    advisor = User.objects.create_user(email=email, password=PASSWORD, role=User.Role.ADVISOR)
+    advisor = User.objects.create_user(email=email, password=PASSWORD, role=User.Role.ADVISOR,
+                                       email_confirmed_at=timezone.now())
     AdvisorLink.objects.create(profile=profile, advisor=advisor)
     return advisor
 

@@ -222,7 +222,8 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
         "applied")
 
     # --- She links her advisor by email. ---
-    User.objects.create_user(email=ADVISOR, password=PASSWORD, role=User.Role.ADVISOR)
+    User.objects.create_user(email=ADVISOR, password=PASSWORD, role=User.Role.ADVISOR,
+                             email_confirmed_at=timezone.now())
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My advisors").click()
     by_label(page, "Your advisor's email").fill(ADVISOR)
     page.get_by_role("button", name="Link this advisor").click()
