@@ -70,3 +70,32 @@ def test_the_tier_counts_fit_a_phone_screen(phone_page: Page, live_server, advis
         box = card.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, card.inner_text()
     expect(cards.first).to_contain_text("Tier 1")
+
+
+# Every table cell and card the page shows, with the folded parts (the list's tiers, the
+# "Before you apply" panel) opened first: a cell inside a scroll box counts too, since a reader
+# has to scroll it into view to read it.
+CELLS_PAST_THE_EDGE = """(width) => {
+  document.querySelectorAll("details").forEach((details) => { details.open = true; });
+  const past = [];
+  for (const element of document.querySelectorAll("table td, table th, .card")) {
+    if (!element.getClientRects().length) { continue; }  // not shown (a hidden header row)
+    const right = element.getBoundingClientRect().right + window.scrollX;
+    if (right > width + 1) {
+      past.push(`${Math.round(right)} px: ${element.innerText.trim().slice(0, 40)}`);
+    }
+  }
+  return past;
+}"""
+
+
+def test_no_table_cell_or_card_ends_right_of_a_phone_screen(
+    phone_page: Page, live_server, advised,
+) -> None:
+    page = phone_page
+
+    past_the_edge = {stop.title: page.evaluate(CELLS_PAST_THE_EDGE, PHONE_WIDTH)
+                     for stop in tour(page, live_server, advised)}
+
+    assert len(past_the_edge) == 17
+    assert {title: cells[:3] for title, cells in past_the_edge.items() if cells} == {}
