@@ -98,4 +98,5 @@ def test_no_table_cell_or_card_ends_right_of_a_phone_screen(
                      for stop in tour(page, live_server, advised)}
 
     assert len(past_the_edge) == 17
-    assert {title: cells[:3] for title, cells in past_the_edge.items() if cells} == {}
+    failing = {title: cells[:3] for title, cells in past_the_edge.items() if cells}
+    assert failing == {}, "\n".join(f"{title}: {cells}" for title, cells in failing.items())
