@@ -100,3 +100,29 @@ def test_no_table_cell_or_card_ends_right_of_a_phone_screen(
     assert len(past_the_edge) == 17
     failing = {title: cells[:3] for title, cells in past_the_edge.items() if cells}
     assert failing == {}, "\n".join(f"{title}: {cells}" for title, cells in failing.items())
+
+
+PHONE_SCREEN = 844  # an iPhone 14's CSS height
+
+
+def test_the_list_folded_by_tier_is_at_most_six_screens_tall(
+    phone_page: Page, live_server, advised,
+) -> None:
+    """Also prints the heights of the list, the catalog and the profile (run with -s); they are
+    recorded in benchmarks/RESULTS.md."""
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    pk = advised.applicant.pk
+    heights = {}
+    for name, path in [("list (folded by tier)", f"/applicants/{pk}/list/"),
+                       ("catalog (Internal Medicine, Texas, border)",
+                        "/programs/?specialty=140&state=TX&border=on"),
+                       ("profile", f"/applicants/{pk}/profile/")]:
+        page.goto(live_server.url + path)
+        heights[name] = page.evaluate("() => document.documentElement.scrollHeight")
+    print()
+    for name, height in heights.items():
+        print(f"Height at {PHONE_WIDTH} px: {name}: {height} px, "
+              f"{height / PHONE_SCREEN:.1f} screens of {PHONE_SCREEN} px")
+
+    assert heights["list (folded by tier)"] <= 6 * PHONE_SCREEN
