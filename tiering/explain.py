@@ -182,3 +182,17 @@ def choice_text(entry: ListEntry, specialty_names: Mapping[str, str]) -> str:
         text += (f". The next candidate, {params['next_name']} (score {params['next_score']}), "
                  "was left out")
     return text + "."
+
+
+def list_notices(summary: ListSummary) -> list[str]:
+    """What the list's size and cost mean for the applicant, for the "Before you apply" panel."""
+    notices = []
+    if summary.over_budget_usd:
+        notices.append(f"The list costs ${summary.over_budget_usd:,} more than your budget "
+                       "because of programs added or kept by hand.")
+    if summary.budget_limited:
+        notices.append(summary.budget_note)
+    elif summary.size < summary.target:
+        notices.append(f"Fewer than the target of {summary.target}: there are not more eligible "
+                       "candidates in your specialties and states.")
+    return notices

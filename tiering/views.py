@@ -19,7 +19,13 @@ from applicants.models import Profile, User
 from programs.facts import program_facts
 from programs.models import Program
 from tiering import scoring
-from tiering.explain import choice_text, explanation_of, list_summary, no_eligible_reasons
+from tiering.explain import (
+    choice_text,
+    explanation_of,
+    list_notices,
+    list_summary,
+    no_eligible_reasons,
+)
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
     SCORING_VERSION,
@@ -128,7 +134,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
-        "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
+        "specialty_names": names, "notices": list_notices(summary) + warnings,
+        "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
         "no_eligible": [] if any_eligible(profile, inputs, ranked) else
