@@ -126,3 +126,22 @@ def test_the_list_folded_by_tier_is_at_most_six_screens_tall(
               f"{height / PHONE_SCREEN:.1f} screens of {PHONE_SCREEN} px")
 
     assert heights["list (folded by tier)"] <= 6 * PHONE_SCREEN
+
+
+def test_on_a_phone_the_tiers_come_folded_and_a_link_to_a_row_opens_its_tier(
+    phone_page: Page, live_server, advised,
+) -> None:
+    from tiering.models import ListEntry
+
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    entry = ListEntry.objects.get(profile=advised.applicant, program__acgme_id=advised.program)
+    list_page = f"{live_server.url}/applicants/{advised.applicant.pk}/list/"
+
+    page.goto(list_page)
+    expect(page.locator("details[data-fold-on-phone][open]")).to_have_count(0)
+    expect(page.locator(f"#entry-{entry.pk}")).to_be_hidden()
+
+    page.goto(f"{list_page}#entry-{entry.pk}")  # where a status change brings her back
+    expect(page.locator(f"#entry-{entry.pk}")).to_be_visible()
+    expect(page.locator("details[data-fold-on-phone][open]")).to_have_count(1)
