@@ -10,8 +10,9 @@ from programs import views as program_views
 
 urlpatterns = [
     path("", applicant_views.home, name="home"),
-    # Search engines may read the catalog and the sources; people's lists and accounts are not
-    # for them (they need a log-in anyway).
+    # Search engines may read the catalog and the sources, not the account pages or the admin.
+    # People's lists need a log-in, which keeps them out; a Disallow line would only make
+    # Lighthouse mark them as blocked from indexing.
     path("robots.txt", TemplateView.as_view(template_name="robots.txt",
                                             content_type="text/plain"), name="robots"),
     path("accounts/signup/", applicant_views.signup, name="signup"),

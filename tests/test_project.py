@@ -48,11 +48,11 @@ def test_production_settings_load_with_secret_and_hosts() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_robots_txt_opens_the_catalog_and_closes_peoples_pages(client) -> None:
+def test_robots_txt_opens_the_catalog_and_closes_the_account_pages(client) -> None:
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     rules = response.content.decode().splitlines()
-    assert "Disallow: /applicants/" in rules and "Disallow: /accounts/" in rules
+    assert "Disallow: /accounts/" in rules and "Disallow: /admin/" in rules
     assert not any(rule.startswith("Disallow: /programs") for rule in rules)
