@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from applicants.models import Profile
-from programs.models import Program, Specialty
+from programs.models import Program
 from strategy.season import SOAP_MAX_APPLICATIONS, SOAP_SPECIALTIES
 from tiering import scoring
 from tiering.lists import applicant_of
@@ -46,16 +46,20 @@ def _visa_rank(facts: scoring.ProgramFacts, visa_need: str) -> int:
     return {scoring.YES: 0, scoring.UNKNOWN: 1}.get(status, 2)
 
 
-def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS) -> list[SoapChoice]:
-    """At most ``limit`` (the NRMP's SOAP limit) programs, in the order to apply to them."""
+def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS,
+              on_list: set[int] | None = None) -> list[SoapChoice]:
+    """At most ``limit`` (the NRMP's SOAP limit) programs, in the order to apply to them.
+    ``on_list``: the ids of the programs on the main list, when the caller has them."""
     limit = min(limit, SOAP_MAX_APPLICATIONS)
     applicant = applicant_of(profile)
-    specialty_ids = Specialty.objects.filter(code__in=SOAP_SPECIALTIES).values_list("pk",
-                                                                                     flat=True)
-    pairs = snapshot().in_scope(specialty_ids, ())
+    # From the process's catalog snapshot: no program is loaded from the database when warm.
+    pairs = sorted((pair for pairs in snapshot().by_specialty.values() for pair in pairs
+                    if pair[0].specialty.code in SOAP_SPECIALTIES),
+                   key=lambda pair: pair[0].acgme_id)
     results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
-    on_list = set(ListEntry.objects.on_list().filter(profile=profile).values_list(
-        "program_id", flat=True))
+    if on_list is None:
+        on_list = set(ListEntry.objects.on_list().filter(profile=profile).values_list(
+            "program_id", flat=True))
     visa = applicant.visa_need
     visa_name = {"j1": "J-1", "h1b": "H-1B"}.get(visa, "")
     pool = [(program, facts, result) for (program, facts), result in zip(pairs, results,

@@ -483,20 +483,23 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
         taken = set(ListEntry.objects.filter(profile=profile).values_list("program_id",
                                                                           flat=True))
         others = [item for item in score_scope(profile) if item.program.pk not in taken]
-    soap, soap_note = soap_rows(profile) if profile.is_complete else ([], "")
+    # The SOAP backup list needs what the list needs: a graduation year and a specialty.
+    complete = profile.graduation_year is not None and (bool(entries) or profile.is_complete)
+    soap, soap_note = soap_rows(profile, {e.program_id for e in entries}) if complete \
+        else ([], "")
     return tracker_export_of(
         profile=profile, specialty_names=specialty_names, entries=entries,
         generated_at=timezone.localtime(), candidates=others, soap=soap, soap_note=soap_note,
     )
 
 
-def soap_rows(profile: Profile) -> tuple[list[SoapRow], str]:
+def soap_rows(profile: Profile, on_list: set[int]) -> tuple[list[SoapRow], str]:
     """The SOAP backup list's rows, and the line that says the limit and its source."""
     rows = [SoapRow(place=c.place, program=c.program.name, acgme_id=c.program.acgme_id,
                     specialty=c.program.specialty.name, city=c.program.city,
                     state=c.program.state, tier=c.tier_name, score=c.score,
                     on_main_list=yes_no(c.on_main_list), reason=c.reason)
-            for c in soap_list(profile)]
+            for c in soap_list(profile, on_list=on_list)]
     note = gettext("SOAP allows at most %(n)d applications (%(season)s; %(source)s, "
                    "%(url)s). Check each program against the NRMP's List of Unfilled "
                    "Programs in Match week.") % {
