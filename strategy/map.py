@@ -24,7 +24,7 @@ GEOMETRY = Path(__file__).resolve().parent / "data" / "us_map.json"
 # The whole country, and a close-up of the border states where most border programs sit.
 VIEWS = {
     "us": (-2400.0, -1620.0, 4700.0, 3020.0),
-    "border": (-2080.0, -420.0, 2080.0, 1380.0),
+    "border": (-2100.0, 60.0, 2150.0, 1320.0),
 }
 TIER_STYLE = {  # colour (white text is readable on each), shape
     Tier.TIER_1: ("#146c2e", "circle"),
