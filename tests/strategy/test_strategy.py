@@ -391,3 +391,18 @@ def test_the_workbook_has_a_soap_sheet_that_the_upload_ignores(owner, profile) -
         "file": SimpleUploadedFile("tracker.xlsx", out.getvalue(), content_type=XLSX)},
         follow=True)
     assert "matches your list" in response.content.decode()
+
+
+def test_a_gold_signal_is_in_the_backup(owner, profile, tmp_path) -> None:
+    from django.core.management import call_command
+
+    from strategy.models import GoldSignal
+
+    im = ListEntry.objects.on_list().filter(profile=profile,
+                                            program__acgme_id__startswith="140").first()
+    owner.post(route("signals_update", pk=profile.pk), {f"signal-{im.pk}": GOLD})
+    assert GoldSignal.objects.filter(entry=im).exists()
+
+    call_command("backup_user_data", str(tmp_path / "backup.json"))
+
+    assert '"strategy.goldsignal"' in (tmp_path / "backup.json").read_text()
