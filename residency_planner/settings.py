@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programs",
     "applicants",
     "tiering",
+    "strategy",
     "tracker",
     "advising",
     "django.contrib.admin",

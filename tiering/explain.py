@@ -27,6 +27,7 @@ COMPONENT_NAMES = {
     scoring.C_YOG: "Years since graduation",
     scoring.C_USCE: "US clinical experience and letters",
     scoring.C_BORDER: "Border mission fit",
+    scoring.C_GEO: "Geographic preference",
     scoring.C_PREFERENCES: "Stated preferences missed",
 }
 
@@ -44,6 +45,7 @@ def component_maxima(specialty_code: str) -> dict[str, float]:
         scoring.C_YOG: scoring.WEIGHT_YOG,
         scoring.C_USCE: scoring.WEIGHT_USCE,
         scoring.C_BORDER: scoring.WEIGHT_BORDER,
+        scoring.C_GEO: scoring.WEIGHT_GEO_PREFERENCE,
         scoring.C_PREFERENCES: 0.0,
     }
 
@@ -63,7 +65,7 @@ def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None
     """The components that make the score, largest first, each as points out of its most."""
     maxima = component_maxima(result.acgme_id[:3])
     shown = [(code, points) for code, points in result.components.items()
-             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER)]
+             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER, scoring.C_GEO)]
     wholes = _whole_parts([points for _, points in shown])
     parts = []
     for (code, _), points in zip(shown, wholes, strict=True):

@@ -30,7 +30,7 @@ from tiering.explain import explanation_of
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-5"  # issue 12: IMG year rule, stale answers, armed forces
+SCORING_VERSION = "2026.11-6"  # issue 14: geographic preference
 BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
@@ -67,6 +67,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         border_or_underserved_projects=profile.border_or_underserved_projects,
         spanish_level=profile.spanish_level,
         as_of_year=as_of_year or season_year(),
+        preferred_divisions=tuple(sorted(profile.geographic_divisions or ())),
     )
 
 

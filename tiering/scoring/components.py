@@ -10,11 +10,13 @@ from tiering.scoring.context import (
     _fmt_pct,
     _plural,
 )
+from tiering.scoring.divisions import division_of
 from tiering.scoring.gates import _gates
 from tiering.scoring.inputs import (
     BORDER_REGION_KM,
     C_ATTEMPTS,
     C_BORDER,
+    C_GEO,
     C_IMG,
     C_PREFERENCES,
     C_STEP2,
@@ -286,6 +288,7 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         C_YOG: ctx.yog_reason.points,
         C_USCE: ctx.usce_reason.points,
         C_BORDER: 0.0,
+        C_GEO: 0.0,
         C_PREFERENCES: 0.0,
     }
     # A stale closing answer is checked first, so its item leads the list.
@@ -329,6 +332,14 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         components[C_BORDER] = ctx.border_reason.points
     elif in_border is None:
         confidence -= CONF_BORDER_UNKNOWN
+
+    # Geographic preference: the program is in a division the applicant names in ERAS.
+    if ctx.geo_reasons:
+        geo = ctx.geo_reasons.get(division_of(p.state))
+        if geo is not None:
+            reasons.append(geo)
+            total += geo.points
+            components[C_GEO] = geo.points
 
     # Stated preferences the applicant misses, and requirement notes.
     first_attempt_pref_missed = False
