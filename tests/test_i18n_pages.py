@@ -159,9 +159,50 @@ def test_money_and_thousands_read_the_latin_american_way_in_spanish() -> None:
     with translation.override("es"):
         spanish = budget_note_text(note)
         number = Template("{% load humanize %}{{ n|intcomma }}").render(Context({"n": 12345}))
-    english = budget_note_text(note)
+    with translation.override("en"):
+        english = budget_note_text(note)
 
     assert spanish == ("Tu presupuesto de US$1,500 dejó la lista en 60 programas; la guía "
                        "sugiere 100 (US$2,345), US$845 más.")
     assert english.startswith("Your budget of $1,500 set the list at 60 programs")
     assert number == "12,345"
+
+
+PROFILE_ENGLISH = [
+    "Your profile", "Exams", "Graduation and visa", "Clinical experience", "Preferences",
+    "Save profile", "Specialties you apply to", "States (leave all unticked", "See the program list",
+    "The tiers are computed", "Step 1 passed", "Spanish",
+]
+
+
+@pytest.mark.django_db
+def test_the_profile_form_and_its_errors_are_in_spanish(client, applicant) -> None:
+    client.force_login(applicant.user)
+    url = route("profile", pk=applicant.pk)
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    errors = client.post(url, {"graduation_year": 2999, "step2_score": 400},
+                         HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert english_left(page, PROFILE_ENGLISH) == []
+    text = visible_text(errors)
+    assert "El año de graduación no puede estar en el futuro" in text
+    assert "Un puntaje de Step 2 CK está entre 1 y 300." in text
+    assert re.search(r"Corrige \d+ campos:", text)
+
+
+@pytest.mark.django_db
+def test_signing_up_in_spanish_gives_a_spanish_page_and_e_mail(client, mailoutbox) -> None:
+    response = client.post("/accounts/signup/", {
+        "email": "ana@example.org", "password1": "correct horse battery staple",
+        "password2": "correct horse battery staple"}, HTTP_ACCEPT_LANGUAGE="es", follow=True)
+    invalid = client.get("/accounts/confirm/not-a-token/", HTTP_ACCEPT_LANGUAGE="es")
+
+    text = visible_text(response.content.decode())
+    assert "Revisa tu correo" in text and "Check your e-mail" not in text
+    assert "El enlace funciona durante 3 días" in text
+    [mail] = mailoutbox
+    assert mail.subject == "Confirma tu correo electrónico en Residency Planner"
+    assert "Abre este enlace para confirmar tu correo electrónico (ana@example.org)" in mail.body
+    assert "Welcome" not in mail.body
+    assert "Este enlace no funciona" in visible_text(invalid.content.decode())
