@@ -170,8 +170,8 @@ def test_money_and_thousands_read_the_latin_american_way_in_spanish() -> None:
 
 PROFILE_ENGLISH = [
     "Your profile", "Exams", "Graduation and visa", "Clinical experience", "Preferences",
-    "Save profile", "Specialties you apply to", "States (leave all unticked", "See the program list",
-    "The tiers are computed", "Step 1 passed", "Spanish",
+    "Save profile", "Specialties you apply to", "States (leave all unticked",
+    "See the program list", "The tiers are computed", "Step 1 passed", "Spanish",
 ]
 
 
