@@ -42,8 +42,11 @@ EXPLANATION_ENGLISH = [
 
 
 def english_left(html: str, phrases: list[str]) -> list[str]:
+    """The phrases still on the page, as whole words ("Client" is not in "Cliente")."""
     text = visible_text(html)
-    return [phrase for phrase in phrases if re.search(rf"\b{re.escape(phrase)}", text)]
+    ends = {True: r"\b", False: ""}
+    return [phrase for phrase in phrases
+            if re.search(r"\b" + re.escape(phrase) + ends[phrase[-1].isalnum()], text)]
 
 
 @pytest.fixture
@@ -206,3 +209,50 @@ def test_signing_up_in_spanish_gives_a_spanish_page_and_e_mail(client, mailoutbo
     assert "Abre este enlace para confirmar tu correo electrónico (ana@example.org)" in mail.body
     assert "Welcome" not in mail.body
     assert "Este enlace no funciona" in visible_text(invalid.content.decode())
+
+
+CATALOG_ENGLISH = [
+    "Program catalog", "Search and filter", "Name or city", "Any specialty", "Any state",
+    "Setting", "J-1 accepted", "H-1B sponsored", "Search", "Clear", "Non-US IMG residents",
+    "programs, page", "Facts and where they come from", "City and state", "Distance to the",
+    "PGY-1 positions", "J-1 visa accepted", "Minimum Step 2 CK", "Policies change every season",
+    "Report an error", "Send report", "Sources and attributions", "Every program fact",
+    "unknown", "year not stated", "Yes", "Required",
+]
+DASHBOARD_ENGLISH = [
+    "Your clients", "New client code", "Counts are from", "Client", "Tier 1", "Not eligible",
+    "Progress", "Last update", "List computed", "To act on", "applied", "interview", "Profile",
+    "History", "Visa policy to verify", "Nothing", "budget",
+]
+
+
+@pytest.mark.django_db
+def test_the_catalog_and_a_programs_facts_are_in_spanish(client, applicant) -> None:
+    client.force_login(applicant.user)
+    program = Program.objects.get(name="Hospital Fronterizo")
+    pages = [client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode() for url in (
+        "/programs/", f"/programs/{program.acgme_id}/", "/sources/")]
+
+    # The sources page quotes each source's own description of what it covers: only its own
+    # words are checked there.
+    assert english_left(pages[0], CATALOG_ENGLISH) == []
+    assert english_left(pages[1], CATALOG_ENGLISH) == []
+    assert english_left(pages[2], ["Sources and attributions", "Every program fact"]) == []
+    assert "Acepta visa J-1" in visible_text(pages[1])
+    # The source keeps its published name.
+    assert "AMA FREIDA" in visible_text(pages[1])
+
+
+@pytest.mark.django_db
+def test_the_advisors_dashboard_is_in_spanish(client, applicant) -> None:
+    from applicants.models import AdvisorLink
+    from tests.factories import UserFactory
+
+    advisor = UserFactory(role="advisor")
+    AdvisorLink.objects.create(profile=applicant, advisor=advisor)
+    client.force_login(advisor)
+
+    html = client.get(route("advisor_dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert english_left(html, DASHBOARD_ENGLISH) == []
+    assert "Tus clientes" in visible_text(html)
