@@ -32,6 +32,7 @@ from programs.sources import SOURCES, describe
 from strategy import season
 from strategy.soap import soap_list
 from tiering import budget
+from tiering.explain import translated
 from tiering.lists import (
     SCORING_VERSION,
     STORED_TIER,
@@ -347,8 +348,8 @@ def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
     rows = []
     for item in items:
         program, result = item.program, item.result
-        reasons = (result.hard_reasons if not result.eligible
-                   else [r.text for r in result.reasons[:3]])
+        reasons = [translated(text) for text in (result.hard_reasons if not result.eligible
+                                                 else [r.text for r in result.reasons[:3]])]
         rows.append(CandidateRow(
             tier=str(Tier(STORED_TIER[result.tier]).label),
             score=result.score if result.eligible else None,
