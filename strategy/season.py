@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 # ---------------------------------------------------------------------------------------------
 # ERAS program signals
 # ---------------------------------------------------------------------------------------------
@@ -90,12 +92,12 @@ def allowance_for(specialty_code: str) -> SignalAllowance | None:
 # Internal Medicine's default: every IM program is opted in unless it opted out by
 # 20 Aug 2025 (F3.8).
 PARTICIPATION_DEFAULT: Mapping[str, str] = {
-    "140": (
+    "140": gettext_lazy(
         "Opted in by default: every Internal Medicine program takes part unless it opted out "
         "by 20 Aug 2025 (ACP/APDIM, 2025-26 cycle; F3.8). Check that this one did not."
     ),
 }
-PARTICIPATION_NOT_STATED = (
+PARTICIPATION_NOT_STATED = gettext_lazy(
     "Participation not stated: our sources do not say whether this program takes part in "
     "signalling. Check ERAS's list of participating programs before you signal it."
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicants.models import Profile, User
 from strategy.models import GoldSignal
@@ -86,9 +87,9 @@ def participation_of(entry: ListEntry) -> tuple[bool, str]:
     catalog records no participation in signalling, so only what is on file is said."""
     program = entry.program
     if program.participates_in_eras == "no":
-        return False, "Does not take part in ERAS (catalog), so it cannot receive a signal."
+        return False, _("Does not take part in ERAS (catalog), so it cannot receive a signal.")
     default = PARTICIPATION_DEFAULT.get(program.acgme_id[:3])
-    return True, default or PARTICIPATION_NOT_STATED
+    return True, str(default or PARTICIPATION_NOT_STATED)
 
 
 def _fit(entry: ListEntry, divisions: set[str]) -> list[str]:
@@ -96,25 +97,25 @@ def _fit(entry: ListEntry, divisions: set[str]) -> list[str]:
     program = entry.program
     fit = []
     if program.in_border_region:
-        fit.append("in the US-Mexico border region, whose programs state border health and "
-                   "Spanish-speaking care as their mission")
+        fit.append(_("in the US-Mexico border region, whose programs state border health and "
+                     "Spanish-speaking care as their mission"))
     division = division_of(program.state)
     if division in divisions:
-        fit.append(f"in {DIVISION_NAMES[division]}, a division you name in your geographic "
-                   "preferences")
+        fit.append(_("in %(division)s, a division you name in your geographic preferences")
+                   % {"division": DIVISION_NAMES[division]})
     return fit
 
 
 def why_not(entry: ListEntry) -> str:
     """Why the proposal leaves a program out; "" when it may be proposed."""
     if entry.tier == Tier.NOT_ELIGIBLE:
-        return "Not eligible: a signal cannot open a program that screens you out."
+        return _("Not eligible: a signal cannot open a program that screens you out.")
     if entry.tier == Tier.TIER_3:
-        return "Tier 3 (reach): a signal is better spent where you are realistic."
+        return _("Tier 3 (reach): a signal is better spent where you are realistic.")
     if (entry.tier == Tier.TIER_1 and entry.score >= INTERVIEW_ANYWAY_SCORE
             and entry.confidence >= CONFIDENCE_HIGH):
-        return (f"Tier 1, score {entry.score:.0f} with high confidence: likely to interview "
-                "you without a signal.")
+        return _("Tier 1, score %(score).0f with high confidence: likely to interview you "
+                 "without a signal.") % {"score": entry.score}
     return ""
 
 
@@ -136,13 +137,14 @@ def propose(entries: Iterable[ListEntry], allowance: SignalAllowance | None,
             kind = GOLD if place < allowance.gold else SILVER
         else:
             kind = SIGNAL
-        tier = "Tier 1" if entry.tier == Tier.TIER_1 else "Tier 2"
-        reason = f"{tier}, score {entry.score:.0f}: realistic for you"
+        tier = Tier(entry.tier).label
+        reason = _("%(tier)s, score %(score).0f: realistic for you") % {
+            "tier": tier, "score": entry.score}
         fit = _fit(entry, chosen)
         if fit:
             reason += "; " + "; ".join(fit)
         if kind == GOLD:
-            reason += "; among your strongest fits, so a gold signal"
+            reason += "; " + _("among your strongest fits, so a gold signal")
         proposal[entry.pk] = (kind, reason + ".")
     return proposal
 
@@ -168,18 +170,21 @@ def limit_problems(planned: Iterable[tuple[str, str]]) -> list[str]:
         if allowance is None:
             continue  # the number is not on file: nothing to refuse with
         if total > allowance.total:
-            problems.append(
-                f"{allowance.specialty} allows {allowance.total} signals in the "
-                f"{allowance.season}"
-                + (f" ({allowance.gold} gold, {allowance.silver} silver)"
-                   if allowance.tiered else "")
-                + f"; this would make {total}. Remove {total - allowance.total}."
-            )
+            values = {"specialty": allowance.specialty, "allowed": allowance.total,
+                      "season": allowance.season, "gold": allowance.gold,
+                      "silver": allowance.silver, "total": total,
+                      "remove": total - allowance.total}
+            problems.append((
+                _("%(specialty)s allows %(allowed)s signals in the %(season)s (%(gold)s gold, "
+                  "%(silver)s silver); this would make %(total)s. Remove %(remove)s.")
+                if allowance.tiered else
+                _("%(specialty)s allows %(allowed)s signals in the %(season)s; this would make "
+                  "%(total)s. Remove %(remove)s.")) % values)
         elif allowance.tiered and golds[code] > allowance.gold:
             problems.append(
-                f"{allowance.specialty} allows {allowance.gold} gold signals in the "
-                f"{allowance.season}; this would make {golds[code]}."
-            )
+                _("%(specialty)s allows %(gold)s gold signals in the %(season)s; this would "
+                  "make %(total)s.") % {"specialty": allowance.specialty, "gold": allowance.gold,
+                                        "season": allowance.season, "total": golds[code]})
     return problems
 
 
@@ -228,7 +233,7 @@ def signal_plan(profile: Profile, entries: list[ListEntry] | None = None,
             if not proposed:
                 reason = why_not(entry) or (
                     participation if not can else
-                    "Realistic, but other programs fit you better for the signals you have."
+                    _("Realistic, but other programs fit you better for the signals you have.")
                     if allowance else "")
             section.rows.append(SignalRow(entry=entry, kind=kind, proposed=proposed,
                                           reason=reason, participation=participation,

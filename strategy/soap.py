@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from applicants.models import Profile
 from programs.models import Program
 from strategy.season import SOAP_MAX_APPLICATIONS, SOAP_SPECIALTIES
@@ -21,8 +24,9 @@ from tiering.lists import applicant_of
 from tiering.models import ListEntry
 from tiering.scope import snapshot
 
-TIER_NAMES = {scoring.Tier.TIER_1: "Tier 1", scoring.Tier.TIER_2: "Tier 2",
-              scoring.Tier.TIER_3: "Tier 3"}
+TIER_NAMES = {scoring.Tier.TIER_1: gettext_lazy("Tier 1"),
+              scoring.Tier.TIER_2: gettext_lazy("Tier 2"),
+              scoring.Tier.TIER_3: gettext_lazy("Tier 3")}
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class SoapChoice:
 
     @property
     def tier_name(self) -> str:
-        return TIER_NAMES[self.tier]
+        return str(TIER_NAMES[self.tier])
 
 
 def _visa_rank(facts: scoring.ProgramFacts, visa_need: str) -> int:
@@ -69,13 +73,15 @@ def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS,
                                 item[2].tier, -item[2].score, item[0].name))
     choices = []
     for place, (program, facts, result) in enumerate(pool[:limit], start=1):
-        parts = [f"{program.specialty.name}, a broader specialty for SOAP"]
+        parts = [_("%(specialty)s, a broader specialty for SOAP")
+                 % {"specialty": program.specialty.name}]
         if program.in_border_region:
-            parts.append("in the US-Mexico border region")
+            parts.append(_("in the US-Mexico border region"))
         if visa_name:
-            parts.append(f"takes {visa_name} visas" if _visa_rank(facts, visa) == 0
-                         else f"{visa_name} policy unknown: ask")
-        parts.append(f"{TIER_NAMES[result.tier]} for you, score {result.score}")
+            parts.append((_("takes %(visa)s visas") if _visa_rank(facts, visa) == 0
+                          else _("%(visa)s policy unknown: ask")) % {"visa": visa_name})
+        parts.append(_("%(tier)s for you, score %(score)s")
+                     % {"tier": TIER_NAMES[result.tier], "score": result.score})
         choices.append(SoapChoice(place=place, program=program, tier=result.tier,
                                   score=result.score, on_main_list=program.pk in on_list,
                                   reason="; ".join(parts) + "."))

@@ -399,12 +399,12 @@ class _Context:
             division: Reason(
                 component=C_GEO,
                 points=WEIGHT_GEO_PREFERENCE,
-                text=(
-                    f"In {DIVISION_NAMES[division]}, a Census division you name in your ERAS "
-                    "geographic preferences: programs there see it. In an Internal Medicine "
-                    "study a preference went with a 1.4 times higher odds of an interview "
-                    "(JGIM 2024; mostly US graduates, so it counts little)"
-                ),
+                text=gettext_noop(
+                    "In %(division)s, a Census division you name in your ERAS geographic "
+                    "preferences: programs there see it. In an Internal Medicine study a "
+                    "preference went with a 1.4 times higher odds of an interview (JGIM 2024; "
+                    "mostly US graduates, so it counts little)",
+                    division=DIVISION_NAMES[division]),
             )
             for division in a.preferred_divisions
         }
