@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from advising.models import AdvisorInvitation, AdvisorNote
 from applicants.access import active_links
@@ -372,22 +373,28 @@ def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
 
     flags: list[str] = []
     if not complete:
-        flags.append("Profile incomplete: no list yet")
+        flags.append(gettext("Profile incomplete: no list yet"))
     visa_to_verify = sum(row["visa_to_verify"] for row in rows)
     if visa_to_verify:
-        flags.append(f"Visa policy to verify on {_count(visa_to_verify, 'Tier 1 program')}")
+        flags.append(ngettext("Visa policy to verify on %(n)s Tier 1 program",
+                              "Visa policy to verify on %(n)s Tier 1 programs",
+                              visa_to_verify) % {"n": visa_to_verify})
     short = _budget_shortfall(profile, listed)
     if short:
         flags.append(short)
     if profile.visa_need == VisaNeed.H1B and not profile.step3_passed:
-        flags.append("Needs an H-1B but has not passed Step 3")
+        flags.append(gettext("Needs an H-1B but has not passed Step 3"))
     past_limit = sum(row["past_limit"] for row in rows)
     if past_limit:
-        flags.append(f"{_count(past_limit, 'program')} in Tiers 1-3 past a required "
-                     "graduation-year limit")
+        flags.append(ngettext(
+            "%(n)s program in Tiers 1-3 past a required graduation-year limit",
+            "%(n)s programs in Tiers 1-3 past a required graduation-year limit",
+            past_limit) % {"n": past_limit})
     to_review = sum(row["to_review"] for row in rows)
     if to_review:
-        flags.append(f"{_count(to_review, 'tier change')} to review: the computed tier moved")
+        flags.append(ngettext("%(n)s tier change to review: the computed tier moved",
+                              "%(n)s tier changes to review: the computed tier moved",
+                              to_review) % {"n": to_review})
 
     updates = [profile.updated_at, profile.last_event_at,
                *(row["last_tracking"] for row in rows)]
@@ -429,17 +436,16 @@ def _budget_shortfall(profile: Profile, listed: dict[str, int]) -> str:
     size = sum(listed.values())
     cost = budget.season_cost(listed).total_usd
     if cost > profile.budget_usd:
-        return (f"The list costs ${cost:,}, ${cost - profile.budget_usd:,} over the budget of "
-                f"${profile.budget_usd:,}")
+        return gettext("The list costs $%(cost)s, $%(over)s over the budget of $%(budget)s") % {
+            "cost": f"{cost:,}", "over": f"{cost - profile.budget_usd:,}",
+            "budget": f"{profile.budget_usd:,}"}
     try:
         the_list = profile.program_list
     except ObjectDoesNotExist:
         return ""
     if the_list.budget_limited:
-        return (f"Budget ${profile.budget_usd:,} buys {size} of the {the_list.target} "
-                "programs the guidance suggests")
+        return gettext("Budget $%(budget)s buys %(size)s of the %(target)s programs the "
+                       "guidance suggests") % {"budget": f"{profile.budget_usd:,}", "size": size,
+                                               "target": the_list.target}
     return ""
 
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,6 +59,10 @@ CLIENT_SORTS: dict[str, tuple[Callable[[ClientSummary], Any], bool]] = {
     "flags": (lambda s: len(s.flags), True),
 }
 DEFAULT_CLIENT_SORT = "-flags"
+# What the table's caption says each order is.
+CLIENT_SORT_NAMES = {"client": gettext_lazy("client"), "updated": gettext_lazy("last update"),
+                     "tier1": gettext_lazy("Tier 1 programs"),
+                     "flags": gettext_lazy("what to act on")}
 
 
 def _advisor_only(user: User) -> None:
@@ -141,6 +145,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "advising/dashboard.html", {
         "unconfirmed": request.user.email_confirmed_at is None,
         "page": page, "total": len(summaries), "sort": sort, "sort_links": _sort_links(sort),
+        "sort_name": CLIENT_SORT_NAMES.get(sort.removeprefix("-"), sort),
         "query": f"sort={sort}", "codes": codes, "tiers": list(Tier),
     })
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applicants.models import User
 
@@ -41,7 +42,7 @@ def send_confirmation(request: HttpRequest, user: User) -> None:
     link = request.build_absolute_uri(
         reverse("confirm_email", kwargs={"token": confirmation_token(user)}))
     send_mail(
-        "Confirm your e-mail address for Residency Planner",
+        gettext("Confirm your e-mail address for Residency Planner"),
         render_to_string("registration/confirm_email.txt",
                          {"email": user.email, "link": link, "days": LINK_DAYS,
                           "user_is_advisor": user.role == User.Role.ADVISOR}),
@@ -51,7 +52,7 @@ def send_confirmation(request: HttpRequest, user: User) -> None:
 
 def send_already_registered(request: HttpRequest, user: User) -> None:
     send_mail(
-        "Someone tried to sign up to Residency Planner with your address",
+        gettext("Someone tried to sign up to Residency Planner with your address"),
         render_to_string("registration/already_registered.txt", {
             "email": user.email,
             "login": request.build_absolute_uri(reverse("login")),

@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from applicants.models import USMLE_MAX_ATTEMPTS, Citizenship, Profile, User, VisaNeed
 from programs.models import US_STATES, Specialty
@@ -31,7 +32,8 @@ class SignupForm(UserCreationForm):
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=gettext_lazy("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     def clean_username(self) -> str:
@@ -46,13 +48,13 @@ class ProfileForm(forms.ModelForm):
         queryset=Specialty.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Specialties you apply to",
+        label=gettext_lazy("Specialties you apply to"),
     )
     target_states = forms.MultipleChoiceField(
         choices=STATE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="States (leave all unticked for every state)",
+        label=gettext_lazy("States (leave all unticked for every state)"),
     )
 
     class Meta:
@@ -95,7 +97,7 @@ class ProfileForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "Exams",
+                gettext("Exams"),
                 Div(
                     Div("step1_passed", css_class="col-sm-6"),
                     Div("step1_attempts", css_class="col-sm-6"),
@@ -113,7 +115,7 @@ class ProfileForm(forms.ModelForm):
                 ),
             ),
             Fieldset(
-                "Graduation and visa",
+                gettext("Graduation and visa"),
                 Div(
                     Div("graduation_year", css_class="col-sm-6"),
                     Div("ecfmg_status", css_class="col-sm-6"),
@@ -123,7 +125,7 @@ class ProfileForm(forms.ModelForm):
                 "visa_need",
             ),
             Fieldset(
-                "Clinical experience",
+                gettext("Clinical experience"),
                 Div(
                     Div("usce_hands_on_months", css_class="col-sm-4"),
                     Div("usce_observership_months", css_class="col-sm-4"),
@@ -137,15 +139,15 @@ class ProfileForm(forms.ModelForm):
                 ),
                 "border_or_underserved_projects",
             ),
-            Fieldset("Language", "spanish_level"),
+            Fieldset(gettext("Language"), "spanish_level"),
             Fieldset(
-                "Preferences",
+                gettext("Preferences"),
                 Div("target_specialties", css_class="columns-checkboxes"),
                 Div("target_states", css_class="columns-checkboxes columns-narrow"),
                 "budget_usd",
             ),
             HTML("<hr>"),
-            Submit("save", "Save profile", css_class="btn-primary btn-lg"),
+            Submit("save", gettext("Save profile"), css_class="btn-primary btn-lg"),
         )
 
     def clean_graduation_year(self) -> int:
@@ -153,11 +155,13 @@ class ProfileForm(forms.ModelForm):
         this_year = timezone.now().year
         if year > this_year:
             raise forms.ValidationError(
-                f"The graduation year cannot be in the future (it is {this_year} now)."
+                gettext("The graduation year cannot be in the future (it is %(year)s now).")
+                % {"year": this_year}
             )
         if year < EARLIEST_GRADUATION_YEAR:
             raise forms.ValidationError(
-                f"Enter a graduation year from {EARLIEST_GRADUATION_YEAR} onwards."
+                gettext("Enter a graduation year from %(year)s onwards.")
+                % {"year": EARLIEST_GRADUATION_YEAR}
             )
         return year
 
@@ -167,7 +171,7 @@ class ProfileForm(forms.ModelForm):
     def clean_step2_score(self) -> int | None:
         score = self.cleaned_data.get("step2_score")
         if score is not None and not 1 <= score <= 300:
-            raise forms.ValidationError("A Step 2 CK score is between 1 and 300.")
+            raise forms.ValidationError(gettext("A Step 2 CK score is between 1 and 300."))
         return score
 
     def clean(self) -> dict[str, Any]:
@@ -183,8 +187,8 @@ class ProfileForm(forms.ModelForm):
         ):
             self.add_error(
                 "visa_need",
-                "A US citizen or permanent resident needs no visa: choose \"None\", or change "
-                "your citizenship.",
+                gettext("A US citizen or permanent resident needs no visa: choose \"None\", or "
+                        "change your citizenship."),
             )
         hands_on = data.get("usce_hands_on_months") or 0
         observer = data.get("usce_observership_months") or 0
@@ -192,8 +196,9 @@ class ProfileForm(forms.ModelForm):
         if border is not None and border > hands_on + observer:
             self.add_error(
                 "usce_border_months",
-                f"Border-region experience ({border} months) cannot be more than your total US "
-                f"clinical experience ({hands_on + observer} months).",
+                gettext("Border-region experience (%(border)s months) cannot be more than your "
+                        "total US clinical experience (%(total)s months).")
+                % {"border": border, "total": hands_on + observer},
             )
         return data
 
@@ -203,9 +208,11 @@ class ProfileForm(forms.ModelForm):
         if attempts is None:
             return
         if attempts > USMLE_MAX_ATTEMPTS:
-            self.add_error(field, f"USMLE allows at most {USMLE_MAX_ATTEMPTS} attempts per Step.")
+            self.add_error(field, gettext("USMLE allows at most %(n)s attempts per Step.")
+                           % {"n": USMLE_MAX_ATTEMPTS})
         elif passed and attempts < 1:
-            self.add_error(field, f"You passed {name}: enter how many attempts it took (1 to 4).")
+            self.add_error(field, gettext("You passed %(step)s: enter how many attempts it took "
+                                          "(1 to 4).") % {"step": name})
 
 
 for _name in (
@@ -220,11 +227,10 @@ for _name in (
     "budget_usd",
 ):
     # Model validators give "Ensure this value is greater than or equal to 0."; say it plainly.
-    ProfileForm.base_fields[_name].error_messages["min_value"] = "This cannot be negative."
-ProfileForm.base_fields["step1_attempts"].error_messages["max_value"] = (
-    "USMLE allows at most 4 attempts per Step."
-)
-for _name in ("step2_attempts", "step3_attempts"):
-    ProfileForm.base_fields[_name].error_messages["max_value"] = (
+    ProfileForm.base_fields[_name].error_messages["min_value"] = gettext_lazy(
+        "This cannot be negative."
+    )
+for _name in ("step1_attempts", "step2_attempts", "step3_attempts"):
+    ProfileForm.base_fields[_name].error_messages["max_value"] = gettext_lazy(
         "USMLE allows at most 4 attempts per Step."
     )

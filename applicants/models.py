@@ -89,6 +89,15 @@ class SpanishLevel(models.TextChoices):
     NATIVE = "native", _("Native")
 
 
+class SettingPreference(models.TextChoices):
+    """ERAS's geographic preferences also ask for an urban, suburban or rural setting (F3.9)."""
+
+    NONE = "", _("No preference")
+    URBAN = "urban", _("Urban")
+    SUBURBAN = "suburban", _("Suburban")
+    RURAL = "rural", _("Rural")
+
+
 attempts_validators = [MinValueValidator(0), MaxValueValidator(USMLE_MAX_ATTEMPTS)]
 
 
@@ -190,6 +199,18 @@ class Profile(models.Model):
         null=True,
         blank=True,
         help_text=_("What you can spend on ERAS fees and fixed costs this season."),
+    )
+    # ERAS geographic preferences (F3.9): up to 3 US Census divisions (keys of
+    # tiering.scoring.divisions) and a setting. The scoring reads the divisions.
+    geographic_divisions = models.JSONField(
+        _("Census divisions named in ERAS"), default=list, blank=True
+    )
+    geographic_setting = models.CharField(
+        _("setting named in ERAS"),
+        max_length=10,
+        choices=SettingPreference.choices,
+        blank=True,
+        default="",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -90,7 +90,9 @@ def in_process(profile, repeat: int) -> dict:
     from django.urls import reverse
 
     import programs.views
+    from applicants.models import Profile
     from programs.models import Program
+    from programs.verification import approved_prefetch
     from tiering import lists, scoring
 
     client = Client()
@@ -124,7 +126,10 @@ def in_process(profile, repeat: int) -> dict:
 
     def save(data):
         def post():
-            assert client.post(profile_url, data).status_code == 302
+            # The form carries the version it was loaded at, as a browser tab does after
+            # each save; a stale one is refused ("changed in another tab").
+            version = Profile.objects.values_list("version", flat=True).get(pk=profile.pk)
+            assert client.post(profile_url, {**data, "version": version}).status_code == 302
         return post
 
     budgets = iter(range(10**6))
@@ -140,7 +145,8 @@ def in_process(profile, repeat: int) -> dict:
     profile.refresh_from_db()
 
     applicant = lists.applicant_of(profile)
-    everything = list(Program.objects.select_related("specialty").order_by("acgme_id"))
+    everything = list(Program.objects.select_related("specialty")
+                      .prefetch_related(approved_prefetch()).order_by("acgme_id"))
     facts = [lists.facts_of(p) for p in everything]
     score_ms = median_seconds(
         lambda: scoring.score_programs(applicant=applicant, programs=facts), repeat) * 1000

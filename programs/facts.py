@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from programs.models import Program, Strictness, TriState
 from programs.sources import describe
 from programs.verification import with_verified
 
-UNKNOWN = "unknown"
+UNKNOWN = "unknown"  # the value of a fact not known; the pages say it in the reader's language
 # A fact this many seasons old is shown with its age and "verify" (the scoring's
 # STALE_AFTER_SEASONS; a test keeps them equal).
 STALE_AFTER_SEASONS = 3
 # Measured (`manage.py build_catalog --visa-changes`): 51 of 407 IM programs answering J-1 in
 # both AAMC 2021 and FREIDA 2025 changed their answer.
-VISA_CHANGE_NOTE = "about 1 in 8 J-1 answers (51 of 407 IM programs) changed from 2021 to 2025"
+VISA_CHANGE_NOTE = gettext_lazy(
+    "about 1 in 8 J-1 answers (51 of 407 IM programs) changed from 2021 to 2025"
+)
 VISA_KEYS = ("j1_accepted", "h1b_sponsored", "citizens_only")
 
 
@@ -58,21 +61,25 @@ class Fact:
         """E.g. "5 seasons old; about 1 in 8 J-1 answers ... changed: verify"."""
         if not self.stale:
             return ""
-        note = f"{self.age} seasons old"
         if self.key in VISA_KEYS:
-            note += f"; {VISA_CHANGE_NOTE}"
-        return note + ": verify"
+            return gettext("%(n)s seasons old; %(change)s: verify") % {
+                "n": self.age, "change": VISA_CHANGE_NOTE}
+        return gettext("%(n)s seasons old: verify") % {"n": self.age}
 
 
-def _tri(value: str, yes: str = "Yes", no: str = "No") -> str:
-    return {TriState.YES: yes, TriState.NO: no}.get(value, UNKNOWN)
+def _tri(value: str) -> str:
+    return {TriState.YES: gettext("Yes"), TriState.NO: gettext("No")}.get(value, UNKNOWN)
 
 
 def _requirement(value: int | None, strictness: str, template: str, unspecified: str) -> str:
+    """``template`` (translated, with %(n)s) says the value; ``unspecified`` a stated
+    requirement without one."""
+    stated = unspecified if value is None else template % {"n": value}
     if not strictness:
-        return UNKNOWN if value is None else template.format(value)
-    word = "Required" if strictness == Strictness.STRICT else "Preferred"
-    return f"{word}: {unspecified if value is None else template.format(value)}"
+        return UNKNOWN if value is None else stated
+    if strictness == Strictness.STRICT:
+        return gettext("Required: %(what)s") % {"what": stated}
+    return gettext("Preferred: %(what)s") % {"what": stated}
 
 
 def _number(value: float | int | None, suffix: str = "") -> str:
@@ -84,9 +91,10 @@ def _number(value: float | int | None, suffix: str = "") -> str:
 
 def _step3(program: Program) -> str:
     if program.step3_required == TriState.NO:
-        return "Not required"
+        return gettext("Not required")
     if program.step3_required == TriState.YES:
-        return "Required" if program.step3_strictness == Strictness.STRICT else "Preferred"
+        return (gettext("Required") if program.step3_strictness == Strictness.STRICT
+                else gettext("Preferred"))
     return UNKNOWN
 
 
@@ -94,87 +102,94 @@ def _attempts(program: Program) -> str:
     limit = program.max_attempts_per_step
     if limit == 1:
         return _requirement(1, program.max_attempts_per_step_strictness,
-                            "passes on the first attempt only", "")
+                            gettext("passes on the first attempt only"), "")
     return _requirement(limit, program.max_attempts_per_step_strictness,
-                        "at most {} attempts per Step", "attempt limit stated")
+                        gettext("at most %(n)s attempts per Step"),
+                        gettext("attempt limit stated"))
 
 
 def _border(program: Program) -> str:
     if program.border_distance_km is None:
         return UNKNOWN
-    where = "in the border region" if program.in_border_region else "outside the border region"
-    return f"{program.border_distance_km:g} km ({where})"
+    if program.in_border_region:
+        return gettext("%(km)s km (in the border region)") % {
+            "km": f"{program.border_distance_km:g}"}
+    return gettext("%(km)s km (outside the border region)") % {
+        "km": f"{program.border_distance_km:g}"}
 
 
 def program_facts(program: Program) -> list[Fact]:
     # Approved verified facts are the newest source of their fact (programs.verification).
     program = with_verified(program)
     rows: list[tuple[str, str, str]] = [
-        ("Specialty", f"{program.specialty.name} ({program.specialty.code})", "identity"),
-        ("City and state", f"{program.city}, {program.state}", "identity"),
-        ("ZIP", program.zip_code or UNKNOWN, "zip_code"),
+        (gettext("Specialty"), f"{program.specialty.name} ({program.specialty.code})", "identity"),
+        (gettext("City and state"), f"{program.city}, {program.state}", "identity"),
+        (gettext("ZIP"), program.zip_code or UNKNOWN, "zip_code"),
         (
-            "Coordinates (city)",
+            gettext("Coordinates (city)"),
             UNKNOWN if program.latitude is None
             else f"{program.latitude:.4f}, {program.longitude:.4f}",
             "location",
         ),
-        ("County FIPS", program.county_fips or UNKNOWN, "location"),
-        ("Distance to the US-Mexico border", _border(program), "border_distance_km"),
-        ("Setting", program.get_setting_display() if program.setting else UNKNOWN, "setting"),
-        ("PGY-1 positions", _number(program.pgy1_positions), "pgy1_positions"),
-        ("J-1 visa accepted", _tri(program.j1_accepted), "j1_accepted"),
-        ("H-1B visa sponsored", _tri(program.h1b_sponsored), "h1b_sponsored"),
-        ("IMG residents", _number(program.img_share_pct, "%"), "img_share_pct"),
-        ("Non-US-citizen IMG residents", _number(program.non_us_img_share_pct, "%"),
+        (gettext("County FIPS"), program.county_fips or UNKNOWN, "location"),
+        (gettext("Distance to the US-Mexico border"), _border(program), "border_distance_km"),
+        (gettext("Setting"), program.get_setting_display() if program.setting else UNKNOWN,
+         "setting"),
+        (gettext("PGY-1 positions"), _number(program.pgy1_positions), "pgy1_positions"),
+        (gettext("J-1 visa accepted"), _tri(program.j1_accepted), "j1_accepted"),
+        (gettext("H-1B visa sponsored"), _tri(program.h1b_sponsored), "h1b_sponsored"),
+        (gettext("IMG residents"), _number(program.img_share_pct, "%"), "img_share_pct"),
+        (gettext("Non-US-citizen IMG residents"), _number(program.non_us_img_share_pct, "%"),
          "non_us_img_share_pct"),
         (
-            "Average Step 1 of current residents",
+            gettext("Average Step 1 of current residents"),
             program.get_step_score_band_display() if program.step_score_band else UNKNOWN,
             "step_score_band",
         ),
-        ("Participates in ERAS", _tri(program.participates_in_eras), "participates_in_eras"),
-        ("US citizens or permanent residents only", _tri(program.citizens_only), "citizens_only"),
+        (gettext("Participates in ERAS"), _tri(program.participates_in_eras),
+         "participates_in_eras"),
+        (gettext("US citizens or permanent residents only"), _tri(program.citizens_only),
+         "citizens_only"),
         (
-            "Minimum Step 2 CK",
-            _requirement(program.min_step2_score, program.min_step2_strictness, "{}",
-                         "minimum stated"),
+            gettext("Minimum Step 2 CK"),
+            _requirement(program.min_step2_score, program.min_step2_strictness, "%(n)s",
+                         gettext("minimum stated")),
             "min_step2_score",
         ),
         (
-            "Years since graduation",
+            gettext("Years since graduation"),
             _requirement(program.max_years_since_graduation,
-                         program.max_years_since_graduation_strictness, "at most {} years",
-                         "limit stated"),
+                         program.max_years_since_graduation_strictness,
+                         gettext("at most %(n)s years"), gettext("limit stated")),
             "max_years_since_graduation",
         ),
-        ("Attempts policy", _attempts(program), "max_attempts_per_step"),
+        (gettext("Attempts policy"), _attempts(program), "max_attempts_per_step"),
         (
-            "Hands-on US clinical experience",
+            gettext("Hands-on US clinical experience"),
             _requirement(program.min_usce_months, program.min_usce_months_strictness,
-                         "at least {} months", "amount not stated"),
+                         gettext("at least %(n)s months"), gettext("amount not stated")),
             "min_usce_months",
         ),
-        ("Step 3", _step3(program), "step3_required"),
-        ("Medical-Spanish instruction", _tri(program.medical_spanish), "medical_spanish"),
-        ("Website", program.website or UNKNOWN, "website"),
+        (gettext("Step 3"), _step3(program), "step3_required"),
+        (gettext("Medical-Spanish instruction"), _tri(program.medical_spanish), "medical_spanish"),
+        (gettext("Website"), program.website or UNKNOWN, "website"),
         (
-            "Armed-forces program",
-            "Yes: residents are commissioned officers, open to US citizens only"
+            gettext("Armed-forces program"),
+            gettext("Yes: residents are commissioned officers, open to US citizens only")
             if program.armed_forces == TriState.YES else UNKNOWN,
             "armed_forces",
         ),
         (
-            "Hands-on US clinical experience: how recent",
+            gettext("Hands-on US clinical experience: how recent"),
             UNKNOWN if program.usce_within_years is None
-            else f"Required: within the last {program.usce_within_years} years, "
-            "not observerships",
+            else gettext("Required: within the last %(n)s years, not observerships")
+            % {"n": program.usce_within_years},
             "usce_within_years",
         ),
         (
-            "All USMLE Steps passed within",
+            gettext("All USMLE Steps passed within"),
             UNKNOWN if program.steps_within_years is None
-            else f"Required: {program.steps_within_years} years",
+            else gettext("Required: %(n)s years") % {"n": program.steps_within_years},
             "steps_within_years",
         ),
     ]
@@ -201,7 +216,7 @@ def program_facts(program: Program) -> list[Fact]:
     return facts
 
 
-_DISPLAY = {"yes": "Yes", "no": "No", "unknown": UNKNOWN}
+_DISPLAY = {"yes": gettext_lazy("Yes"), "no": gettext_lazy("No"), "unknown": UNKNOWN}
 
 
 def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
@@ -212,7 +227,7 @@ def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
             value += "%"
         out.setdefault(item["key"], []).append(
             OtherValue(
-                value=_DISPLAY.get(value, value),
+                value=str(_DISPLAY.get(value, value)),
                 source=describe(item["source"]) if item.get("source") else "",
                 year=item.get("year"),
                 url=item.get("url") or "",

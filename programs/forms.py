@@ -2,29 +2,31 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import US_STATES, Program, Setting, Specialty, TriState, VerifiedFact
 from programs.verification import VERIFIABLE, check_entry, clean_value
 
-ANY = [("", "Any")]
+ANY = [("", _("Any"))]
 
 
 class CatalogFilterForm(forms.Form):
-    q = forms.CharField(label="Name or city", required=False, max_length=100)
+    q = forms.CharField(label=_("Name or city"), required=False, max_length=100)
     specialty = forms.ModelChoiceField(
         queryset=Specialty.objects.order_by("name"),
         required=False,
         to_field_name="code",
-        empty_label="Any specialty",
+        empty_label=_("Any specialty"),
     )
     state = forms.ChoiceField(
-        choices=[("", "Any state")] + [(s, s) for s in sorted(US_STATES)], required=False
+        choices=[("", _("Any state"))] + [(s, s) for s in sorted(US_STATES)], required=False
     )
-    border = forms.BooleanField(label="Border region only (within 100 km)", required=False)
+    border = forms.BooleanField(label=_("Border region only (within 100 km)"), required=False)
     j1 = forms.ChoiceField(label="J-1", choices=ANY + TriState.choices, required=False)
     h1b = forms.ChoiceField(label="H-1B", choices=ANY + TriState.choices, required=False)
     setting = forms.ChoiceField(
-        choices=ANY + Setting.choices + [("unknown", "Unknown")], required=False
+        choices=ANY + Setting.choices + [("unknown", _("Unknown"))], required=False
     )
 
     def filter(self, programs: QuerySet[Program]) -> QuerySet[Program]:
@@ -50,18 +52,19 @@ class CatalogFilterForm(forms.Form):
 class VerifiedFactForm(forms.Form):
     """A fact verified with the program; bad input is refused with a message on the field."""
 
-    key = forms.ChoiceField(label="Fact", choices=())
+    key = forms.ChoiceField(label=_("Fact"), choices=())
     value = forms.CharField(
-        max_length=20, help_text="yes or no; a share 0-100; a number of positions; a setting."
+        max_length=20,
+        help_text=_("yes or no; a share 0-100; a number of positions; a setting."),
     )
     method = forms.ChoiceField(
-        label="How it was verified",
+        label=_("How it was verified"),
         choices=[c for c in VerifiedFact.Method.choices if c[0] != VerifiedFact.Method.REPORT],
     )
-    url = forms.CharField(label="Link (http or https)", required=False, max_length=500)
-    note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(
+    url = forms.CharField(label=_("Link (http or https)"), required=False, max_length=500)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(
         attrs={"rows": 2}))
-    verified_on = forms.DateField(label="Verified on", widget=forms.DateInput(
+    verified_on = forms.DateField(label=_("Verified on"), widget=forms.DateInput(
         attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,11 +84,13 @@ class VerifiedFactForm(forms.Form):
 class ErrorReportForm(forms.Form):
     """An applicant's report that a fact is wrong: staff review it before anything changes."""
 
-    key = forms.ChoiceField(label="Which fact", choices=())
-    note = forms.CharField(label="What is wrong", max_length=2000, widget=forms.Textarea(
+    key = forms.ChoiceField(label=_("Which fact"), choices=())
+    note = forms.CharField(label=_("What is wrong"), max_length=2000, widget=forms.Textarea(
         attrs={"rows": 2}))
-    value = forms.CharField(label="Correct value, if you know it", required=False, max_length=20)
-    url = forms.CharField(label="Link (optional, http or https)", required=False, max_length=500)
+    value = forms.CharField(label=_("Correct value, if you know it"), required=False,
+                            max_length=20)
+    url = forms.CharField(label=_("Link (optional, http or https)"), required=False,
+                          max_length=500)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +100,7 @@ class ErrorReportForm(forms.Form):
         data = super().clean()
         url = data.get("url", "")
         if url and not url.lower().startswith(("http://", "https://")):
-            self.add_error("url", "Give an http:// or https:// address.")
+            self.add_error("url", gettext("Give an http:// or https:// address."))
         if data.get("value") and data.get("key"):
             try:
                 clean_value(data["key"], data["value"])

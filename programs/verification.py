@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from programs.models import Program, Setting, TriState, VerifiedFact
 
@@ -32,14 +33,15 @@ class Verifiable:
 
 
 # The facts that can be verified: the ones the scoring reads, and PGY-1 positions.
+_ = gettext_lazy
 VERIFIABLE: dict[str, Verifiable] = {
-    "j1_accepted": Verifiable("J-1 visa accepted", "tri"),
-    "h1b_sponsored": Verifiable("H-1B visa sponsored", "tri"),
-    "citizens_only": Verifiable("US citizens or permanent residents only", "tri"),
-    "img_share_pct": Verifiable("IMG residents (%)", "percent"),
-    "non_us_img_share_pct": Verifiable("Non-US-citizen IMG residents (%)", "percent"),
-    "pgy1_positions": Verifiable("PGY-1 positions", "count"),
-    "setting": Verifiable("Setting", "setting"),
+    "j1_accepted": Verifiable(_("J-1 visa accepted"), "tri"),
+    "h1b_sponsored": Verifiable(_("H-1B visa sponsored"), "tri"),
+    "citizens_only": Verifiable(_("US citizens or permanent residents only"), "tri"),
+    "img_share_pct": Verifiable(_("IMG residents (%)"), "percent"),
+    "non_us_img_share_pct": Verifiable(_("Non-US-citizen IMG residents (%)"), "percent"),
+    "pgy1_positions": Verifiable(_("PGY-1 positions"), "count"),
+    "setting": Verifiable(_("Setting"), "setting"),
 }
 STAFF, ADVISOR = "staff", "advisor"
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from programs import verification
@@ -85,9 +86,10 @@ def verify_fact(request: HttpRequest, acgme_id: str) -> HttpResponse:
             form.add_error(field if field in form.fields else None, errors)
         return program_detail(request, acgme_id, verify_form=form)
     if fact.status == VerifiedFact.Status.APPROVED:
-        messages.success(request, "Verified fact recorded: it is now the program's newest source.")
+        messages.success(request, gettext("Verified fact recorded: it is now the program's "
+                                          "newest source."))
     else:
-        messages.success(request, "Verified fact recorded: it waits for staff review.")
+        messages.success(request, gettext("Verified fact recorded: it waits for staff review."))
     return redirect("programs:detail", acgme_id=acgme_id)
 
 
@@ -105,7 +107,8 @@ def report_error(request: HttpRequest, acgme_id: str) -> HttpResponse:
     except verification.RateLimited as exc:
         messages.error(request, str(exc))
         return redirect("programs:detail", acgme_id=acgme_id)
-    messages.success(request, "Thank you: staff will check your report before anything changes.")
+    messages.success(request, gettext("Thank you: staff will check your report before "
+                                      "anything changes."))
     return redirect("programs:detail", acgme_id=acgme_id)
 
 
@@ -122,11 +125,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         except ValueError:
             fact_id = 0
         if action is None or not fact_id:
-            messages.error(request, "Unknown action.")
+            messages.error(request, gettext("Unknown action."))
         elif action(fact_id, request.user):
-            messages.success(request, "Done.")
+            messages.success(request, gettext("Done."))
         else:
-            messages.info(request, "Already decided by someone else: nothing changed.")
+            messages.info(request, gettext("Already decided by someone else: nothing changed."))
         return redirect("programs:review")
     facts = VerifiedFact.objects.select_related("program", "entered_by", "reviewed_by")
     return render(request, "programs/review.html", {

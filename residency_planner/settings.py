@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programs",
     "applicants",
     "tiering",
+    "strategy",
     "tracker",
     "advising",
     "django.contrib.admin",
@@ -177,6 +178,8 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Spanish numbers as Latin America writes them (1,234.5): residency_planner/formats/es.
+FORMAT_MODULE_PATH = ["residency_planner.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -35,6 +35,7 @@ urlpatterns = [
     path("sources/", program_views.sources, name="sources"),
     path("", include("applicants.urls")),
     path("", include("tiering.urls")),
+    path("", include("strategy.urls")),
     path("", include("tracker.urls")),
     path("", include("advising.urls")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ from functools import cache
 
 from django.urls import get_resolver, reverse
 
-APPS = ("applicants", "tiering", "tracker", "advising")
+APPS = ("applicants", "tiering", "strategy", "tracker", "advising")
 
 
 @cache

@@ -3,16 +3,20 @@ on the list, and the list as a whole (composition, border programs, visas to ver
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from applicants.models import Profile
 from tiering import budget, scoring
 from tiering.models import ApplicantList, ListEntry, Status, Tier
+from tiering.scoring.text import Text
 
 if TYPE_CHECKING:
     from tiering.lists import Scored
@@ -20,15 +24,42 @@ if TYPE_CHECKING:
 
 # What each component is called on the page, and its most points (scoring/weights.py).
 COMPONENT_NAMES = {
-    scoring.C_IMG: "IMG presence",
+    scoring.C_IMG: gettext_lazy("IMG presence"),
     scoring.C_STEP2: "Step 2 CK",
-    scoring.C_ATTEMPTS: "Exam attempts",
-    scoring.C_VISA: "Visa",
-    scoring.C_YOG: "Years since graduation",
-    scoring.C_USCE: "US clinical experience and letters",
-    scoring.C_BORDER: "Border mission fit",
-    scoring.C_PREFERENCES: "Stated preferences missed",
+    scoring.C_ATTEMPTS: gettext_lazy("Exam attempts"),
+    scoring.C_VISA: gettext_lazy("Visa"),
+    scoring.C_YOG: gettext_lazy("Years since graduation"),
+    scoring.C_USCE: gettext_lazy("US clinical experience and letters"),
+    scoring.C_BORDER: gettext_lazy("Border mission fit"),
+    scoring.C_GEO: gettext_lazy("Geographic preference"),
+    scoring.C_PREFERENCES: gettext_lazy("Stated preferences missed"),
 }
+
+CONFIDENCE_LABELS = {"high": gettext_lazy("high"), "medium": gettext_lazy("medium"),
+                     "low": gettext_lazy("low")}
+
+
+def translated(text: object) -> str:
+    """What the scoring said (a ``scoring.text.Text``), in the active language: the message
+    is translated first and the numbers filled in after, so each language places them."""
+    if not isinstance(text, Text):
+        return str(text)
+    if translation.get_language() in (None, "en") or text.msgid == "":
+        return str(text)
+    if text.plural is None:
+        message = gettext(text.msgid)
+    else:
+        message = ngettext(text.msgid, text.plural, text.n)
+    message = message % {key: _translated_param(value) for key, value in text.params.items()}
+    if text.lowered:
+        message = message[:1].lower() + message[1:]
+    return message
+
+
+def _translated_param(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_translated_param(item) for item in value)
+    return translated(value)
 
 
 def component_maxima(specialty_code: str) -> dict[str, float]:
@@ -44,6 +75,7 @@ def component_maxima(specialty_code: str) -> dict[str, float]:
         scoring.C_YOG: scoring.WEIGHT_YOG,
         scoring.C_USCE: scoring.WEIGHT_USCE,
         scoring.C_BORDER: scoring.WEIGHT_BORDER,
+        scoring.C_GEO: scoring.WEIGHT_GEO_PREFERENCE,
         scoring.C_PREFERENCES: 0.0,
     }
 
@@ -63,11 +95,11 @@ def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None
     """The components that make the score, largest first, each as points out of its most."""
     maxima = component_maxima(result.acgme_id[:3])
     shown = [(code, points) for code, points in result.components.items()
-             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER)]
+             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER, scoring.C_GEO)]
     wholes = _whole_parts([points for _, points in shown])
     parts = []
     for (code, _), points in zip(shown, wholes, strict=True):
-        name = COMPONENT_NAMES[code]
+        name = str(COMPONENT_NAMES[code])
         if code == scoring.C_STEP2 and step2_score is not None:
             name = f"Step 2 CK {step2_score}"
         parts.append({"component": code, "name": name, "points": points,
@@ -81,13 +113,15 @@ def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = N
         "eligible": result.eligible,
         "parts": parts,
         "parts_total": sum(part["points"] for part in parts),
-        "hard_reasons": list(result.hard_reasons),
+        "hard_reasons": [translated(text) for text in result.hard_reasons],
         "reasons": [
-            {"component": r.component, "points": r.points, "text": r.text} for r in result.reasons
+            {"component": r.component, "points": r.points, "text": translated(r.text)}
+            for r in result.reasons
         ],
-        "tier_notes": list(result.tier_notes),
-        "to_verify": list(result.to_verify),
-        "confidence_label": result.confidence_label,
+        "tier_notes": [translated(text) for text in result.tier_notes],
+        "to_verify": [translated(text) for text in result.to_verify],
+        "confidence_label": str(CONFIDENCE_LABELS.get(result.confidence_label,
+                                                      result.confidence_label)),
         "components": dict(result.components),
     }
 
@@ -143,7 +177,7 @@ def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
     over = max(0, cost.total_usd - profile.budget_usd) if profile.budget_usd is not None else 0
     return ListSummary(
         size=len(entries), target=the_list.target, budget_limited=the_list.budget_limited,
-        budget_note=the_list.budget_note, counts=counts,
+        budget_note=budget_note_text(the_list.budget_note), counts=counts,
         specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
         tiers=tiers, border=border, visa_to_verify=visa_to_verify, cost=cost,
         budget_usd=profile.budget_usd, over_budget_usd=over, revision=the_list.revision,
@@ -156,7 +190,7 @@ def no_eligible_reasons(scored: Iterable[Scored], top: int = 3) -> list[tuple[st
     for item in scored:
         for reason in item.result.hard_reasons:
             # The citation in brackets differs per program; count the rule itself.
-            rule = reason.split(" (")[0]
+            rule = translated(reason).split(" (")[0]
             counts[rule] = counts.get(rule, 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])[:top]
 
@@ -166,33 +200,68 @@ def choice_text(entry: ListEntry, specialty_names: Mapping[str, str]) -> str:
     choice = entry.choice or {}
     code, params = choice.get("code"), choice.get("params", {})
     if code == "pinned":
-        return "Pinned: kept on the list whatever the rebuild."
+        return gettext("Pinned: kept on the list whatever the rebuild.")
     if code == "added":
-        return "Added by hand from the candidates."
+        return gettext("Added by hand from the candidates.")
     if code == "tracked":
-        return "Kept: you or your advisor already worked on it."
+        return gettext("Kept: you or your advisor already worked on it.")
     if code != "ranked":
         return ""
-    specialty = specialty_names.get(params.get("specialty", ""), "this specialty")
-    text = (f"Tier {params['tier']} place {params['rank']} of {params['taken']} in {specialty} "
-            f"(of {params['available']} candidates), score {params['score']}")
+    specialty = specialty_names.get(params.get("specialty", ""), gettext("this specialty"))
+    text = gettext("Tier %(tier)s place %(rank)s of %(taken)s in %(specialty)s (of "
+                   "%(available)s candidates), score %(score)s") % {
+        "tier": params["tier"], "rank": params["rank"], "taken": params["taken"],
+        "specialty": specialty, "available": params["available"], "score": params["score"]}
     if params.get("border_first"):
-        text += "; a reach program in the border region, which reach places go to first"
+        text += gettext("; a reach program in the border region, which reach places go to "
+                        "first")
     if params.get("next_name"):
-        text += (f". The next candidate, {params['next_name']} (score {params['next_score']}), "
-                 "was left out")
+        text += gettext(". The next candidate, %(name)s (score %(score)s), was left out") % {
+            "name": params["next_name"], "score": params["next_score"]}
     return text + "."
 
 
+def budget_note_text(stored: str) -> str:
+    """What the budget did to the list, in the active language. The list stores the note as
+    its code and figures (``tiering.lists.budget_note``); a note stored as words by an earlier
+    version is shown as it is."""
+    try:
+        note = json.loads(stored) if stored.startswith("{") else None
+    except ValueError:
+        note = None
+    if not isinstance(note, dict):
+        return stored
+    figures = {key: f"{value:,}" if isinstance(value, int) else value
+               for key, value in note.get("params", {}).items()}
+    code = note.get("code")
+    if code == "below_fixed":
+        return gettext(
+            "Your budget of $%(budget)s does not cover the fixed costs of $%(fixed)s (ECFMG "
+            "ERAS token $%(token)s, USMLE transcript $%(transcript)s): no program can be "
+            "applied to. $%(more)s more would buy the list the guidance suggests (%(full)s "
+            "programs).") % figures
+    if code == "below_tier_1":
+        return gettext(
+            "Your budget of $%(budget)s buys %(size)s programs, fewer than your %(tier_1)s "
+            "Tier 1 programs alone: the list holds the best %(size)s of them. $%(more)s more "
+            "would buy the list the guidance suggests (%(full)s programs).") % figures
+    return gettext(
+        "Your budget of $%(budget)s set the list at %(size)s programs; the guidance suggests "
+        "%(full)s ($%(full_cost)s), $%(more)s more.") % figures
+
+
 def list_notices(summary: ListSummary) -> list[str]:
-    """What the list's size and cost mean for the applicant, for the "Before you apply" panel."""
+    """What the list's size and cost mean for the applicant, for the "Before you apply" panel,
+    in the active language (the same sentences the summary used to show)."""
     notices = []
     if summary.over_budget_usd:
-        notices.append(f"The list costs ${summary.over_budget_usd:,} more than your budget "
-                       "because of programs added or kept by hand.")
+        notices.append(gettext(
+            "The list costs $%(over)s more than your budget because of programs added or kept "
+            "by hand.") % {"over": intcomma(summary.over_budget_usd)})
     if summary.budget_limited:
         notices.append(summary.budget_note)
     elif summary.size < summary.target:
-        notices.append(f"Fewer than the target of {summary.target}: there are not more eligible "
-                       "candidates in your specialties and states.")
+        notices.append(gettext(
+            "Fewer than the target of %(target)s: there are not more eligible candidates in your "
+            "specialties and states.") % {"target": summary.target})
     return notices

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tiering.scoring import Tier
 
@@ -21,32 +22,32 @@ class ListFilterForm(forms.Form):
     Candidates are scored in memory, so the filters and sorts work on the scored items."""
 
     SORTS = {
-        "tier": ("Tier, then score", lambda i: (_TIER_RANK[i.result.tier], -i.result.score,
+        "tier": (_("Tier, then score"), lambda i: (_TIER_RANK[i.result.tier], -i.result.score,
                                                 i.program.name)),
-        "score": ("Score, highest first", lambda i: (-i.result.score, i.program.name)),
-        "name": ("Program name", lambda i: (i.program.name, i.program.acgme_id)),
-        "distance": ("Distance to the border", lambda i: (_distance(i), -i.result.score)),
-        "state": ("State and city", lambda i: (i.program.state, i.program.city,
+        "score": (_("Score, highest first"), lambda i: (-i.result.score, i.program.name)),
+        "name": (_("Program name"), lambda i: (i.program.name, i.program.acgme_id)),
+        "distance": (_("Distance to the border"), lambda i: (_distance(i), -i.result.score)),
+        "state": (_("State and city"), lambda i: (i.program.state, i.program.city,
                                                -i.result.score)),
-        "confidence": ("Confidence, highest first",
+        "confidence": (_("Confidence, highest first"),
                        lambda i: (-i.result.confidence, -i.result.score)),
     }
-    TIERS = [("", "All tiers"), ("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3"),
-             ("4", "Not eligible")]
+    TIERS = [("", _("All tiers")), ("1", _("Tier 1")), ("2", _("Tier 2")), ("3", _("Tier 3")),
+             ("4", _("Not eligible"))]
 
-    specialty = forms.ChoiceField(required=False, label="Specialty")
-    state = forms.ChoiceField(required=False, label="State")
-    tier = forms.ChoiceField(required=False, label="Tier", choices=TIERS)
-    border = forms.BooleanField(required=False, label="Border region only")
+    specialty = forms.ChoiceField(required=False, label=_("Specialty"))
+    state = forms.ChoiceField(required=False, label=_("State"))
+    tier = forms.ChoiceField(required=False, label=_("Tier"), choices=TIERS)
+    border = forms.BooleanField(required=False, label=_("Border region only"))
     sort = forms.ChoiceField(
-        required=False, label="Sort by", choices=[(k, v[0]) for k, v in SORTS.items()]
+        required=False, label=_("Sort by"), choices=[(k, v[0]) for k, v in SORTS.items()]
     )
 
     def __init__(self, *args: Any, specialties: list[tuple[str, str]], states: list[str],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialty"].choices = [("", "All specialties"), *specialties]
-        self.fields["state"].choices = [("", "All states")] + [(s, s) for s in states]
+        self.fields["specialty"].choices = [("", _("All specialties")), *specialties]
+        self.fields["state"].choices = [("", _("All states"))] + [(s, s) for s in states]
 
     def filter(self, items: list) -> list:
         data = self.cleaned_data if self.is_valid() else {}
@@ -66,6 +67,6 @@ class ListFilterForm(forms.Form):
 class ListEditForm(forms.Form):
     """A change to the list: why (required of an advisor) and the revision the page showed."""
 
-    reason = forms.CharField(required=False, max_length=500, label="Reason",
+    reason = forms.CharField(required=False, max_length=500, label=_("Reason"),
                              widget=forms.TextInput)
     revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from applicants.models import EcfmgStatus, Profile, User
 from programs.models import PROVENANCE_KEYS, Program
@@ -26,11 +27,11 @@ from programs.sources import short_name
 from programs.verification import approved_prefetch, with_verified
 from programs.versions import catalog_latest_change
 from tiering import budget, bulk, scope, scoring, selection
-from tiering.explain import explanation_of
+from tiering.explain import explanation_of, translated
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-5"  # issue 12: IMG year rule, stale answers, armed forces
+SCORING_VERSION = "2026.11-6"  # issue 14: geographic preference
 BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
@@ -67,6 +68,7 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         border_or_underserved_projects=profile.border_or_underserved_projects,
         spanish_level=profile.spanish_level,
         as_of_year=as_of_year or season_year(),
+        preferred_divisions=tuple(sorted(profile.geographic_divisions or ())),
     )
 
 
@@ -246,8 +248,9 @@ def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:
 class ListChanged(Exception):
     """The list changed since the page was loaded (another tab, or the advisor)."""
 
-    message = ("Your list was changed in another tab or by your advisor since this page was "
-               "loaded. Nothing was changed; the page now shows the current list.")
+    message = gettext_lazy("Your list was changed in another tab or by your advisor since this "
+                           "page was loaded. Nothing was changed; the page now shows the "
+                           "current list.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,21 +364,23 @@ def _as_stored(value: dict) -> dict:
 
 def budget_note(budget_usd: int, chosen: selection.Selection,
                 full: selection.Selection) -> str:
-    """What the budget did to the list, and what more money would buy."""
+    """What the budget did to the list, and what more money would buy: stored as its code and
+    figures, and said in the reader's language by ``tiering.explain.budget_note_text``."""
     more = full.cost.total_usd - budget_usd
     if budget_usd < budget.FIXED_COSTS_USD:
-        return (f"Your budget of ${budget_usd:,} does not cover the fixed costs of "
-                f"${budget.FIXED_COSTS_USD:,} (ECFMG ERAS token ${budget.ECFMG_ERAS_TOKEN_USD}, "
-                f"USMLE transcript ${budget.USMLE_TRANSCRIPT_USD}): no program can be applied "
-                f"to. ${more:,} more would buy the list the guidance suggests "
-                f"({full.size} programs).")
-    if chosen.size < chosen.tier_1_available:
-        return (f"Your budget of ${budget_usd:,} buys {chosen.size} programs, fewer than your "
-                f"{chosen.tier_1_available} Tier 1 programs alone: the list holds the best "
-                f"{chosen.size} of them. ${more:,} more would buy the list the guidance suggests "
-                f"({full.size} programs).")
-    return (f"Your budget of ${budget_usd:,} set the list at {chosen.size} programs; the "
-            f"guidance suggests {full.size} (${full.cost.total_usd:,}), ${more:,} more.")
+        code, params = "below_fixed", {
+            "budget": budget_usd, "fixed": budget.FIXED_COSTS_USD,
+            "token": budget.ECFMG_ERAS_TOKEN_USD, "transcript": budget.USMLE_TRANSCRIPT_USD,
+            "more": more, "full": full.size}
+    elif chosen.size < chosen.tier_1_available:
+        code, params = "below_tier_1", {
+            "budget": budget_usd, "size": chosen.size, "tier_1": chosen.tier_1_available,
+            "more": more, "full": full.size}
+    else:
+        code, params = "set_size", {
+            "budget": budget_usd, "size": chosen.size, "full": full.size,
+            "full_cost": full.cost.total_usd, "more": more}
+    return json.dumps({"code": code, "params": params}, separators=(",", ":"))
 
 
 def list_recompute(profile: Profile) -> int:
@@ -476,7 +481,8 @@ def _bump(profile: Profile, revision: int | None) -> None:
 def _reason(profile: Profile, by: User, reason: str) -> str:
     reason = (reason or "").strip()
     if by.pk != profile.user_id and not reason:
-        raise ListEditError("Say why: your client sees the reason in the list's history.")
+        raise ListEditError(gettext("Say why: your client sees the reason in the list's "
+                                    "history."))
     return reason
 
 
@@ -486,8 +492,9 @@ def entry_add(profile: Profile, program: Program, *, by: User, reason: str = "",
     reason = _reason(profile, by, reason)
     [item] = score_scope_of(profile, [program])
     if not item.result.eligible:
-        raise ListEditError(f"{program.name} is not eligible for you: "
-                            + "; ".join(item.result.hard_reasons))
+        raise ListEditError(gettext("%(program)s is not eligible for you: %(reasons)s") % {
+            "program": program.name,
+            "reasons": "; ".join(translated(text) for text in item.result.hard_reasons)})
     with transaction.atomic():
         _bump(profile, revision)
         entry, created = ListEntry.objects.get_or_create(
@@ -496,7 +503,8 @@ def entry_add(profile: Profile, program: Program, *, by: User, reason: str = "",
                       "score": item.result.score, "confidence": item.result.confidence},
         )
         if not created and not entry.excluded and entry.in_scope:
-            raise ListEditError(f"{program.name} is already on the list.")
+            raise ListEditError(gettext("%(program)s is already on the list.")
+                                % {"program": program.name})
         entry.excluded, entry.excluded_reason, entry.in_scope = False, "", True
         entry.added = True
         entry.choice = {"code": "added", "params": {}}
@@ -510,7 +518,8 @@ def entry_remove(entry: ListEntry, *, by: User, reason: str = "",
                  revision: int | None = None) -> ListEntry:
     reason = _reason(entry.profile, by, reason)
     if entry.excluded:
-        raise ListEditError(f"{entry.program.name} is not on the list.")
+        raise ListEditError(gettext("%(program)s is not on the list.")
+                            % {"program": entry.program.name})
     with transaction.atomic():
         _bump(entry.profile, revision)
         entry.excluded, entry.excluded_reason, entry.pinned = True, reason, False
@@ -524,7 +533,7 @@ def entry_pin(entry: ListEntry, *, by: User, pinned: bool, reason: str = "",
               revision: int | None = None) -> ListEntry:
     reason = _reason(entry.profile, by, reason)
     if entry.excluded:
-        raise ListEditError("Put the program back on the list before pinning it.")
+        raise ListEditError(gettext("Put the program back on the list before pinning it."))
     with transaction.atomic():
         _bump(entry.profile, revision)
         entry.pinned = pinned

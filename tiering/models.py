@@ -184,7 +184,8 @@ class ApplicantList(models.Model):
     # What the last build decided and why, for the list page and the history.
     target = models.PositiveSmallIntegerField(default=0)
     budget_limited = models.BooleanField(default=False)
-    budget_note = models.CharField(max_length=400, blank=True)  # what the budget did, in words
+    # What the budget did, as code and figures (lists.budget_note; explain.budget_note_text).
+    budget_note = models.CharField(max_length=400, blank=True)
 
     def __str__(self) -> str:
         return f"List of profile {self.profile_id} (revision {self.revision})"

@@ -3,8 +3,8 @@
 Rendering a list's 80-120 rows, each with its reasons and the forms of the tracker and the
 advisor, costs most of the list page. The rows change when the list does, so their HTML is
 kept under a key made of everything they read: each entry's stored fields, the catalog's
-version, the scoring model and the profile's scored fields (the reasons), the viewer and the
-page's address (the forms), the list's revision, the templates themselves, and what the apps
+version, the scoring model and the profile's scored fields (the reasons), the viewer, the
+page's address (the forms) and its language, the list's revision, the templates, and what the apps
 that add to the rows say they read (``ROW_DEPENDENCIES``: advising adds its notes). A change
 to any of them makes a new key; nothing is ever purged, and old keys expire.
 
@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import translation
 
 from applicants.models import Profile
 from tiering import scope
@@ -67,7 +68,8 @@ def rows_key(request: HttpRequest, profile: Profile, entries: Iterable[ListEntry
     read the entries and what the apps in ROW_DEPENDENCIES show) or the candidates
     (``kind="candidates"``: the scope less the ``taken`` programs, filtered by the address)."""
     parts = (
-        kind, profile.pk, request.user.pk, request.get_full_path(), revision, flags, inputs,
+        kind, translation.get_language(), profile.pk, request.user.pk, request.get_full_path(),
+        revision, flags, inputs,
         scoring_version, scope.snapshot().version, _templates_digest(), sorted(taken),
         [_stored(entry) for entry in entries],
         [depends(profile) for depends in ROW_DEPENDENCIES] if kind == "rows" else [],

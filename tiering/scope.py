@@ -20,6 +20,7 @@ from typing import TypeVar
 from django.core.cache import cache
 
 from programs.models import Program
+from programs.verification import approved_prefetch
 from programs.versions import catalog_version
 from tiering import scoring
 
@@ -58,7 +59,10 @@ def snapshot(version: str | None = None) -> Snapshot:
         from tiering.lists import cached_facts
 
         by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
-        for program in Program.objects.select_related("specialty").order_by("acgme_id"):
+        # The approved verified facts come in one query: one per program took 5.7 s.
+        programs = (Program.objects.select_related("specialty")
+                    .prefetch_related(approved_prefetch()).order_by("acgme_id"))
+        for program in programs:
             by_specialty.setdefault(program.specialty_id, []).append(
                 (program, cached_facts(program)))
         programs = [program for pairs in by_specialty.values() for program, _ in pairs]

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
@@ -25,6 +26,7 @@ from tiering.explain import (
     list_notices,
     list_summary,
     no_eligible_reasons,
+    translated,
 )
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
 from tiering.lists import (
@@ -121,9 +123,10 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
 
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
-    warnings = [f"Every {Tier(tier).label} program was removed from the list: no program of "
-                "this tier is left." for tier in empty_tiers]
-    warnings += scoring.applicant_warnings(applicant=applicant_of(profile))
+    warnings = [gettext("Every %(tier)s program was removed from the list: no program of this "
+                        "tier is left.") % {"tier": Tier(tier).label} for tier in empty_tiers]
+    warnings += [translated(text)
+                 for text in scoring.applicant_warnings(applicant=applicant_of(profile))]
     # What the advisor changed, for the applicant to find from the top of the list.
     changed_ids = set(EntryEvent.objects.filter(
         entry__profile=profile, actor__role=User.Role.ADVISOR).exclude(
@@ -149,7 +152,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
 def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpResponse:
     profile = get_applicant_for(request.user, pk)
     if not profile.is_complete:
-        raise Http404("This profile has no list yet.")
+        raise Http404(gettext("This profile has no list yet."))
     list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
@@ -171,6 +174,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     return render(request, "tiering/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
         "facts": program_facts(entry.program), "suggestion": suggestion,
+        "suggestion_text": translated(suggestion.text) if suggestion else "",
         "is_owner": is_owner(request.user, profile),
         "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),
         "revision": applicant_list(profile).revision,
@@ -199,7 +203,8 @@ def _back(request: HttpRequest, profile: Profile) -> HttpResponse:
 def _apply(request: HttpRequest, profile: Profile, change, done: str) -> HttpResponse:
     form = ListEditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "This change could not be read; reload the page and try again.")
+        messages.error(request, gettext("This change could not be read; reload the page and "
+                                        "try again."))
         return _back(request, profile)
     try:
         change(form.cleaned_data["reason"], form.cleaned_data["revision"])
@@ -217,7 +222,8 @@ def _apply(request: HttpRequest, profile: Profile, change, done: str) -> HttpRes
 def list_build(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _editable(request, pk)
     if not profile.is_complete:
-        messages.error(request, "Complete your profile first: a graduation year and a specialty.")
+        messages.error(request, gettext("Complete your profile first: a graduation year and "
+                                        "a specialty."))
         return _back(request, profile)
     form = ListEditForm(request.POST)
     if form.is_valid() and form.cleaned_data["revision"] is not None \
@@ -225,10 +231,14 @@ def list_build(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, ListChanged.message)
         return _back(request, profile)
     result = list_rebuild(profile, actor=request.user, cause="Rebuilt on request")
-    messages.success(request, (
-        f"Your list was rebuilt: {result.selection.size} programs; "
-        f"{len(result.came_in)} came in, {len(result.went_out)} went out. Pinned, added and "
-        "removed programs and everything you track were kept."))
+    messages.success(request, ngettext(
+        "Your list was rebuilt: %(size)s program; %(came_in)s came in, %(went_out)s went out. "
+        "Pinned, added and removed programs and everything you track were kept.",
+        "Your list was rebuilt: %(size)s programs; %(came_in)s came in, %(went_out)s went out. "
+        "Pinned, added and removed programs and everything you track were kept.",
+        result.selection.size) % {"size": result.selection.size,
+                                  "came_in": len(result.came_in),
+                                  "went_out": len(result.went_out)})
     return _back(request, profile)
 
 
@@ -240,7 +250,7 @@ def list_add(request: HttpRequest, pk: int) -> HttpResponse:
                                 specialty__in=profile.target_specialties.all())
     return _apply(request, profile, lambda reason, revision: entry_add(
         profile, program, by=request.user, reason=reason, revision=revision),
-        f"{program.name} is on the list.")
+        gettext("%(program)s is on the list.") % {"program": program.name})
 
 
 def _entry(request: HttpRequest, pk: int, entry_id: int) -> tuple[Profile, ListEntry]:
@@ -256,7 +266,8 @@ def list_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     profile, entry = _entry(request, pk, entry_id)
     return _apply(request, profile, lambda reason, revision: entry_remove(
         entry, by=request.user, reason=reason, revision=revision),
-        f"{entry.program.name} was removed from the list; a rebuild will not bring it back.")
+        gettext("%(program)s was removed from the list; a rebuild will not bring it back.")
+        % {"program": entry.program.name})
 
 
 @login_required
@@ -266,4 +277,5 @@ def list_pin(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     pin = request.POST.get("pinned") == "1"
     return _apply(request, profile, lambda reason, revision: entry_pin(
         entry, by=request.user, pinned=pin, reason=reason, revision=revision),
-        f"{entry.program.name} is {'pinned: it stays' if pin else 'no longer pinned'}.")
+        (gettext("%(program)s is pinned: it stays.") if pin
+         else gettext("%(program)s is no longer pinned.")) % {"program": entry.program.name})

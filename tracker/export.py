@@ -29,7 +29,10 @@ from openpyxl.utils import get_column_letter
 from applicants.models import Profile
 from programs.models import Program, TriState
 from programs.sources import SOURCES, describe
+from strategy import season
+from strategy.soap import soap_list
 from tiering import budget
+from tiering.explain import translated
 from tiering.lists import (
     SCORING_VERSION,
     STORED_TIER,
@@ -107,10 +110,26 @@ CANDIDATE_COLUMNS: tuple[Column, ...] = (
     Column(gettext_noop("Why (or why not eligible)"), 90),
 )
 
+# The SOAP backup list (strategy.soap): read by no upload.
+SOAP_COLUMNS: tuple[Column, ...] = (
+    Column(gettext_noop("Order"), 7),
+    Column(gettext_noop("Program"), 44),
+    Column(gettext_noop("ACGME id"), 12),
+    Column(gettext_noop("Specialty"), 22),
+    Column(gettext_noop("City"), 16),
+    Column(gettext_noop("State"), 7),
+    Column(gettext_noop("Tier"), 8),
+    Column(gettext_noop("Score"), 7),
+    Column(gettext_noop("On the main list"), 10),
+    Column(gettext_noop("Why"), 90),
+)
+
 SHEET_SUMMARY = gettext_noop("Summary")
 SHEET_TRACKER = gettext_noop("Tracker")
 SHEET_CANDIDATES = gettext_noop("Candidates")  # only when the user asks for it
 SHEET_SOURCES = gettext_noop("Sources")
+# The Supplemental Offer and Acceptance Program's backup list.
+SHEET_SOAP = gettext_noop("SOAP")
 
 # Canonical (English) whatever language is active when this module is first imported.
 with override("en"):
@@ -204,6 +223,24 @@ class CandidateRow:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SoapRow:
+    place: int
+    program: str
+    acgme_id: str
+    specialty: str
+    city: str
+    state: str
+    tier: str
+    score: int
+    on_main_list: str
+    reason: str
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.place, self.program, self.acgme_id, self.specialty, self.city, self.state,
+                self.tier, self.score, self.on_main_list, self.reason)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceRow:
     name: str
     publisher: str
@@ -226,6 +263,8 @@ class TrackerExport:
     candidates: tuple[CandidateRow, ...]  # empty unless the user asked for them
     catalog_years: tuple[int, ...]
     sources: tuple[SourceRow, ...]
+    soap: tuple[SoapRow, ...] = ()  # the SOAP backup list, with the limit it keeps to
+    soap_note: str = ""
 
 
 def _whole(value: float | None) -> int | None:
@@ -309,8 +348,8 @@ def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
     rows = []
     for item in items:
         program, result = item.program, item.result
-        reasons = (result.hard_reasons if not result.eligible
-                   else [r.text for r in result.reasons[:3]])
+        reasons = [translated(text) for text in (result.hard_reasons if not result.eligible
+                                                 else [r.text for r in result.reasons[:3]])]
         rows.append(CandidateRow(
             tier=str(Tier(STORED_TIER[result.tier]).label),
             score=result.score if result.eligible else None,
@@ -408,7 +447,8 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
 
 def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
                       entries: Sequence[ListEntry], generated_at: datetime,
-                      candidates: Sequence[Scored] = ()) -> TrackerExport:
+                      candidates: Sequence[Scored] = (),
+                      soap: Sequence[SoapRow] = (), soap_note: str = "") -> TrackerExport:
     """Everything the writers need, from loaded objects only (no query)."""
     programs = [entry.program for entry in entries]
     return TrackerExport(
@@ -420,6 +460,8 @@ def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
         candidates=tuple(candidate_rows(candidates)),
         catalog_years=catalog_years(programs),
         sources=tuple(source_rows(programs)),
+        soap=tuple(soap),
+        soap_note=soap_note,
     )
 
 
@@ -442,7 +484,26 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
         taken = set(ListEntry.objects.filter(profile=profile).values_list("program_id",
                                                                           flat=True))
         others = [item for item in score_scope(profile) if item.program.pk not in taken]
+    # The SOAP backup list needs what the list needs: a graduation year and a specialty.
+    complete = profile.graduation_year is not None and (bool(entries) or profile.is_complete)
+    soap, soap_note = soap_rows(profile, {e.program_id for e in entries}) if complete \
+        else ([], "")
     return tracker_export_of(
         profile=profile, specialty_names=specialty_names, entries=entries,
-        generated_at=timezone.localtime(), candidates=others,
+        generated_at=timezone.localtime(), candidates=others, soap=soap, soap_note=soap_note,
     )
+
+
+def soap_rows(profile: Profile, on_list: set[int]) -> tuple[list[SoapRow], str]:
+    """The SOAP backup list's rows, and the line that says the limit and its source."""
+    rows = [SoapRow(place=c.place, program=c.program.name, acgme_id=c.program.acgme_id,
+                    specialty=c.program.specialty.name, city=c.program.city,
+                    state=c.program.state, tier=c.tier_name, score=c.score,
+                    on_main_list=yes_no(c.on_main_list), reason=c.reason)
+            for c in soap_list(profile, on_list=on_list)]
+    note = gettext("SOAP allows at most %(n)d applications (%(season)s; %(source)s, "
+                   "%(url)s). Check each program against the NRMP's List of Unfilled "
+                   "Programs in Match week.") % {
+        "n": season.SOAP_MAX_APPLICATIONS, "season": season.SOAP_SEASON,
+        "source": season.SOAP_SOURCE, "url": season.SOAP_SOURCE_URL}
+    return rows, note

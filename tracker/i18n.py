@@ -22,6 +22,7 @@ from tracker.export import (
     CANDIDATE_COLUMNS,
     NO,
     SHEET_CANDIDATES,
+    SHEET_SOAP,
     SHEET_SOURCES,
     SHEET_SUMMARY,
     SHEET_TRACKER,
@@ -37,7 +38,7 @@ FIELD_LABELS = (
     gettext_noop("Interview date"), gettext_noop("Letters sent"), gettext_noop("Fee"),
     gettext_noop("Notes"),
 )
-SHEETS = (SHEET_SUMMARY, SHEET_TRACKER, SHEET_CANDIDATES, SHEET_SOURCES)
+SHEETS = (SHEET_SUMMARY, SHEET_TRACKER, SHEET_CANDIDATES, SHEET_SOAP, SHEET_SOURCES)
 
 
 def _key(text: object) -> str:

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from applicants.models import Profile, User
 from programs.spreadsheets import SpreadsheetDamaged, SpreadsheetTooLarge, sheet_only
+from strategy.signals import SignalLimitError, problems_after
 from tiering import budget
 from tiering.models import ApplicantList, EntryEvent, ListEntry, Status
 from tracker.cells import (  # noqa: F401 (CellError and the parsers are imported from here)
@@ -404,10 +405,22 @@ def tracker_preview(profile: Profile, file: IO[bytes], *, name: str, size: int,
     cannot be used at all."""
     rows, errors = tracker_read(file, name=name, size=size)
     changes, unknown = tracker_diff(profile, rows)
+    _check_signals(profile, changes)
     all_errors = sorted([*errors, *unknown], key=lambda e: (e.row, e.letter))
     if all_errors:
         return UploadPreview(errors=tuple(all_errors), rows_read=len(rows))
     return UploadPreview(changes=tuple(changes), rows_read=len(rows))
+
+
+def _check_signals(profile: Profile, changes: Iterable[EntryChange]) -> None:
+    """Refuse more signals than the season allows (strategy.season), naming the number."""
+    signals = {change.entry_id: f.new for change in changes for f in change.fields
+               if f.field == "signal"}
+    if any(signals.values()):
+        problems = problems_after(profile, signals)
+        if problems:
+            raise TrackerFileError("Too many signals: " + " ".join(problems)
+                                   + " Change the Signal column and upload again.")
 
 
 def list_stamp(profile: Profile) -> str:
@@ -484,6 +497,10 @@ def entry_update_tracking(entry: ListEntry, values: Mapping[str, Any], *, actor:
         for name, value in values.items()
         if name in TRACKING_FIELDS and value != before[name]
     ]
+    if any(f.field == "signal" and f.new for f in fields):
+        problems = problems_after(entry.profile, {entry.pk: True})
+        if problems:
+            raise SignalLimitError(" ".join(problems))
     if fields:
         with transaction.atomic():
             _write([(entry, tuple(fields))], actor=actor, kind=EntryEvent.Kind.TRACKING)

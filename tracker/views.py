@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_owner
 from applicants.models import Profile, User
+from strategy.signals import SignalLimitError
 from tiering.lists import list_ensure_current
 from tiering.models import ListEntry
 from tracker import tracking
@@ -190,7 +191,12 @@ def entry_tracking(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
         messages.error(request, _("%(program)s: not saved. %(problems)s") % {
             "program": program, "problems": problems})
         return redirect(back)
-    changes = tracking.entry_update_tracking(entry, form.cleaned_data, actor=request.user)
+    try:
+        changes = tracking.entry_update_tracking(entry, form.cleaned_data, actor=request.user)
+    except SignalLimitError as problem:
+        messages.error(request, _("%(program)s: not saved. %(problems)s") % {
+            "program": program, "problems": problem})
+        return redirect(back)
     if not changes:
         messages.info(request, _("%(program)s: nothing changed.") % {"program": program})
     elif status_only:

@@ -31,9 +31,11 @@ from tracker.export import (
     ERAS_FEE_SOURCE,
     NO,
     SHEET_CANDIDATES,
+    SHEET_SOAP,
     SHEET_SOURCES,
     SHEET_SUMMARY,
     SHEET_TRACKER,
+    SOAP_COLUMNS,
     TRACKER_COLUMNS,
     TRACKER_HEADERS,
     TRANSCRIPT_SOURCE,
@@ -290,7 +292,7 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
 
 
 def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
-    """The workbook: Summary, Tracker, Not eligible, Sources.
+    """The workbook: Summary, Tracker, Candidates (when asked for), SOAP, Sources.
 
     Written in openpyxl's write-only mode, which streams rows and still takes column widths,
     frozen panes, filters, validations and conditional formats (set before the first row).
@@ -301,8 +303,23 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     if export.candidates:
         _write_plain_sheet(wb, SHEET_CANDIDATES, CANDIDATE_COLUMNS, export.candidates,
                            len(export.candidates))
+    if export.soap:
+        _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
     wb.save(out)
+
+
+def _write_soap(wb: Workbook, export: TrackerExport) -> None:
+    """The SOAP backup list, its limit and source on the first line (the upload reads only
+    the Tracker sheet, so this one is never read back)."""
+    ws = wb.create_sheet(gettext(SHEET_SOAP))
+    for index, column in enumerate(SOAP_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A3"
+    ws.append([_cell(ws, clean_text(export.soap_note), font=SECTION_FONT)])
+    ws.append(_header(ws, (column.header for column in SOAP_COLUMNS)))
+    for row in export.soap:
+        ws.append([_safe(ws, value) for value in row.values()])
 
 
 def csv_guard(value: Any) -> Any:

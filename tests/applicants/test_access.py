@@ -35,7 +35,7 @@ class Route:
     params: tuple[str, ...]
 
 
-APPLICANT_APPS = ("applicants", "tiering", "tracker", "advising")
+APPLICANT_APPS = ("applicants", "tiering", "strategy", "tracker", "advising")
 
 
 def applicant_scoped_routes() -> list[Route]:

@@ -10,6 +10,7 @@ from applicants.models import AdvisorLink
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
 from tests.tiering.test_tier_list import persona
 from tiering import budget, selection
+from tiering.explain import budget_note_text
 from tiering.lists import (
     BUILDS_KEPT,
     ListChanged,
@@ -260,7 +261,7 @@ def test_a_budget_too_small_for_tier_1_says_so_and_buys_the_best_tier_1_programs
     assert chosen.size == 5  # $300 - $245 fixed = $55: five programs at $11
     assert set(chosen.counts) == {("140", Tier.TIER_1)}
     full = selection.select(candidates=candidates, target=100, budget_usd=None)
-    note = budget_note(300, chosen, full)
+    note = budget_note_text(budget_note(300, chosen, full))
     assert "fewer than your 40 Tier 1 programs alone" in note
     assert f"${full.cost.total_usd - 300:,} more" in note
 
@@ -270,7 +271,8 @@ def test_a_budget_below_the_fixed_costs_is_told_plainly() -> None:
     chosen = selection.select(candidates=candidates, target=80, budget_usd=100)
     full = selection.select(candidates=candidates, target=80, budget_usd=None)
 
-    assert "does not cover the fixed costs of $245" in budget_note(100, chosen, full)
+    assert "does not cover the fixed costs of $245" in budget_note_text(
+        budget_note(100, chosen, full))
 
 
 def test_the_applicant_sees_from_the_top_which_programs_the_advisor_changed(client) -> None:

@@ -42,6 +42,10 @@ def test_tier_list_in_spanish_names_the_tiers_in_spanish_with_the_same_keys(
     assert "No elegible" in {row["tier"] for row in spanish}
     assert "Not eligible" in {row["tier"] for row in english}
     assert all(row["tier"].startswith(("Nivel", "No elegible")) for row in spanish)
+    closed_es = next(row for row in spanish if not row["eligible"])
+    closed_en = next(row for row in english if not row["eligible"])
+    assert closed_en["hard_reasons"][0].startswith("Does not take J-1 visas")
+    assert closed_es["hard_reasons"][0].startswith("No acepta visas J-1")
 
 
 def test_tier_list_csv_in_spanish_keeps_its_column_names(profile_file) -> None:

@@ -139,10 +139,10 @@ def entry_of(profile: Profile, acgme_id: str) -> ListEntry:
 # --- the workbook ----------------------------------------------------------------------------
 
 
-def test_the_workbook_has_three_sheets_and_the_tracker_header(owner_client, profile) -> None:
+def test_the_workbook_has_its_sheets_and_the_tracker_header(owner_client, profile) -> None:
     wb = workbook(download(owner_client, profile))
 
-    assert wb.sheetnames == ["Summary", "Tracker", "Sources"]
+    assert wb.sheetnames == ["Summary", "Tracker", "SOAP", "Sources"]
     header = [cell.value for cell in wb["Tracker"][1]]
     assert header == list(TRACKER_HEADERS)
     assert header[-7:] == ["Status", "Signal", "Date applied", "Interview date", "Letters sent",
@@ -252,7 +252,7 @@ def test_the_candidates_sheet_comes_only_when_asked_with_the_reasons(
     response = owner_client.get(url("tracker_xlsx", profile) + "?candidates=1")
     wb = workbook(response.content)
 
-    assert wb.sheetnames == ["Summary", "Tracker", "Candidates", "Sources"]
+    assert wb.sheetnames == ["Summary", "Tracker", "Candidates", "SOAP", "Sources"]
     candidates = list(wb["Candidates"].iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[3], row[-1]) for row in candidates] == [
         ("Not eligible", "1404800003", "Does not take J-1 visas (year unknown)")]
@@ -287,7 +287,7 @@ def test_pandas_reads_the_rows_in_tier_then_score_order(owner_client, profile) -
     assert list(tracker["ACGME id"]) == [e.program.acgme_id for e in entries]
     assert list(tracker["Tier"]) == sorted(tracker["Tier"])
     assert list(tracker["Status"]) == ["Not started"] * len(entries)
-    assert set(sheets) == {"Summary", "Tracker", "Sources"}  # the list only
+    assert set(sheets) == {"Summary", "Tracker", "SOAP", "Sources"}  # no candidates
 
 
 def test_an_advisors_tier_is_the_tier_shown_with_the_reason(owner_client, profile) -> None:
@@ -334,8 +334,9 @@ def test_the_export_runs_a_fixed_number_of_queries(profile, django_assert_num_qu
 
     # The profile's specialties, the entries, the catalog's version (the programs themselves
     # are kept per process for each version), and whether the profile is complete (to score
-    # the entries' reasons again).
-    with django_assert_num_queries(4):
+    # the entries' reasons again), and the catalog's version once more for the SOAP sheet's
+    # backup list (scored from the same per-process catalog).
+    with django_assert_num_queries(5):
         export = tracker_export(profile)
         write_xlsx(export, io.BytesIO())
     assert len(export.rows) > 40

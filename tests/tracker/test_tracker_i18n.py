@@ -51,7 +51,7 @@ def test_a_workbook_downloaded_in_spanish_has_spanish_sheets_headers_and_values(
 ) -> None:
     workbook = download(owner_client, "es")
 
-    assert workbook.sheetnames == ["Resumen", "Seguimiento", "Fuentes"]
+    assert workbook.sheetnames == ["Resumen", "Seguimiento", "SOAP", "Fuentes"]
     sheet = workbook["Seguimiento"]
     headers = [cell.value for cell in sheet[1]]
     assert headers[:4] == ["Nivel", "Programa", "ID de ACGME", "Especialidad"]
@@ -74,7 +74,7 @@ def test_a_workbook_downloaded_in_spanish_has_spanish_sheets_headers_and_values(
 def test_a_workbook_downloaded_in_english_stays_as_it_was(owner_client) -> None:
     workbook = download(owner_client, "en")
 
-    assert workbook.sheetnames == ["Summary", "Tracker", "Sources"]
+    assert workbook.sheetnames == ["Summary", "Tracker", "SOAP", "Sources"]
     assert tuple(cell.value for cell in workbook["Tracker"][1]) == TRACKER_HEADERS
     rows = list(workbook["Summary"].iter_rows(values_only=True))
     assert rows[0][0] == "Residency application tracker"

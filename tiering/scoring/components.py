@@ -8,13 +8,14 @@ from tiering.scoring.context import (
     _Context,
     _fact_age_penalty,
     _fmt_pct,
-    _plural,
 )
+from tiering.scoring.divisions import division_of
 from tiering.scoring.gates import _gates
 from tiering.scoring.inputs import (
     BORDER_REGION_KM,
     C_ATTEMPTS,
     C_BORDER,
+    C_GEO,
     C_IMG,
     C_PREFERENCES,
     C_STEP2,
@@ -28,6 +29,7 @@ from tiering.scoring.inputs import (
     ProgramFacts,
 )
 from tiering.scoring.results import ProgramResult, Reason, Tier, _result
+from tiering.scoring.text import Text, gettext_noop, ngettext
 from tiering.scoring.tiers import TIER1_MIN_IMG_FRIENDLINESS, _tier
 from tiering.scoring.weights import (
     CONF_AGE_3_4,
@@ -126,12 +128,13 @@ def _img_uncached(
     ctx: _Context, p: ProgramFacts, kind: str, weight: float
 ) -> tuple[float, bool, Reason, float, str]:
     as_of = ctx.applicant.as_of_year
-    note = ""
+    note: Text | str = ""
     if kind == "n":
         value = p.non_us_img_share_pct or 0.0
         friend = min(1.0, value / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
-        figure = f"Non-US IMGs are {_fmt_pct(value)} of residents here" + _cite(
-            p, "non_us_img_share_pct"
+        figure = gettext_noop(
+            "Non-US IMGs are %(share)s of residents here%(cite)s",
+            share=_fmt_pct(value), cite=_cite(p, "non_us_img_share_pct"),
         )
         text = figure
         known = True
@@ -140,21 +143,30 @@ def _img_uncached(
     elif kind == "a":
         value = p.img_share_pct or 0.0
         friend = min(1.0, value / IMG_SHARE_FULL_CREDIT_PCT)
-        figure = f"IMGs are {_fmt_pct(value)} of residents here" + _cite(p, "img_share_pct")
+        figure = gettext_noop(
+            "IMGs are %(share)s of residents here%(cite)s",
+            share=_fmt_pct(value), cite=_cite(p, "img_share_pct"),
+        )
         same_year = p.fact_years.get("non_us_img_share_pct") == p.fact_years.get(
             "img_share_pct"
         )
         if p.non_us_img_share_pct is None:
-            text = figure + "; how many are non-US citizens is not known"
+            text = gettext_noop(
+                "%(figure)s; how many are non-US citizens is not known", figure=figure
+            )
         elif same_year:
-            text = figure + f"; non-US citizens are {_fmt_pct(p.non_us_img_share_pct)}"
+            text = gettext_noop(
+                "%(figure)s; non-US citizens are %(share)s",
+                figure=figure, share=_fmt_pct(p.non_us_img_share_pct),
+            )
         else:
             # An older non-US share is not combined with a newer total: say so, with its year.
             old_year = p.fact_years.get("non_us_img_share_pct")
-            text = (
-                figure + "; the non-US-citizen share on file is from "
-                + (str(old_year) if old_year else "a year not stated")
-                + ", too old to combine with it"
+            text = gettext_noop(
+                "%(figure)s; the non-US-citizen share on file is from %(year)s, too old to "
+                "combine with it",
+                figure=figure,
+                year=str(old_year) if old_year else gettext_noop("a year not stated"),
             )
         known = True
         # Only the all-IMG share of that year is known: a little less certain.
@@ -165,19 +177,25 @@ def _img_uncached(
         known = False
         friend = SETTING_FRIENDLINESS.get(p.setting, UNKNOWN_FRIENDLINESS)
         if p.setting in SETTING_FRIENDLINESS:
-            text = (
-                f"IMG share unknown; estimated from the {_SETTING_NAMES[p.setting]} setting "
-                "(community IM programs give 55-70% of first-year posts to IMGs, university "
-                "programs 22-30%: Reddy et al., JGIM 2021)"
+            text = gettext_noop(
+                "IMG share unknown; estimated from the %(setting)s setting (community IM "
+                "programs give 55-70%% of first-year posts to IMGs, university programs "
+                "22-30%%: Reddy et al., JGIM 2021)",
+                setting=_SETTING_NAMES[p.setting],
             )
             penalty = CONF_IMG_SETTING_ONLY + _fact_age_penalty(p, "setting", as_of)
         else:
-            text = "IMG share and program setting unknown: counted as low until known"
+            text = gettext_noop(
+                "IMG share and program setting unknown: counted as low until known"
+            )
             penalty = CONF_IMG_NOTHING
     if known and friend < TIER1_MIN_IMG_FRIENDLINESS:
         # The note cites the very figure the facts table shows, so they cannot disagree.
-        figure = figure.replace("Non-US", "non-US", 1)
-        note = f"Tier 2 at best: {figure}, below the {heavy:.0f}% of an IMG-heavy program"
+        figure = figure.lower_first(english=kind == "n")  # "IMGs" keeps its capitals
+        note = gettext_noop(
+            "Tier 2 at best: %(figure)s, below the %(heavy)s of an IMG-heavy program",
+            figure=figure, heavy=f"{heavy:.0f}%",
+        )
     reason = Reason(component=C_IMG, points=round(weight * friend, 1), text=text)
     return friend, known, reason, penalty, note
 
@@ -190,7 +208,7 @@ def _visa_component(ctx: _Context, p: ProgramFacts) -> tuple[bool, Reason]:
         reason = ctx.visa_cache.get(key)
         if reason is None:
             reason = ctx.visa_cache[key] = Reason(
-                component=C_VISA, points=WEIGHT_VISA, text="You need no visa"
+                component=C_VISA, points=WEIGHT_VISA, text=gettext_noop("You need no visa")
             )
         return True, reason
     fact = ctx.visa_key
@@ -202,27 +220,39 @@ def _visa_component(ctx: _Context, p: ProgramFacts) -> tuple[bool, Reason]:
     if reason is None:
         half = round(WEIGHT_VISA * VISA_UNKNOWN_CREDIT, 1)
         if status == YES:
-            verb = "Takes J-1 visas" if ctx.visa == "j1" else "Sponsors H-1B visas"
-            reason = Reason(component=C_VISA, points=WEIGHT_VISA, text=verb + _cite(p, fact))
+            text = (
+                gettext_noop("Takes J-1 visas%(cite)s", cite=_cite(p, fact)) if ctx.visa == "j1"
+                else gettext_noop("Sponsors H-1B visas%(cite)s", cite=_cite(p, fact))
+            )
+            reason = Reason(component=C_VISA, points=WEIGHT_VISA, text=text)
         elif status == "conflict":
             reason = Reason(
                 component=C_VISA,
                 points=half,
-                text=f"The sources disagree on whether this program takes a {ctx.visa_name} "
-                "visa: half credit until checked",
+                text=gettext_noop(
+                    "The sources disagree on whether this program takes a %(visa)s visa: half "
+                    "credit until checked",
+                    visa=ctx.visa_name,
+                ),
             )
         elif status == NO:
             reason = Reason(
                 component=C_VISA,
                 points=half,
-                text=f"The {ctx.visa_name} answer on file is \"no\"" + _cite(p, fact)
-                + ", too old to rely on: half credit until checked",
+                text=gettext_noop(
+                    "The %(visa)s answer on file is \"no\"%(cite)s, too old to rely on: half "
+                    "credit until checked",
+                    visa=ctx.visa_name, cite=_cite(p, fact),
+                ),
             )
         else:
             reason = Reason(
                 component=C_VISA,
                 points=half,
-                text=f"Whether this program takes a {ctx.visa_name} visa is unknown: half credit",
+                text=gettext_noop(
+                    "Whether this program takes a %(visa)s visa is unknown: half credit",
+                    visa=ctx.visa_name,
+                ),
             )
         ctx.visa_cache[key] = reason
     return status == YES, reason
@@ -237,21 +267,25 @@ def _is_stale(ctx: _Context, p: ProgramFacts, key: str) -> bool:
     return year is not None and ctx.applicant.as_of_year - year >= STALE_AFTER_SEASONS
 
 
-def _check_first(ctx: _Context, p: ProgramFacts, text: str, key: str) -> str:
+def _check_first(ctx: _Context, p: ProgramFacts, text: Text, key: str) -> Text:
     """The "Check first" item for a stale closing answer, with the measured change rate."""
     year = p.fact_years.get(key)
-    rate = ""
+    rate: Text | str = ""
     if key in ("j1_accepted", "h1b_sponsored", "citizens_only"):
-        rate = (
-            f"; {J1_CHANGED} of {J1_BOTH_YEARS} Internal Medicine programs answering in both "
-            f"2021 and 2025 changed their J-1 answer (about 1 in "
-            f"{round(J1_BOTH_YEARS / J1_CHANGED)}), and {J1_NO_TO_YES} of the {J1_NO_IN_2021} "
-            "that said no in 2021 listed J-1 in 2025"
+        rate = gettext_noop(
+            "; %(changed)s of %(both)s Internal Medicine programs answering in both 2021 and "
+            "2025 changed their J-1 answer (about 1 in %(one_in)s), and %(no_to_yes)s of the "
+            "%(no_in_2021)s that said no in 2021 listed J-1 in 2025",
+            changed=J1_CHANGED, both=J1_BOTH_YEARS, one_in=round(J1_BOTH_YEARS / J1_CHANGED),
+            no_to_yes=J1_NO_TO_YES, no_in_2021=J1_NO_IN_2021,
         )
-    return (
-        f"Check first: {text[0].lower() + text[1:]}; that answer is from {year}, "
-        f"{_plural(ctx.applicant.as_of_year - year, 'season')} old{rate}: verify before "
-        "applying"
+    age = ctx.applicant.as_of_year - year
+    return ngettext(
+        "Check first: %(answer)s; that answer is from %(year)s, %(n)s season old%(rate)s: "
+        "verify before applying",
+        "Check first: %(answer)s; that answer is from %(year)s, %(n)s seasons old%(rate)s: "
+        "verify before applying",
+        age, answer=text.lower_first(), year=year, n=age, rate=rate,
     )
 
 
@@ -286,6 +320,7 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         C_YOG: ctx.yog_reason.points,
         C_USCE: ctx.usce_reason.points,
         C_BORDER: 0.0,
+        C_GEO: 0.0,
         C_PREFERENCES: 0.0,
     }
     # A stale closing answer is checked first, so its item leads the list.
@@ -304,18 +339,19 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
                 age = ctx.applicant.as_of_year - year
                 confidence -= CONF_AGE_5_PLUS if age >= 5 else CONF_AGE_3_4
                 if age >= FACT_AGE_VERIFY:
-                    to_verify.append(
-                        f"The {ctx.visa_name} policy on file is from {year}: "
-                        "confirm it for this season"
-                    )
+                    to_verify.append(gettext_noop(
+                        "The %(visa)s policy on file is from %(year)s: confirm it for this "
+                        "season",
+                        visa=ctx.visa_name, year=year,
+                    ))
         else:
             confidence -= CONF_VISA_UNKNOWN
             if ctx.visa_key in p.conflicts:
-                to_verify.append(
-                    f"The sources disagree on the {ctx.visa_name} policy: "
-                    + "; ".join(p.conflicts[ctx.visa_key])
-                    + ". Ask the program which holds"
-                )
+                to_verify.append(gettext_noop(
+                    "The sources disagree on the %(visa)s policy: %(conflicts)s. Ask the "
+                    "program which holds",
+                    visa=ctx.visa_name, conflicts="; ".join(p.conflicts[ctx.visa_key]),
+                ))
             elif not stale:
                 to_verify.append(ctx.verify_visa_unknown)
 
@@ -329,6 +365,14 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         components[C_BORDER] = ctx.border_reason.points
     elif in_border is None:
         confidence -= CONF_BORDER_UNKNOWN
+
+    # Geographic preference: the program is in a division the applicant names in ERAS.
+    if ctx.geo_reasons:
+        geo = ctx.geo_reasons.get(division_of(p.state))
+        if geo is not None:
+            reasons.append(geo)
+            total += geo.points
+            components[C_GEO] = geo.points
 
     # Stated preferences the applicant misses, and requirement notes.
     first_attempt_pref_missed = False
@@ -346,16 +390,21 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
 
     # Stated conditions the profile cannot check: it records no dates.
     if p.usce_within_years is not None:
-        to_verify.append(
-            f"Requires your hands-on US clinical experience within the last "
-            f"{_plural(p.usce_within_years, 'year')}, not observerships"
-            + _cite(p, "usce_within_years") + ": confirm yours is that recent"
-        )
+        to_verify.append(ngettext(
+            "Requires your hands-on US clinical experience within the last %(n)s year, not "
+            "observerships%(cite)s: confirm yours is that recent",
+            "Requires your hands-on US clinical experience within the last %(n)s years, not "
+            "observerships%(cite)s: confirm yours is that recent",
+            p.usce_within_years, n=p.usce_within_years, cite=_cite(p, "usce_within_years"),
+        ))
     if p.steps_within_years is not None:
-        to_verify.append(
-            f"Requires every USMLE Step passed within {_plural(p.steps_within_years, 'year')}"
-            + _cite(p, "steps_within_years") + ": check the dates of your passes"
-        )
+        to_verify.append(ngettext(
+            "Requires every USMLE Step passed within %(n)s year%(cite)s: check the dates of "
+            "your passes",
+            "Requires every USMLE Step passed within %(n)s years%(cite)s: check the dates of "
+            "your passes",
+            p.steps_within_years, n=p.steps_within_years, cite=_cite(p, "steps_within_years"),
+        ))
 
     score = round(total)
     score = 100 if score > 100 else 0 if score < 0 else score
@@ -366,8 +415,10 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     if stale and tier > Tier.TIER_3:
         tier = Tier.TIER_3
         notes = (
-            "Tier 3 at best until checked: a closing answer on file is too old to rely on "
-            "(see Check first)",
+            gettext_noop(
+                "Tier 3 at best until checked: a closing answer on file is too old to rely on "
+                "(see Check first)"
+            ),
             *notes,
         )
     confidence = CONF_FLOOR if confidence < CONF_FLOOR else round(confidence, 2)
@@ -420,15 +471,24 @@ def _preferences(
             "max_years_since_graduation",
             p.max_years_since_graduation_strictness,
             PENALTY_PREFERRED_YOG,
-            f"graduation within {_plural(p.max_years_since_graduation, 'year')}"
-            f"; you graduated {ctx.ago}",
+            ngettext("graduation within %(n)s year", "graduation within %(n)s years",
+                     p.max_years_since_graduation, n=p.max_years_since_graduation),
+            gettext_noop("you graduated %(ago)s", ago=ctx.ago),
         )
     if p.min_step2_score is not None:
         if a.step2_score is None:
             to_verify.append(
-                f"States a Step 2 CK minimum of {p.min_step2_score}"
-                f"{' (required)' if p.min_step2_strictness == STRICT else ''}: aim "
-                "for it when you sit the exam"
+                gettext_noop(
+                    "States a Step 2 CK minimum of %(minimum)s (required): aim for it when you "
+                    "sit the exam",
+                    minimum=p.min_step2_score,
+                )
+                if p.min_step2_strictness == STRICT
+                else gettext_noop(
+                    "States a Step 2 CK minimum of %(minimum)s: aim for it when you sit the "
+                    "exam",
+                    minimum=p.min_step2_score,
+                )
             )
         elif p.min_step2_strictness != STRICT and a.step2_score < p.min_step2_score:
             penalties += _penalty(
@@ -438,7 +498,8 @@ def _preferences(
                 "min_step2_score",
                 p.min_step2_strictness,
                 PENALTY_PREFERRED_STEP2,
-                f"a Step 2 CK of at least {p.min_step2_score}; yours is {a.step2_score}",
+                gettext_noop("a Step 2 CK of at least %(minimum)s", minimum=p.min_step2_score),
+                gettext_noop("yours is %(score)s", score=a.step2_score),
             )
     if (
         p.max_attempts_per_step is not None
@@ -448,9 +509,9 @@ def _preferences(
         attempts_missed = True
         limit = p.max_attempts_per_step
         what = (
-            "every Step passed on the first attempt"
+            gettext_noop("every Step passed on the first attempt")
             if limit == 1
-            else f"each Step passed within {limit} attempts"
+            else gettext_noop("each Step passed within %(limit)s attempts", limit=limit)
         )
         penalties += _penalty(
             reasons,
@@ -459,23 +520,28 @@ def _preferences(
             "max_attempts_per_step",
             p.max_attempts_per_step_strictness,
             PENALTY_PREFERRED_ATTEMPTS,
-            f"{what}; you have {_plural(ctx.total_failures, 'failed attempt')}",
+            what,
+            ngettext("you have %(n)s failed attempt", "you have %(n)s failed attempts",
+                     ctx.total_failures, n=ctx.total_failures),
         )
     if p.min_usce_months_strictness == STRICT and p.min_usce_months is None:
-        to_verify.append(
-            "Requires hands-on US clinical experience but does not say how much: "
-            f"confirm that your {_plural(a.usce_hands_on_months, 'month')} are "
-            "enough"
-        )
+        to_verify.append(ngettext(
+            "Requires hands-on US clinical experience but does not say how much: confirm "
+            "that your %(n)s month are enough",
+            "Requires hands-on US clinical experience but does not say how much: confirm "
+            "that your %(n)s months are enough",
+            a.usce_hands_on_months, n=a.usce_hands_on_months,
+        ))
     elif p.min_usce_months_strictness != STRICT:
         needed = p.min_usce_months
         if needed is None and p.min_usce_months_strictness == PREFERRED:
             needed = 1  # "preferred, amount not stated": any hands-on month meets it
         if needed is not None and a.usce_hands_on_months < needed:
             what = (
-                f"{_plural(needed, 'month')} of hands-on US clinical experience"
+                ngettext("%(n)s month of hands-on US clinical experience",
+                         "%(n)s months of hands-on US clinical experience", needed, n=needed)
                 if p.min_usce_months is not None
-                else "hands-on US clinical experience"
+                else gettext_noop("hands-on US clinical experience")
             )
             penalties += _penalty(
                 reasons,
@@ -484,7 +550,8 @@ def _preferences(
                 "min_usce_months",
                 p.min_usce_months_strictness,
                 PENALTY_PREFERRED_USCE,
-                f"{what}; you have {a.usce_hands_on_months}",
+                what,
+                gettext_noop("you have %(months)s", months=a.usce_hands_on_months),
             )
     if p.step3_required == YES and p.step3_strictness != STRICT and not a.step3_passed:
         penalties += _penalty(
@@ -494,27 +561,32 @@ def _preferences(
             "step3_required",
             p.step3_strictness,
             PENALTY_PREFERRED_STEP3,
-            "Step 3 passed; you have not passed it",
+            gettext_noop("Step 3 passed"),
+            gettext_noop("you have not passed it"),
         )
     return penalties, attempts_missed
 
 
 def _penalty(
     reasons: list[Reason],
-    to_verify: list[str],
+    to_verify: list[Text],
     p: ProgramFacts,
     key: str,
     strictness: str,
     points: float,
-    what: str,
+    what: Text,
+    yours: Text,
 ) -> float:
-    """Record a missed stated preference; returns the points to subtract."""
+    """Record a missed stated preference (``what`` the program states, ``yours`` the
+    applicant's side of it); returns the points to subtract."""
     if strictness == PREFERRED:
-        text = f"Prefers {what}" + _cite(p, key)
+        text = gettext_noop("Prefers %(what)s; %(yours)s%(cite)s", what=what, yours=yours,
+                            cite=_cite(p, key))
     else:
-        text = f"States {what}" + _cite(p, key)
-        to_verify.append(
-            f"The program states {what.split(';')[0]} but not whether it is required: ask"
-        )
+        text = gettext_noop("States %(what)s; %(yours)s%(cite)s", what=what, yours=yours,
+                            cite=_cite(p, key))
+        to_verify.append(gettext_noop(
+            "The program states %(what)s but not whether it is required: ask", what=what
+        ))
     reasons.append(Reason(component=C_PREFERENCES, points=-points, text=text))
     return points

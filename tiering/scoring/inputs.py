@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tiering.scoring.divisions import DIVISIONS, MAX_CHOSEN_DIVISIONS
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary (the same values as the catalog and the applicant profile)
 # ---------------------------------------------------------------------------------------------
@@ -36,6 +38,7 @@ C_VISA = "visa"
 C_YOG = "years_since_graduation"
 C_USCE = "usce"
 C_BORDER = "border_mission_fit"
+C_GEO = "geographic_preference"
 C_PREFERENCES = "preferences"
 COMPONENTS: tuple[str, ...] = (
     C_IMG,
@@ -45,6 +48,7 @@ COMPONENTS: tuple[str, ...] = (
     C_YOG,
     C_USCE,
     C_BORDER,
+    C_GEO,
     C_PREFERENCES,
 )
 
@@ -76,8 +80,15 @@ class Applicant:
     # Rules that need US citizenship (armed-forces programs) read this; visa_need stays the
     # visa rules' input. A citizen or permanent resident needs no visa.
     citizenship: str = NEEDS_VISA
+    # The US Census divisions named in ERAS's geographic preferences (up to 3; F3.9), as
+    # tiering.scoring.divisions keys, sorted. A program in one of them gets a small bonus.
+    preferred_divisions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if len(self.preferred_divisions) > MAX_CHOSEN_DIVISIONS or not set(
+            self.preferred_divisions
+        ) <= set(DIVISIONS):
+            raise ValueError(f"preferred_divisions: at most {MAX_CHOSEN_DIVISIONS} of {DIVISIONS}")
         if self.visa_need not in VISA_NEEDS:
             raise ValueError(f"visa_need must be one of {sorted(VISA_NEEDS)}")
         if self.citizenship not in CITIZENSHIPS:

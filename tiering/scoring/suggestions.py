@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from tiering.scoring.components import _score
-from tiering.scoring.context import _Context, _failures, _plural, benchmark_for, failed_attempts
+from tiering.scoring.context import (
+    _SPANISH_LEVEL_WORDS,
+    _Context,
+    _failures,
+    benchmark_for,
+    failed_attempts,
+)
 from tiering.scoring.inputs import (
     BORDER_REGION_KM,
     SPANISH_LEVELS,
@@ -18,6 +24,7 @@ from tiering.scoring.inputs import (
     ProgramFacts,
 )
 from tiering.scoring.results import ProgramResult, Suggestion, Tier
+from tiering.scoring.text import Text, gettext_noop, ngettext
 from tiering.scoring.weights import BORDER_FULL_CLINICAL_MONTHS
 
 # ---------------------------------------------------------------------------------------------
@@ -52,66 +59,70 @@ def score_programs(
             gc.enable()
 
 
-def applicant_warnings(*, applicant: Applicant) -> list[str]:
+def applicant_warnings(*, applicant: Applicant) -> list[Text]:
     """Warnings about the profile that apply to every program (not per-program gates)."""
     a = applicant
-    out: list[str] = []
+    out: list[Text] = []
     failures = failed_attempts(a)
     if not a.ecfmg_certified:
-        out.append(
+        out.append(gettext_noop(
             "ECFMG must confirm that you meet the exam requirements for certification by "
             "the rank-order-list deadline, or you are withdrawn from the Match and SOAP "
             "(NRMP)"
-        )
+        ))
     if not a.step1_passed or a.step2_score is None:
         missing = [
             s
             for s, ok in (("Step 1", a.step1_passed), ("Step 2 CK", a.step2_score is not None))
             if not ok
         ]
-        out.append(
-            f"{' and '.join(missing)} not passed yet: both are needed for ECFMG "
-            "certification and for a J-1 visa, and most programs screen on Step 2 CK"
-        )
+        out.append(gettext_noop(
+            "%(steps)s not passed yet: both are needed for ECFMG certification and for a J-1 "
+            "visa, and most programs screen on Step 2 CK",
+            steps=missing[0] if len(missing) == 1
+            else gettext_noop("%(first)s and %(second)s", first=missing[0], second=missing[1]),
+        ))
     if max(failures) >= USMLE_MAX_ATTEMPTS:
-        out.append(
+        out.append(gettext_noop(
             "4 failed attempts on a Step: the USMLE attempt limit makes you ineligible "
             "(USMLE, Attempt limit, 2021)"
-        )
+        ))
     elif max(failures) >= 3:
-        out.append(
+        out.append(gettext_noop(
             "3 failed attempts on a Step: Texas programs are closed to you (Texas "
             "Occupations Code §155.056), and one more failure would end eligibility "
             "everywhere (USMLE attempt limit)"
-        )
+        ))
     if a.visa_need == "h1b" and not a.step3_passed:
-        out.append(
+        out.append(gettext_noop(
             "An H-1B for residency requires Step 3 passed (HHS 1992): until you pass it, "
             "only programs you could join without a visa or on a J-1 are open"
-        )
+        ))
     if a.visa_need == "j1":
-        out.append(
+        out.append(gettext_noop(
             "A J-1 needs a Statement of Need from the Ministry of Health of your country "
             "and brings a 2-year home-country requirement (ECFMG); a Conrad 30 waiver "
             "requires 3 years in an underserved area"
-        )
+        ))
     years = a.as_of_year - a.graduation_year
     if years > 10:
-        out.append(
-            f"You graduated {years} years ago: many programs state limits of 3, 5 or 10 "
-            "years, so check each program"
-        )
+        out.append(gettext_noop(
+            "You graduated %(years)s years ago: many programs state limits of 3, 5 or 10 "
+            "years, so check each program",
+            years=years,
+        ))
     if a.step2_score is not None and a.step2_score < benchmark_for("120").mean:
-        out.append(
-            f"Step 2 CK {a.step2_score} is below {benchmark_for('120').mean:g}, the mean of "
-            "non-US IMGs who matched even in Family Medicine (NRMP Charting Outcomes "
-            "2026): program type and specialty choice decide a lot"
-        )
+        out.append(gettext_noop(
+            "Step 2 CK %(score)s is below %(mean)s, the mean of non-US IMGs who matched even "
+            "in Family Medicine (NRMP Charting Outcomes 2026): program type and specialty "
+            "choice decide a lot",
+            score=a.step2_score, mean=f"{benchmark_for('120').mean:g}",
+        ))
     if a.usce_hands_on_months == 0:
-        out.append(
+        out.append(gettext_noop(
             "No hands-on US clinical experience: many programs require or prefer it; "
             "observerships count for less"
-        )
+        ))
     return out
 
 
@@ -125,8 +136,11 @@ def _in_border(program: ProgramFacts) -> bool:
     return program.border_distance_km is not None and program.border_distance_km <= BORDER_REGION_KM
 
 
-def _candidates(a: Applicant, p: ProgramFacts) -> Iterable[tuple[str, int | None, Applicant, str]]:
-    """Profile changes in order of how attainable they are (the text has a {tier} slot).
+def _candidates(
+    a: Applicant, p: ProgramFacts
+) -> Iterable[tuple[str, int | None, Applicant, Callable[[Text | str], Text]]]:
+    """Profile changes in order of how attainable they are (the text is made from the tier
+    it would reach).
 
     Changes that cannot alter this program's result are skipped: a Step 3 pass where neither
     the program nor an H-1B asks for it; months beyond the point where every USCE rule and
@@ -144,7 +158,7 @@ def _candidates(a: Applicant, p: ProgramFacts) -> Iterable[tuple[str, int | None
             "step3_pass",
             None,
             replace(a, step3_passed=True, step3_attempts=a.step3_attempts + 1),
-            "A Step 3 pass would make this {tier}",
+            lambda tier: gettext_noop("A Step 3 pass would make this %(tier)s", tier=tier),
         )
     # Hands-on months stop mattering once full credit (3) and any stated minimum are met.
     enough = max(3, p.min_usce_months or 0, 1 if p.min_usce_months_strictness else 0)
@@ -154,8 +168,11 @@ def _candidates(a: Applicant, p: ProgramFacts) -> Iterable[tuple[str, int | None
             "usce_hands_on",
             months,
             replace(a, usce_hands_on_months=a.usce_hands_on_months + months),
-            f"{_plural(months, 'more month')} of hands-on US clinical experience would make "
-            "this {tier}",
+            lambda tier, months=months: ngettext(
+                "%(n)s more month of hands-on US clinical experience would make this %(tier)s",
+                "%(n)s more months of hands-on US clinical experience would make this %(tier)s",
+                months, n=months, tier=tier,
+            ),
         )
     border = _in_border(p)
     border_gap = max(0, BORDER_FULL_CLINICAL_MONTHS - a.usce_border_months)
@@ -169,8 +186,13 @@ def _candidates(a: Applicant, p: ProgramFacts) -> Iterable[tuple[str, int | None
                 usce_hands_on_months=a.usce_hands_on_months + months,
                 usce_border_months=a.usce_border_months + months,
             ),
-            f"{_plural(months, 'more month')} of hands-on US clinical experience in the "
-            "border region would make this {tier}",
+            lambda tier, months=months: ngettext(
+                "%(n)s more month of hands-on US clinical experience in the border region "
+                "would make this %(tier)s",
+                "%(n)s more months of hands-on US clinical experience in the border region "
+                "would make this %(tier)s",
+                months, n=months, tier=tier,
+            ),
         )
     nxt = _SPANISH_NEXT.get(a.spanish_level)
     if nxt and border:
@@ -178,14 +200,21 @@ def _candidates(a: Applicant, p: ProgramFacts) -> Iterable[tuple[str, int | None
             "spanish",
             None,
             replace(a, spanish_level=nxt),
-            f"Improving your Spanish from {a.spanish_level} to {nxt} would make this {{tier}}",
+            lambda tier: gettext_noop(
+                "Improving your Spanish from %(level)s to %(next)s would make this %(tier)s",
+                level=_SPANISH_LEVEL_WORDS[a.spanish_level], next=_SPANISH_LEVEL_WORDS[nxt],
+                tier=tier,
+            ),
         )
     if a.us_letters == 0:  # only the first US letter earns credit
         yield (
             "us_letters",
             1,
             replace(a, us_letters=1),
-            "A letter of recommendation from a US clinician would make this {tier}",
+            lambda tier: gettext_noop(
+                "A letter of recommendation from a US clinician would make this %(tier)s",
+                tier=tier,
+            ),
         )
 
 
@@ -244,7 +273,7 @@ def _suggest(
             return Suggestion(
                 change=change,
                 amount=amount,
-                text=text.format(tier=_tier_name(result.tier)),
+                text=text(_tier_name(result.tier)),
                 current_tier=current.tier,
                 new_tier=result.tier,
                 new_score=result.score,
@@ -257,7 +286,10 @@ def _suggest(
     return Suggestion(
         change="step2_target",
         amount=score,
-        text=f"A Step 2 CK of {score} or more would make this {_tier_name(result.tier)}",
+        text=gettext_noop(
+            "A Step 2 CK of %(score)s or more would make this %(tier)s",
+            score=score, tier=_tier_name(result.tier),
+        ),
         current_tier=current.tier,
         new_tier=result.tier,
         new_score=result.score,
@@ -285,5 +317,6 @@ def suggest_improvements(
     return [_suggest(applicant, p, contexts) for p in programs]
 
 
-def _tier_name(tier: Tier) -> str:
-    return f"Tier {tier.number}" if tier.number else tier.label
+def _tier_name(tier: Tier) -> Text:
+    return (gettext_noop("Tier %(number)s", number=tier.number) if tier.number
+            else gettext_noop(tier.label))

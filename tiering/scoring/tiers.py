@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tiering.scoring.results import _TIER_BY_RANK, Tier
+from tiering.scoring.text import gettext_noop
 
 if TYPE_CHECKING:
     from tiering.scoring.context import _Context, _Spec
@@ -90,23 +91,31 @@ def _tier_rules(
         notes.append(
             (
                 1,
-                "Tier 3: a university program without a known high IMG share "
-                "(university programs give 22-30% of first-year posts to IMGs)",
+                gettext_noop(
+                    "Tier 3: a university program without a known high IMG share "
+                    "(university programs give 22-30%% of first-year posts to IMGs)"
+                ),
             )
         )
     # At best Tier 2: unknown is not yes.
     if needs_visa and not visa_known:
-        notes.append((2, "Tier 2 at best: the program's visa policy is unknown"))
+        notes.append((2, gettext_noop("Tier 2 at best: the program's visa policy is unknown")))
     if not share_known:
-        notes.append((2, "Tier 2 at best: the program's share of IMG residents is unknown"))
+        notes.append((2, gettext_noop(
+            "Tier 2 at best: the program's share of IMG residents is unknown"
+        )))
     elif not_img_heavy:
         notes.append(
-            (2, img_note or "Tier 2 at best: IMGs are not a large share of residents here")
+            (2, img_note or gettext_noop(
+                "Tier 2 at best: IMGs are not a large share of residents here"
+            ))
         )
     if not spec.tier1_z_ok and spec.tier_note_z1:
         notes.append((2, spec.tier_note_z1))
     if first_attempt_pref_missed:
-        notes.append((2, "Tier 2 at best: the program prefers passes on the first attempt"))
+        notes.append((2, gettext_noop(
+            "Tier 2 at best: the program prefers passes on the first attempt"
+        )))
     rank = min([by_score, *(cap for cap, _ in notes)])
     shown = tuple(text for cap, text in sorted(notes, key=lambda n: n[0]) if cap < by_score)
     return _TIER_BY_RANK[rank], shown

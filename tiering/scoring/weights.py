@@ -33,9 +33,10 @@ WEIGHT_YOG = 10.0
 # US clinical experience and US letters: program minimums and preferences (F7.3; Three Crosses
 # IM prefers "3 months of USCE with a US letter", F6.5). FACTS §8B: 7, +3 (see note below).
 WEIGHT_USCE = 10.0
-# Note: FACTS §8B gives 5 points to program signals / geographic preference (F3.11). The
-# profile does not record signals or ERAS geographic preferences, so those 5 points go to
-# years since graduation (+2) and US clinical experience with letters (+3). Sum = 100.
+# Note: FACTS §8B gives 5 points to program signals / geographic preference (F3.11). Signals
+# are planned from the list (strategy app), so scoring them would be circular; those 5 points
+# went to years since graduation (+2) and US clinical experience with letters (+3) before the
+# profile recorded geographic preferences, and stay there. Sum = 100.
 # Research is not scored: matched and unmatched non-US IMGs report the same median number of
 # research experiences (3 vs 3; NRMP Charting Outcomes non-US IMG 2026, Table 2; F9.4).
 
@@ -47,6 +48,14 @@ WEIGHT_USCE = 10.0
 # (FACTS §8B), so this is a separate, visible component; its size (the "+10" of FACTS §8B) and
 # split are judgements.
 WEIGHT_BORDER = 10.0
+# Geographic preference, added on top of the 100 and capped at 100, for a program in a Census
+# division the applicant names in ERAS (F3.9). Evidence: Internal Medicine, 2022 cycle (Texas
+# STAR survey, 970 applicants; Benjamin et al., JGIM 2024; F3.11): a geographic preference
+# alone, with or without a signal, gave an interview odds ratio of 1.4; signal plus preference
+# vs neither, 3.2. The cohort was mostly US graduates, so the weight stays small (FACTS §8B):
+# FACTS §8B's 5 points for signal plus preference, scaled by the preference's share of the
+# combined effect on the log-odds scale, 5 x ln(1.4) / ln(3.2) = 1.4 points. [derived]
+WEIGHT_GEO_PREFERENCE = 1.4
 # Judgement: none of the gathered program statements names Spanish; it is weighted for the
 # cross-border work above (verify with each program).
 BORDER_SHARE_SPANISH = 0.4

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from tiering.models import Tier
 from tiering.row_cache import ROWS_CACHE_SECONDS, csrf_fresh
@@ -55,7 +56,7 @@ def tier_description(tier: int) -> str:
     """"Tier 1: realistic, high priority": the stored tier with what it means."""
     from tiering.lists import SCORING_TIER
 
-    return SCORING_TIER[Tier(tier)].label
+    return gettext(SCORING_TIER[Tier(tier)].label)
 
 
 class CachedRowsNode(template.Node):

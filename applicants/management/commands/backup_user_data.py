@@ -1,5 +1,6 @@
-"""Write every piece of user data to one file: accounts, profiles, lists, tracking, advisor
-links, notes and history, plus the catalog (advisors may have imported their own programs).
+"""Write every piece of user data to one file: accounts, profiles, lists, tracking, gold
+signals, advisor links, notes and history, plus the catalog (advisors may have imported their
+own programs).
 
 Programs, specialties and users are written with natural keys (ACGME id, specialty code,
 email), so a backup restores into any database that has run the migrations.
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-BACKED_UP_APPS = ["programs", "applicants", "tiering", "advising"]
+BACKED_UP_APPS = ["programs", "applicants", "tiering", "strategy", "advising"]
 
 
 class Command(BaseCommand):

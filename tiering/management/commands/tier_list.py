@@ -25,6 +25,7 @@ from applicants.forms import ProfileForm
 from applicants.models import Profile
 from programs.models import Specialty
 from tiering import scoring
+from tiering.explain import translated
 from tiering.lists import applicant_of, facts_of, programs_for
 
 # The scoring package's tier labels (tiering.scoring.results, pure Python, not marked for
@@ -160,16 +161,17 @@ class Command(BaseCommand):
             "in_border_region": program.in_border_region,
             "j1_accepted": program.j1_accepted,
             "h1b_sponsored": program.h1b_sponsored,
-            "hard_reasons": list(result.hard_reasons),
-            "reasons": [{"points": r.points, "text": r.text} for r in result.reasons],
-            "to_verify": list(result.to_verify),
+            "hard_reasons": [translated(text) for text in result.hard_reasons],
+            "reasons": [{"points": r.points, "text": translated(r.text)} for r in result.reasons],
+            "to_verify": [translated(text) for text in result.to_verify],
         }
 
     def _write_csv(self, rows) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for program, result in rows:
-            why = result.hard_reasons or [r.text for r in result.reasons[:3]]
+            why = [translated(text) for text in
+                   (result.hard_reasons or [r.text for r in result.reasons[:3]])]
             writer.writerow([
                 gettext(result.tier.label), result.score, f"{result.confidence:.2f}",
                 program.acgme_id, program.name, program.specialty.name, program.city, program.state,

@@ -1,0 +1,112 @@
+"""The map of the list, drawn on the server as SVG (template ``strategy/_map.svg``): the
+contiguous states, the divisions the applicant names in ERAS, the US side of the 100 km border
+band, and each program of the list as a point with its tier's colour, shape and number.
+
+The geometry is ``strategy/data/us_map.json`` (built by scripts/build_us_map.py from US Census
+Bureau boundaries and Natural Earth's border line; both public domain). No tiles, no scripts:
+the page works without JavaScript and the table beside the map says the same in words.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from strategy.projection import project
+from tiering.models import ListEntry, Tier
+from tiering.scoring import BORDER_REGION_KM
+from tiering.scoring.divisions import DIVISION_NAMES, division_of
+
+GEOMETRY = Path(__file__).resolve().parent / "data" / "us_map.json"
+# The whole country, and a close-up of the border states where most border programs sit.
+VIEWS = {
+    "us": (-2400.0, -1620.0, 4700.0, 3020.0),
+    "border": (-2100.0, 60.0, 2150.0, 1320.0),
+}
+TIER_STYLE = {  # colour (white text is readable on each), shape
+    Tier.TIER_1: ("#146c2e", "circle"),
+    Tier.TIER_2: ("#0a4fa8", "square"),
+    Tier.TIER_3: ("#8a4b00", "triangle"),
+}
+DRAWN_TIERS = tuple(TIER_STYLE)
+
+
+@cache
+def geometry() -> dict:
+    return json.loads(GEOMETRY.read_text())
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: int
+    y: int
+    tier: int
+    colour: str
+    shape: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MapState:
+    code: str
+    path: str
+    chosen: bool
+
+
+def points_of(entries: Iterable[ListEntry]) -> tuple[list[MapPoint], list[ListEntry]]:
+    """(the points drawn, the entries not drawn: outside the contiguous states or without
+    coordinates on file)."""
+    shapes = geometry()["states"]
+    drawn, left_out = [], []
+    for entry in entries:
+        program = entry.program
+        if entry.tier not in TIER_STYLE or program.latitude is None \
+                or program.longitude is None or program.state not in shapes:
+            left_out.append(entry)
+            continue
+        px, py = project(program.longitude, program.latitude)
+        colour, shape = TIER_STYLE[Tier(entry.tier)]
+        drawn.append(MapPoint(x=round(px), y=round(py), tier=entry.tier, colour=colour,
+                              shape=shape, title=f"{program.name}, {program.city}, "
+                              f"{program.state}: Tier {entry.tier}"))
+    # Tier 3 first, so the realistic programs are drawn on top.
+    drawn.sort(key=lambda p: -p.tier)
+    return drawn, left_out
+
+
+def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "us") -> dict:
+    """What the SVG template draws for one view."""
+    chosen = set(chosen)
+    data = geometry()
+    x, y, width, height = VIEWS[view]
+    size = width / 75  # a marker's half-size: about 2.6 px at 390 px wide for the country
+    inside = [p for p in points if x <= p.x <= x + width and y <= p.y <= y + height]
+    markers = []
+    r = round(size)
+    for p in inside:
+        marker = {"point": p, "r": r, "left": p.x - r, "top": p.y - r, "side": 2 * r,
+                  "label_y": p.y + round(size * 0.45)}
+        if p.shape == "triangle":
+            marker["poly"] = (f"{p.x},{p.y - round(1.25 * r)} {p.x + round(1.2 * r)},"
+                              f"{p.y + round(0.85 * r)} {p.x - round(1.2 * r)},"
+                              f"{p.y + round(0.85 * r)}")
+            marker["label_y"] = p.y + round(size * 0.6)
+        markers.append(marker)
+    return {
+        "view": view,
+        # Numbers reach the template as ints or text: a localised float ("1,5") breaks SVG.
+        "viewbox": f"{x:g} {y:g} {width:g} {height:g}",
+        "states": [MapState(code=code, path=path, chosen=division_of(code) in chosen)
+                   for code, path in sorted(data["states"].items())],
+        "border": data["border"],
+        "band_width": round(2 * BORDER_REGION_KM),  # the stroke spans 100 km either side
+        "markers": markers,
+        "font": round(size * 1.25),
+        "stroke": max(1, round(width / 900)),
+        "dash": f"{round(size)} {round(size / 2)}",
+        "chosen_names": [DIVISION_NAMES[d] for d in DIVISION_NAMES if d in chosen],
+        "counts": {tier: sum(1 for p in inside if p.tier == tier) for tier in DRAWN_TIERS},
+    }

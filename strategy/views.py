@@ -1,0 +1,135 @@
+"""The strategy page (signals, geographic preferences and the map) and the SOAP page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applicants.access import get_applicant_for, is_linked_advisor, is_owner
+from applicants.models import Profile
+from strategy import season
+from strategy.forms import GeographyForm
+from strategy.geography import coverage, covered_by, geography_save
+from strategy.map import map_context, points_of
+from strategy.signals import (
+    GOLD,
+    SIGNAL,
+    SILVER,
+    SignalLimitError,
+    signal_plan,
+    signals_save,
+    signals_use_proposal,
+)
+from strategy.soap import soap_list
+from tiering.lists import list_ensure_current
+from tiering.models import ListEntry
+from tiering.scope import with_programs
+
+
+def _profile(request: HttpRequest, pk: int, *, edit: bool = False,
+             owner_only: bool = False) -> tuple[Profile, dict]:
+    profile = get_applicant_for(request.user, pk)
+    owner = is_owner(request.user, profile)
+    can_edit = owner or is_linked_advisor(request.user, profile)
+    if (edit and not can_edit) or (owner_only and not owner):
+        raise PermissionDenied
+    return profile, {"profile": profile, "is_owner": owner, "can_edit": can_edit}
+
+
+def _page(profile: Profile) -> str:
+    return reverse("strategy:strategy", kwargs={"pk": profile.pk})
+
+
+@login_required
+def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
+    profile, context = _profile(request, pk)
+    if not profile.is_complete:
+        return render(request, "strategy/strategy.html", {**context, "incomplete": True})
+    list_ensure_current(profile)
+    entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
+    chosen = profile.geographic_divisions or []
+    divisions = coverage(entries, chosen)
+    points, left_out = points_of(entries)
+    context.update({
+        "season": season,
+        "plan": signal_plan(profile, entries),
+        "divisions": divisions,
+        "chosen_cover": covered_by(divisions, chosen),
+        "proposed_cover": covered_by(divisions, [d.division for d in divisions if d.proposed]),
+        "geo_form": GeographyForm(initial={"divisions": chosen,
+                                           "setting": profile.geographic_setting}),
+        "maps": [map_context(points, chosen, view="us"),
+                 map_context(points, chosen, view="border")],
+        "entries": sorted(entries, key=lambda e: (e.program.state, e.program.city,
+                                                   e.program.name)),
+        "left_out": left_out,
+        "list_size": len(entries),
+        "kinds": {GOLD: _("Gold"), SILVER: _("Silver"), SIGNAL: _("Signal")},
+    })
+    return render(request, "strategy/strategy.html", context)
+
+
+@login_required
+@require_POST
+def signals_update(request: HttpRequest, pk: int) -> HttpResponse:
+    profile, _context = _profile(request, pk, edit=True)
+    ids = set(ListEntry.objects.filter(profile=profile).values_list("pk", flat=True))
+    choice = {}
+    for key, value in request.POST.items():
+        if key.startswith("signal-") and key[7:].isdigit() and int(key[7:]) in ids \
+                and value in ("", GOLD, SILVER, SIGNAL):
+            choice[int(key[7:])] = value
+    try:
+        changed = signals_save(profile, choice, actor=request.user)
+    except SignalLimitError as problem:
+        messages.error(request, _("Signals not saved: %(problem)s") % {"problem": problem})
+    else:
+        messages.success(request, _("Signals saved (%(n)d changed).") % {"n": changed})
+    return redirect(_page(profile) + "#signals")
+
+
+@login_required
+@require_POST
+def signals_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    profile, _context = _profile(request, pk, edit=True)
+    try:
+        changed = signals_use_proposal(profile, actor=request.user)
+    except SignalLimitError as problem:  # the proposal keeps to the limits; a guard only
+        messages.error(request, _("Signals not saved: %(problem)s") % {"problem": problem})
+    else:
+        messages.success(request, _("The proposed signals are on your list (%(n)d changed).")
+                         % {"n": changed})
+    return redirect(_page(profile) + "#signals")
+
+
+@login_required
+@require_POST
+def geography_update(request: HttpRequest, pk: int) -> HttpResponse:
+    profile, _context = _profile(request, pk, owner_only=True)
+    form = GeographyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif geography_save(profile, divisions=form.cleaned_data["divisions"],
+                        setting=form.cleaned_data["setting"]):
+        messages.success(request, _("Geographic preferences saved; the list was scored again."))
+    else:
+        messages.info(request, _("Geographic preferences: nothing changed."))
+    return redirect(_page(profile) + "#geography")
+
+
+@login_required
+def soap_page(request: HttpRequest, pk: int) -> HttpResponse:
+    profile, context = _profile(request, pk)
+    if not profile.is_complete:
+        return render(request, "strategy/soap.html", {**context, "incomplete": True})
+    context.update({"season": season, "choices": soap_list(profile),
+                    "needs_visa": profile.visa_need != "none"})
+    return render(request, "strategy/soap.html", context)
+
+
