@@ -6,6 +6,25 @@
 (function () {
   "use strict";
   var BORDER_STATES = ["CA", "AZ", "NM", "TX"];
+  // The page's words, in its language, from the form's data-picker-texts.
+  var form = document.querySelector("form[data-picker-texts]");
+  var texts = {
+    border: "Add the border states (CA, AZ, NM, TX)",
+    border_boxes: "Tick the border states (CA, AZ, NM, TX)",
+    specialty: "Type a specialty, e.g. Internal Medicine", state: "Type a state, e.g. TX",
+    remove: "Remove", added: "%(name)s added.", removed: "%(name)s taken out.",
+    chosen: "Chosen: %(names)s.", none: "None chosen.",
+  };
+  try {
+    Object.assign(texts, JSON.parse(form ? form.dataset.pickerTexts : "{}"));
+  } catch (error) {
+    // The English words above stay.
+  }
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key];
+    });
+  }
   var summary = document.querySelector("[data-focus-on-load]");
   if (summary) {
     summary.focus();
@@ -53,16 +72,16 @@
     }
 
     // What was added or taken out, and everything chosen, for a screen reader.
-    function say(tom, verb, value) {
+    function say(tom, what, value) {
       var chosen = tom.items.map(function (item) {
         return tom.options[item].text;
       });
-      status.textContent = tom.options[value].text + " " + verb + ". " +
-        (chosen.length ? chosen.length + " chosen: " + chosen.join(", ") + "." : "None chosen.");
+      status.textContent = fill(texts[what], {name: tom.options[value].text}) + " " +
+        (chosen.length ? fill(texts.chosen, {names: chosen.join(", ")}) : texts.none);
     }
 
     var tom = new window.TomSelect(select, {
-      plugins: {remove_button: {title: "Remove"}},
+      plugins: {remove_button: {title: texts.remove}},
       placeholder: placeholder,
       hidePlaceholder: true,
       closeAfterSelect: false,
@@ -76,7 +95,7 @@
         say(this, "added", value);
       },
       onItemRemove: function (value) {
-        say(this, "taken out", value);
+        say(this, "removed", value);
       },
     });
     // The select Tom Select hides still sends the form; a screen reader hears the picker only.
@@ -85,8 +104,8 @@
     return tom;
   }
 
-  picker("target_specialties", "Type a specialty, e.g. Internal Medicine");
-  var states = picker("target_states", "Type a state, e.g. TX");
+  picker("target_specialties", texts.specialty);
+  var states = picker("target_states", texts.state);
 
   // The border states as one quick pick, with the picker or with the boxes.
   var anchor = document.getElementById("id_target_states");
@@ -102,8 +121,7 @@
   var button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-outline-secondary btn-sm mb-2";
-  button.textContent = states ? "Add the border states (CA, AZ, NM, TX)" :
-    "Tick the border states (CA, AZ, NM, TX)";
+  button.textContent = states ? texts.border : texts.border_boxes;
   button.addEventListener("click", function () {
     if (states) {
       states.addItems(BORDER_STATES);
