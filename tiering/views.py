@@ -133,8 +133,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
-        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries)
-        if summary.size else [],
+        # Shown with an empty list too: what would open programs matters most then.
+        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries),
         "advice": advice.advice_for(applicant=applicant_of(profile),
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),
@@ -304,8 +304,7 @@ def try_list(request: HttpRequest) -> HttpResponse:
         return redirect("tiering:try_it")
     the_list = trial.trial_list(inputs)
     scenarios = scenarios_what_if(the_list.profile, inputs=trial.inputs_key(inputs),
-                                  specialty_ids=the_list.specialty_ids, states=[]) \
-        if the_list.size else []
+                                  specialty_ids=the_list.specialty_ids, states=[])
     return render(request, "tiering/try_list.html", {
         "the_list": the_list, "profile": the_list.profile, "scenarios": scenarios,
         "advice": the_list.advice, "can_save": request.user.is_anonymous
