@@ -176,6 +176,7 @@ class Outcome:
 
     chosen: tuple[str, ...]
     tiers: dict[str, scoring.Tier]
+    scores: dict[str, int]
     cost_usd: int
 
 
@@ -191,6 +192,7 @@ def outcome_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                               target=target, budget_usd=budget_usd, decisions=decisions)
     return Outcome(chosen=tuple(chosen.chosen),
                    tiers={item.program.acgme_id: item.result.tier for item in scored},
+                   scores={item.program.acgme_id: item.result.score for item in scored},
                    cost_usd=chosen.cost.total_usd)
 
 
@@ -206,42 +208,51 @@ class Scenario:
     cost_change_usd: int
     size: int
     size_change: int
+    points_gained: float  # the mean change of the list's programs' scores
     seconds: float  # time to compute it, for the page's note and the benchmark
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.moved_up or self.entering or self.leaving or self.cost_change_usd
+                    or self.points_gained)
 
     @property
     def cost_saved_usd(self) -> int:
         return max(0, -self.cost_change_usd)
 
 
-def compare(now: Outcome, then: Outcome) -> tuple[list[str], list[str], list[str]]:
-    """Programs moving up a tier, entering and leaving the list, by ACGME id."""
+def compare(now: Outcome, then: Outcome) -> tuple[list[str], list[str], list[str], float]:
+    """Programs moving up a tier, entering and leaving the list, by ACGME id, and the mean
+    change of the list's scores."""
     before = set(now.chosen)
     moved_up = [i for i in now.chosen if i in then.tiers and then.tiers[i] > now.tiers[i]]
     entering = [i for i in then.chosen if i not in before]
     leaving = [i for i in now.chosen if i not in set(then.chosen)]
-    return moved_up, entering, leaving
+    gained = [then.scores[i] - now.scores[i] for i in now.chosen if i in then.scores]
+    return moved_up, entering, leaving, round(sum(gained) / len(gained), 1) if gained else 0.0
 
 
 def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                  pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
                  decisions: selection.Decisions = NO_DECISIONS) -> list[tuple]:
     """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
-    entering, leaving (ids), cost, size, baseline cost and size, seconds."""
+    entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds."""
     now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
                      decisions=decisions)
     answers = []
     for change in scenario_changes(applicant, budget_usd):
         if change.applicant is None:
             answers.append((change.code, change.title, change.not_applicable, [], [], [],
-                            now.cost_usd, len(now.chosen), now.cost_usd, len(now.chosen), 0.0))
+                            now.cost_usd, len(now.chosen), now.cost_usd, len(now.chosen), 0.0,
+                            0.0))
             continue
         start = time.perf_counter()
         then = outcome_of(applicant=change.applicant, budget_usd=change.budget_usd,
                           pairs=pairs, decisions=decisions)
-        moved_up, entering, leaving = compare(now, then)
+        moved_up, entering, leaving, gained = compare(now, then)
         answers.append((change.code, change.title, "", moved_up, entering, leaving,
                         then.cost_usd, len(then.chosen), now.cost_usd, len(now.chosen),
-                        time.perf_counter() - start))
+                        gained, time.perf_counter() - start))
     return answers
 
 
@@ -250,9 +261,9 @@ def _scenarios(answers: list[tuple], by_id: dict[str, Program]) -> list[Scenario
                      moved_up=[by_id[i] for i in up], entering=[by_id[i] for i in inn],
                      leaving=[by_id[i] for i in out], cost_usd=cost,
                      cost_change_usd=cost - cost_now, size=size, size_change=size - size_now,
-                     seconds=seconds)
-            for (code, title, why, up, inn, out, cost, size, cost_now, size_now, seconds)
-            in answers]
+                     points_gained=gained, seconds=seconds)
+            for (code, title, why, up, inn, out, cost, size, cost_now, size_now, gained,
+                 seconds) in answers]
 
 
 def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
