@@ -134,7 +134,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
         # Shown with an empty list too: what would open programs matters most then.
-        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries),
+        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked),
         "advice": advice.advice_for(applicant=applicant_of(profile),
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),

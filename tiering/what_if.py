@@ -182,11 +182,13 @@ class Outcome:
 
 def outcome_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
-               decisions: selection.Decisions) -> Outcome:
+               decisions: selection.Decisions, scored: list[Scored] | None = None) -> Outcome:
     """The list the pure scoring and selection build for these inputs, as a rebuild does:
-    the size from the main specialty's Step 2 CK, then the budget."""
-    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
-    scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+    the size from the main specialty's Step 2 CK, then the budget. ``scored``: the pairs
+    already scored for this applicant (the page's cached ranks), when the caller has them."""
+    if scored is None:
+        results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
+        scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
     target = budget.target_total(main_specialty_z(None, scored, applicant=applicant))
     chosen = selection.select(candidates=[candidate_of(item) for item in scored],
                               target=target, budget_usd=budget_usd, decisions=decisions)
@@ -234,11 +236,12 @@ def compare(now: Outcome, then: Outcome) -> tuple[list[str], list[str], list[str
 
 def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                  pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
-                 decisions: selection.Decisions = NO_DECISIONS) -> list[tuple]:
+                 decisions: selection.Decisions = NO_DECISIONS,
+                 scored: list[Scored] | None = None) -> list[tuple]:
     """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
     entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds."""
     now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
-                     decisions=decisions)
+                     decisions=decisions, scored=scored)
     answers = []
     for change in scenario_changes(applicant, budget_usd):
         if change.applicant is None:
@@ -269,12 +272,14 @@ def _scenarios(answers: list[tuple], by_id: dict[str, Program]) -> list[Scenario
 def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                       entries: Iterable[ListEntry] | None = None,
                       specialty_ids: Iterable[int] | None = None,
-                      states: Iterable[str] | None = None) -> list[Scenario]:
+                      states: Iterable[str] | None = None,
+                      ranked: Callable[[], list[Scored]] | None = None) -> list[Scenario]:
     """The four scenarios for a profile's list, cached under what they depend on.
 
     A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
     try-it page) passes ``specialty_ids``, ``states`` and its own ``inputs`` key, and has no
-    decisions."""
+    decisions. ``ranked``: the scope scored for the profile as it is (the list page's cached
+    ranks), called only on a miss, saves scoring it once more."""
     if specialty_ids is None:
         specialty_ids = profile.target_specialties.values_list("pk", flat=True)
         states = profile.target_states
@@ -290,8 +295,11 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
     answers = cache.get(key)
     if answers is None or not all(i in catalog.by_acgme_id for a in answers
                                   for i in (*a[3], *a[4], *a[5])):
+        pairs = catalog.in_scope(specialty_ids, states or [])
+        scored = ranked() if ranked is not None else None
         answers = scenarios_of(applicant=applicant_of(profile), budget_usd=profile.budget_usd,
-                               pairs=catalog.in_scope(specialty_ids, states or []),
-                               decisions=decisions)
+                               pairs=pairs, decisions=decisions,
+                               scored=scored if scored is not None
+                               and len(scored) == len(pairs) else None)
         cache.set(key, answers, INPUTS_TTL_SECONDS)
     return _scenarios(answers, catalog.by_acgme_id)
