@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applicants.models import Profile, User
-from tests.browser.conftest import PASSWORD, by_label
+from tests.browser.conftest import PASSWORD, by_label, run_axe
 from tests.browser.test_journey import flash, tier_counts
 from tiering.models import ListEntry
 
@@ -33,6 +33,7 @@ def test_a_visitor_tries_a_list_without_an_account_and_keeps_it_by_signing_up(
 ) -> None:
     page.goto(live_server.url)
     page.get_by_role("link", name="Try it without an account").click()
+    assert run_axe(page) == []
 
     by_label(page, "J-1 (ECFMG-sponsored)").check()
     by_label(page, "Step 1 passed").check()
@@ -52,6 +53,7 @@ def test_a_visitor_tries_a_list_without_an_account_and_keeps_it_by_signing_up(
     expect(page.locator("#error-summary")).to_contain_text(
         "A Step 2 CK score is between 1 and 300.")
     expect(by_label(page, "Family Medicine")).to_be_checked()
+    assert run_axe(page) == []
     by_label(page, "Step 2 CK score").fill("222")
     page.get_by_role("button", name="Show my list").click()
 
@@ -64,6 +66,7 @@ def test_a_visitor_tries_a_list_without_an_account_and_keeps_it_by_signing_up(
     for title in ("If you pass Step 3", "in the border region", "Spanish one level up",
                   "more budget"):
         expect(what_if.get_by_role("heading", name=re.compile(title))).to_be_visible()
+    assert run_axe(page) == []
     tried = listed_ids(page)
     assert len(tried) == sum(counts.values())
     assert not User.objects.exists() and not Profile.objects.exists()
