@@ -168,3 +168,29 @@ def test_a_flood_of_list_views_gets_429(client, settings, real_catalog) -> None:
     url = reverse("tiering:try_list")
 
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_logging_in_to_an_account_with_an_empty_profile_keeps_the_list_tried(
+    client, real_catalog,
+) -> None:
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="returning@example.org")
+    client.post(reverse("tiering:try_it"), answers(spanish_level="basic"))
+
+    response = client.post(reverse("login"), {"username": "returning@example.org",
+                                              "password": "correct horse battery staple"})
+
+    profile = Profile.objects.get(user=user)
+    assert response.url == reverse("applicants:landing")
+    assert client.get(response.url).url == reverse("tiering:list", kwargs={"pk": profile.pk})
+    assert profile.spanish_level == "basic" and profile.is_complete
+    assert ListEntry.objects.filter(profile=profile).exists()
+
+
+def test_changing_the_answers_starts_from_the_ones_given(client, real_catalog) -> None:
+    client.post(reverse("tiering:try_it"), answers(step2_score="231"))
+
+    page = client.get(reverse("tiering:try_it")).content.decode()
+
+    assert 'name="step2_score" value="231"' in page
