@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tiering.scoring import Applicant, failed_attempts
+from tiering.scoring.text import gettext_noop
 
 INTERNAL_MEDICINE, FAMILY_MEDICINE, TRANSITIONAL_YEAR = "140", "120", "999"
 # Specialties where the guidance recommends Step 3 after a failed attempt.
@@ -42,7 +43,7 @@ STEP3_REQUIRED, STEP3_RECOMMENDED, TRANSITIONAL_BRIDGE = (
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Advice:
     code: str
-    title: str
+    title: str  # scoring.text.Text: English, translated when shown (explain.translated)
     text: str
     sources: tuple[str, ...]  # each a citation with its fact-sheet id and year
 
@@ -70,35 +71,42 @@ def advice_for(*, applicant: Applicant, specialty_codes: Iterable[str]) -> list[
     out: list[Advice] = []
     if not applicant.step3_passed and applicant.visa_need == "h1b":
         out.append(Advice(
-            code=STEP3_REQUIRED, title="Step 3 is required for an H-1B",
-            text=("An H-1B for residency requires USMLE Steps 1, 2 and 3 passed, and programs "
-                  "that offer it ask for Step 3 by the rank-list deadline or Match Day. Pass "
-                  "Step 3 before you apply, or apply on a J-1."),
+            code=STEP3_REQUIRED, title=gettext_noop("Step 3 is required for an H-1B"),
+            text=gettext_noop(
+                "An H-1B for residency requires USMLE Steps 1, 2 and 3 passed, and programs "
+                "that offer it ask for Step 3 by the rank-list deadline or Match Day. Pass "
+                "Step 3 before you apply, or apply on a J-1."),
             sources=(SOURCE_H1B_STEP3, SOURCE_H1B_BY_MATCH_DAY),
         ))
     failures = failed_attempts(applicant)
     in_im_fm = sorted(codes & STEP3_AFTER_ATTEMPTS_SPECIALTIES)
     if not applicant.step3_passed and in_im_fm \
             and failures[0] + failures[1] >= FAILED_ATTEMPTS_FOR_STEP3_ADVICE:
-        names = " and ".join({INTERNAL_MEDICINE: "Internal Medicine",
-                              FAMILY_MEDICINE: "Family Medicine"}[c] for c in in_im_fm)
+        names = (gettext_noop("Internal Medicine and Family Medicine") if len(in_im_fm) == 2
+                 else gettext_noop("Internal Medicine") if in_im_fm == [INTERNAL_MEDICINE]
+                 else gettext_noop("Family Medicine"))
         out.append(Advice(
-            code=STEP3_RECOMMENDED, title="Pass Step 3 before you apply",
-            text=(f"You took Step 1 or Step 2 CK more than once. For {names}, the guidance is "
-                  "to pass Step 3 before applying: program directors screen on failed "
-                  "attempts, and a Step 3 pass shows the exams are behind you."),
+            code=STEP3_RECOMMENDED, title=gettext_noop("Pass Step 3 before you apply"),
+            text=gettext_noop(
+                "You took Step 1 or Step 2 CK more than once. For %(specialties)s, the guidance "
+                "is to pass Step 3 before applying: program directors screen on failed "
+                "attempts, and a Step 3 pass shows the exams are behind you.",
+                specialties=names),
             sources=(SOURCE_PD_SURVEY, SOURCE_THREE_CROSSES, SOURCE_GUIDANCE),
         ))
     if TRANSITIONAL_YEAR in codes:
         alone = codes == {TRANSITIONAL_YEAR}
         out.append(Advice(
             code=TRANSITIONAL_BRIDGE,
-            title="A Transitional Year is a bridge only with a PGY-2 plan",
-            text=("A Transitional Year is one year of general training: after it you need a "
-                  "PGY-2 (advanced) position elsewhere. Apply to it only as a bridge to a "
-                  "PGY-2 position you have a plan for"
-                  + (" - it is your only specialty, so the list has no program that continues "
-                     "after that year." if alone else ".")),
+            title=gettext_noop("A Transitional Year is a bridge only with a PGY-2 plan"),
+            text=gettext_noop(
+                "A Transitional Year is one year of general training: after it you need a "
+                "PGY-2 (advanced) position elsewhere. Apply to it only as a bridge to a PGY-2 "
+                "position you have a plan for - it is your only specialty, so the list has no "
+                "program that continues after that year.") if alone else gettext_noop(
+                "A Transitional Year is one year of general training: after it you need a "
+                "PGY-2 (advanced) position elsewhere. Apply to it only as a bridge to a PGY-2 "
+                "position you have a plan for."),
             sources=(SOURCE_CHARTING_OUTCOMES, SOURCE_TY_POSITIONS, SOURCE_GUIDANCE),
         ))
     return out

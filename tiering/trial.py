@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from applicants.models import Profile, User
 from applicants.signals import profile_saved
@@ -154,11 +155,11 @@ def trial_carry_over(request: HttpRequest, user: User) -> Profile | None:
     profile = trial_save(user, inputs)
     del request.session[SESSION_KEY]
     if profile is not None:
-        messages.success(request, "The list you tried is saved: your answers are now your "
-                                  "profile, and your list is built from them.",
+        messages.success(request, _("The list you tried is saved: your answers are now your "
+                                    "profile, and your list is built from them."),
                          fail_silently=True)
     else:
-        messages.info(request, "Your account already has a profile: the answers you tried "
-                               "were not copied over it.", fail_silently=True)
+        messages.info(request, _("Your account already has a profile: the answers you tried "
+                                 "were not copied over it."), fail_silently=True)
     return profile
 

@@ -307,7 +307,7 @@ def try_it(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             request.session[trial.SESSION_KEY] = trial.trial_inputs(form)
             return redirect("tiering:try_list")
-        messages.error(request, "Please correct the fields marked below.")
+        messages.error(request, gettext("Please correct the fields marked below."))
     return render(request, "tiering/try_form.html", {"form": form})
 
 

@@ -34,6 +34,7 @@ from tiering.lists import (
     main_specialty_z,
 )
 from tiering.models import ListEntry
+from tiering.scoring.text import gettext_noop
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,8 +113,10 @@ BUDGET_MORE_USD = 500
 STEP3, BORDER, SPANISH, BUDGET = "step3", "border", "spanish", "budget"
 SCENARIOS: tuple[str, ...] = (STEP3, BORDER, SPANISH, BUDGET)
 NO_DECISIONS = selection.Decisions()
-SPANISH_NAMES = {"none": "None", "basic": "Basic", "intermediate": "Intermediate",
-                 "advanced": "Advanced / professional", "native": "Native"}
+SPANISH_NAMES = {"none": gettext_noop("None"), "basic": gettext_noop("Basic"),
+                 "intermediate": gettext_noop("Intermediate"),
+                 "advanced": gettext_noop("Advanced / professional"),
+                 "native": gettext_noop("Native")}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,16 +134,17 @@ def scenario_changes(applicant: scoring.Applicant, budget_usd: int | None) -> li
     """The four scenarios' inputs (pure: the applicant's copy with one change)."""
     replace = dataclasses.replace
     changes = [
-        Change(code=STEP3, title="If you pass Step 3", budget_usd=budget_usd,
+        Change(code=STEP3, title=gettext_noop("If you pass Step 3"), budget_usd=budget_usd,
                applicant=None if applicant.step3_passed else replace(
                    applicant, step3_passed=True,
                    step3_attempts=max(1, applicant.step3_attempts)),
-               not_applicable="You have passed Step 3." if applicant.step3_passed else ""),
+               not_applicable=gettext_noop("You have passed Step 3.")
+               if applicant.step3_passed else ""),
         # Border months are part of the total (a profile constraint): the months are added to
         # the hands-on experience too.
         Change(code=BORDER, budget_usd=budget_usd,
-               title=(f"With {BORDER_MONTHS_MORE} more months of hands-on clinical experience "
-                      "in the border region"),
+               title=gettext_noop("With %(months)s more months of hands-on clinical "
+                                  "experience in the border region", months=BORDER_MONTHS_MORE),
                applicant=replace(
                    applicant,
                    usce_hands_on_months=applicant.usce_hands_on_months + BORDER_MONTHS_MORE,
@@ -152,20 +156,23 @@ def scenario_changes(applicant: scoring.Applicant, budget_usd: int | None) -> li
         up = levels[here + 1]
         changes.append(Change(
             code=SPANISH, budget_usd=budget_usd,
-            title=(f"With Spanish one level up ({SPANISH_NAMES[levels[here]]} to "
-                   f"{SPANISH_NAMES[up]})"),
+            title=gettext_noop("With Spanish one level up (%(now)s to %(next)s)",
+                               now=SPANISH_NAMES[levels[here]], next=SPANISH_NAMES[up]),
             applicant=replace(applicant, spanish_level=up)))
     else:
-        changes.append(Change(code=SPANISH, title="With Spanish one level up", applicant=None,
-                              budget_usd=budget_usd,
-                              not_applicable="Your Spanish is at the highest level."))
+        changes.append(Change(code=SPANISH, title=gettext_noop("With Spanish one level up"),
+                              applicant=None, budget_usd=budget_usd,
+                              not_applicable=gettext_noop("Your Spanish is at the highest "
+                                                          "level.")))
     if budget_usd is None:
-        changes.append(Change(code=BUDGET, title=f"With ${BUDGET_MORE_USD} more budget",
+        changes.append(Change(code=BUDGET, title=gettext_noop(
+                                  "With $%(more)s more budget", more=BUDGET_MORE_USD),
                               applicant=None, budget_usd=None,
-                              not_applicable="You set no budget: the list is not limited by "
-                                             "one."))
+                              not_applicable=gettext_noop("You set no budget: the list is not "
+                                                          "limited by one.")))
     else:
-        changes.append(Change(code=BUDGET, title=f"With ${BUDGET_MORE_USD} more budget",
+        changes.append(Change(code=BUDGET, title=gettext_noop(
+                                  "With $%(more)s more budget", more=BUDGET_MORE_USD),
                               applicant=applicant, budget_usd=budget_usd + BUDGET_MORE_USD))
     return changes
 
