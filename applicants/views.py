@@ -62,12 +62,17 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     if user.email_confirmed_at is None:
         email_confirm(user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.role == User.Role.APPLICANT:
+    # Log-in may have completed the profile (the parts built on applicants listen for it, e.g.
+    # a list tried before signing up): then the list is the place to land.
+    target = role_home(user)
+    if user.role != User.Role.APPLICANT:
+        messages.success(request, _("Your address is confirmed. Clients can now link you."))
+    elif target == reverse("applicants:my_profile"):
         messages.success(request, _("Your address is confirmed. Welcome! Fill in your profile "
                                     "to see your program list."))
     else:
-        messages.success(request, _("Your address is confirmed. Clients can now link you."))
-    return redirect(role_home(user))
+        messages.success(request, _("Your address is confirmed. Welcome!"))
+    return redirect(target)
 
 
 @login_required

@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 NOTES_MARKER = "<!-- notes: kept by run_all.py -->"
 RUNS = [
     ("scoring", ["scoring_bench.py"]),
+    ("what_if", ["what_if_bench.py"]),
     ("pages_sqlite", ["pages_bench.py"]),
     ("pages_postgres", ["pages_bench.py", "--postgres"]),
     ("export", ["export_bench.py"]),

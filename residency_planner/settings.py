@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,23 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The try-it page (no account) is rate-limited per address with django-ratelimit, which counts
+# in the default cache. It warns that Django's own Redis backend is "not officially supported"
+# (it increments atomically, which is all the counting needs), and refuses the memory cache as
+# "not shared": each process then counts on its own, so with WEB_CONCURRENCY workers an address
+# gets up to that many times the rate. That is still a limit on one machine; several app servers
+# share one count with CACHE_URL. Only these two checks are silenced.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+# Lists computed per minute and address from the try-it form, and page views of that list.
+TRY_IT_RATE = os.environ.get("TRY_IT_RATE", "10/m")
+TRY_IT_VIEW_RATE = os.environ.get("TRY_IT_VIEW_RATE", "60/m")
+# Behind a proxy every request comes from the proxy's address: name the header the proxy sets
+# to the client's address (e.g. HTTP_X_REAL_IP), never one a client can send itself.
+if os.environ.get("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
 
 AUTH_USER_MODEL = "applicants.User"
 LOGIN_URL = "login"

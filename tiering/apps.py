@@ -16,3 +16,16 @@ class TieringConfig(AppConfig):
             list_update_after_save(profile)
 
         profile_saved.connect(recompute, weak=False, dispatch_uid="tiering.list_update_after_save")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        def carry_over(sender: object, *, request: object, user: object,
+                       **kwargs: object) -> None:
+            # The list tried without an account becomes the profile once its owner signs in
+            # (a confirmed sign-up logs in), in the browser that tried it.
+            from tiering.trial import trial_carry_over
+
+            if request is not None and hasattr(request, "session"):
+                trial_carry_over(request, user)
+
+        user_logged_in.connect(carry_over, weak=False, dispatch_uid="tiering.trial_carry_over")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from applicants.forms import ProfileForm
 from tiering.scoring import Tier
 
 CANDIDATES_PER_PAGE = 25
@@ -70,3 +74,65 @@ class ListEditForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, label=_("Reason"),
                              widget=forms.TextInput)
     revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+# ---------------------------------------------------------------------------------------------
+# Try it without an account
+# ---------------------------------------------------------------------------------------------
+
+# What the try-it form asks; every other field of the profile keeps the model's default (no
+# observership, letter, research or border project; ECFMG in progress; every state).
+TRIAL_FIELDS: tuple[str, ...] = (
+    "citizenship", "visa_need",
+    "step1_passed", "step1_attempts", "step2_score", "step2_attempts",
+    "step3_passed", "step3_attempts",
+    "graduation_year", "spanish_level", "usce_hands_on_months", "usce_border_months",
+    "target_specialties", "budget_usd",
+)
+
+
+class TrialForm(ProfileForm):
+    """The profile form's own fields, validators and messages, fewer of them."""
+
+    class Meta(ProfileForm.Meta):
+        fields = [f for f in ProfileForm.Meta.fields if f in TRIAL_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("version", "target_states"):
+            del self.fields[name]
+        self.fields["target_specialties"].required = True
+        self.fields["target_specialties"].error_messages["required"] = (
+            "Choose at least one specialty.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Visa", "citizenship", "visa_need"),
+            Fieldset(
+                "Exams",
+                Div(Div("step1_passed", css_class="col-sm-6"),
+                    Div("step1_attempts", css_class="col-sm-6"), css_class="row"),
+                Div(Div("step2_score", css_class="col-sm-6"),
+                    Div("step2_attempts", css_class="col-sm-6"), css_class="row"),
+                Div(Div("step3_passed", css_class="col-sm-6"),
+                    Div("step3_attempts", css_class="col-sm-6"), css_class="row"),
+            ),
+            Fieldset(
+                "Graduation, clinical experience and Spanish",
+                Div(Div("graduation_year", css_class="col-sm-6"),
+                    Div("spanish_level", css_class="col-sm-6"), css_class="row"),
+                Div(Div("usce_hands_on_months", css_class="col-sm-6"),
+                    Div("usce_border_months", css_class="col-sm-6"), css_class="row"),
+            ),
+            Fieldset("Specialties and budget",
+                     Div("target_specialties", css_class="columns-checkboxes"),
+                     "budget_usd"),
+            Submit("try", "Show my list", css_class="btn-primary btn-lg"),
+        )
+
+
+# The same field objects (validators, error messages) as the profile form: the model fields
+# are generated again for a subclass, without the messages set on the parent's.
+for _name in TrialForm.base_fields:
+    if _name in ProfileForm.base_fields:
+        TrialForm.base_fields[_name] = copy.deepcopy(ProfileForm.base_fields[_name])

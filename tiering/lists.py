@@ -213,9 +213,11 @@ def candidate_of(item: Scored) -> selection.Candidate:
     )
 
 
-def main_specialty_z(profile: Profile, scored: Iterable[Scored]) -> float | None:
+def main_specialty_z(profile: Profile, scored: Iterable[Scored], *,
+                     applicant: scoring.Applicant | None = None) -> float | None:
     """Step 2 CK z in the main specialty: the one with the most eligible programs in scope
-    (ties: the first by name), as the list size guidance is read against it."""
+    (ties: the first by name), as the list size guidance is read against it. ``applicant``,
+    when given, stands for the profile's (a what-if scenario's changed inputs)."""
     counts: dict[str, tuple[int, str]] = {}
     for item in scored:
         if item.result.eligible:
@@ -225,7 +227,7 @@ def main_specialty_z(profile: Profile, scored: Iterable[Scored]) -> float | None
     if not counts:
         return None
     code = min(counts, key=lambda c: (-counts[c][0], counts[c][1]))
-    return scoring.step2_z(applicant=applicant_of(profile), specialty_code=code)
+    return scoring.step2_z(applicant=applicant or applicant_of(profile), specialty_code=code)
 
 
 def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:

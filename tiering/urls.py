@@ -7,6 +7,9 @@ from tiering import views
 
 app_name = "tiering"
 urlpatterns = [
+    path("try/", views.try_it, name="try_it"),
+    path("try/list/", views.try_list, name="try_list"),
+    path("try/save/", views.try_save, name="try_save"),
     path("list/", views.my_list, name="my_list"),
     path("applicants/<int:pk>/list/", views.tier_list, name="list"),
     path("applicants/<int:pk>/list/build/", views.list_build, name="list_build"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile, User
 from programs.facts import program_facts
 from programs.models import Program
-from tiering import scoring
+from tiering import advice, scoring, trial
 from tiering.explain import (
     choice_text,
     explanation_of,
@@ -28,7 +30,7 @@ from tiering.explain import (
     no_eligible_reasons,
     translated,
 )
-from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm
+from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
 from tiering.lists import (
     SCORING_VERSION,
     STORED_TIER,
@@ -50,7 +52,7 @@ from tiering.lists import (
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.row_cache import cached_rows
 from tiering.scope import any_eligible, ranked_scope, with_programs
-from tiering.what_if import budget_what_if
+from tiering.what_if import budget_what_if, scenarios_what_if
 
 
 @login_required
@@ -141,6 +143,11 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
+        # Shown with an empty list too: what would open programs matters most then.
+        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked),
+        "advice": advice.advice_for(applicant=applicant_of(profile),
+                                    specialty_codes=profile.target_specialties.values_list(
+                                        "code", flat=True)),
         "no_eligible": [] if any_eligible(profile, inputs, ranked) else
         no_eligible_reasons(score_scope(profile)),
         "query": query.urlencode(), "revision": summary.revision,
@@ -279,3 +286,56 @@ def list_pin(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
         entry, by=request.user, pinned=pin, reason=reason, revision=revision),
         (gettext("%(program)s is pinned: it stays.") if pin
          else gettext("%(program)s is no longer pinned.")) % {"program": entry.program.name})
+
+
+# ---------------------------------------------------------------------------------------------
+# Try it without an account: the answers and the list live in the session only.
+# ---------------------------------------------------------------------------------------------
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "tiering/try_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@ratelimit(group="try-it", key="ip", method="POST", block=False,
+           rate=lambda group, request: settings.TRY_IT_RATE)
+def try_it(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.limited:
+        return _too_many(request)
+    form = TrialForm(request.POST or None, initial=request.session.get(trial.SESSION_KEY))
+    if request.method == "POST":
+        if form.is_valid():
+            request.session[trial.SESSION_KEY] = trial.trial_inputs(form)
+            return redirect("tiering:try_list")
+        messages.error(request, gettext("Please correct the fields marked below."))
+    return render(request, "tiering/try_form.html", {"form": form})
+
+
+@ratelimit(group="try-it-list", key="ip", block=False,
+           rate=lambda group, request: settings.TRY_IT_VIEW_RATE)
+def try_list(request: HttpRequest) -> HttpResponse:
+    if request.limited:
+        return _too_many(request)
+    inputs = request.session.get(trial.SESSION_KEY)
+    if not inputs:
+        return redirect("tiering:try_it")
+    the_list = trial.trial_list(inputs)
+    scenarios = scenarios_what_if(the_list.profile, inputs=trial.inputs_key(inputs),
+                                  specialty_ids=the_list.specialty_ids, states=[])
+    return render(request, "tiering/try_list.html", {
+        "the_list": the_list, "profile": the_list.profile, "scenarios": scenarios,
+        "advice": the_list.advice, "can_save": request.user.is_anonymous
+        or request.user.role == User.Role.APPLICANT,
+    })
+
+
+@login_required
+@require_POST
+def try_save(request: HttpRequest) -> HttpResponse:
+    """A signed-in applicant keeps the list tried (a visitor keeps it by signing up)."""
+    profile = trial.trial_carry_over(request, request.user)
+    if profile is None:
+        return redirect("applicants:my_profile")
+    return redirect("tiering:list", pk=profile.pk)

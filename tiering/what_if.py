@@ -1,26 +1,40 @@
-"""The list page's budget what-if: what a list five programs longer or shorter would add or
-drop, and what that costs. Three selections over the whole scope cost more than the rest of
-the page's data, so the answer is cached under what it depends on."""
+"""The list page's what-ifs, computed from the pure scoring and selection without saving
+anything:
+
+- the budget: what a list five programs longer or shorter would add or drop, and its cost;
+- four scenarios (``SCENARIOS``): Step 3 passed, 3 more months of hands-on clinical
+  experience in the border region, Spanish one level up, and $500 more budget. Each copies the
+  applicant's inputs with one change, scores the whole scope again and selects the list again
+  with the same hand-made decisions; the page shows how many programs of the list would move up
+  a tier, which programs would enter the list, and what the list would cost.
+
+Selections over the whole scope cost more than the rest of the page's data, so the answers are
+cached under what they depend on."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
 from applicants.models import Profile
 from programs.models import Program
-from tiering import scope, selection
+from tiering import budget, scope, scoring, selection
 from tiering.lists import (
     INPUTS_TTL_SECONDS,
     SCORING_VERSION,
     Scored,
+    applicant_of,
     candidate_of,
     list_inputs,
+    main_specialty_z,
 )
 from tiering.models import ListEntry
+from tiering.scoring.text import gettext_noop
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,3 +102,211 @@ def _decisions(profile: Profile, entries: Iterable[ListEntry] | None = None
         pinned=frozenset(kept),
         removed=frozenset(e.program.acgme_id for e in entries if e.excluded),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Four scenarios: what one change to the profile would do to the list
+# ---------------------------------------------------------------------------------------------
+
+BORDER_MONTHS_MORE = 3  # months of hands-on clinical experience in the border region
+BUDGET_MORE_USD = 500
+STEP3, BORDER, SPANISH, BUDGET = "step3", "border", "spanish", "budget"
+SCENARIOS: tuple[str, ...] = (STEP3, BORDER, SPANISH, BUDGET)
+NO_DECISIONS = selection.Decisions()
+SPANISH_NAMES = {"none": gettext_noop("None"), "basic": gettext_noop("Basic"),
+                 "intermediate": gettext_noop("Intermediate"),
+                 "advanced": gettext_noop("Advanced / professional"),
+                 "native": gettext_noop("Native")}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One scenario's changed inputs, or why it does not apply to this profile."""
+
+    code: str
+    title: str
+    applicant: scoring.Applicant | None  # None: the scenario does not apply
+    budget_usd: int | None
+    not_applicable: str = ""
+
+
+def scenario_changes(applicant: scoring.Applicant, budget_usd: int | None) -> list[Change]:
+    """The four scenarios' inputs (pure: the applicant's copy with one change)."""
+    replace = dataclasses.replace
+    changes = [
+        Change(code=STEP3, title=gettext_noop("If you pass Step 3"), budget_usd=budget_usd,
+               applicant=None if applicant.step3_passed else replace(
+                   applicant, step3_passed=True,
+                   step3_attempts=max(1, applicant.step3_attempts)),
+               not_applicable=gettext_noop("You have passed Step 3.")
+               if applicant.step3_passed else ""),
+        # Border months are part of the total (a profile constraint): the months are added to
+        # the hands-on experience too.
+        Change(code=BORDER, budget_usd=budget_usd,
+               title=gettext_noop("With %(months)s more months of hands-on clinical "
+                                  "experience in the border region", months=BORDER_MONTHS_MORE),
+               applicant=replace(
+                   applicant,
+                   usce_hands_on_months=applicant.usce_hands_on_months + BORDER_MONTHS_MORE,
+                   usce_border_months=applicant.usce_border_months + BORDER_MONTHS_MORE)),
+    ]
+    levels = scoring.SPANISH_LEVELS
+    here = levels.index(applicant.spanish_level) if applicant.spanish_level in levels else 0
+    if here + 1 < len(levels):
+        up = levels[here + 1]
+        changes.append(Change(
+            code=SPANISH, budget_usd=budget_usd,
+            title=gettext_noop("With Spanish one level up (%(now)s to %(next)s)",
+                               now=SPANISH_NAMES[levels[here]], next=SPANISH_NAMES[up]),
+            applicant=replace(applicant, spanish_level=up)))
+    else:
+        changes.append(Change(code=SPANISH, title=gettext_noop("With Spanish one level up"),
+                              applicant=None, budget_usd=budget_usd,
+                              not_applicable=gettext_noop("Your Spanish is at the highest "
+                                                          "level.")))
+    if budget_usd is None:
+        changes.append(Change(code=BUDGET, title=gettext_noop(
+                                  "With $%(more)s more budget", more=BUDGET_MORE_USD),
+                              applicant=None, budget_usd=None,
+                              not_applicable=gettext_noop("You set no budget: the list is not "
+                                                          "limited by one.")))
+    else:
+        changes.append(Change(code=BUDGET, title=gettext_noop(
+                                  "With $%(more)s more budget", more=BUDGET_MORE_USD),
+                              applicant=applicant, budget_usd=budget_usd + BUDGET_MORE_USD))
+    return changes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """A selection and the tier of every program in scope, by ACGME id."""
+
+    chosen: tuple[str, ...]
+    tiers: dict[str, scoring.Tier]
+    scores: dict[str, int]
+    cost_usd: int
+
+
+def outcome_of(*, applicant: scoring.Applicant, budget_usd: int | None,
+               pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
+               decisions: selection.Decisions, scored: list[Scored] | None = None) -> Outcome:
+    """The list the pure scoring and selection build for these inputs, as a rebuild does:
+    the size from the main specialty's Step 2 CK, then the budget. ``scored``: the pairs
+    already scored for this applicant (the page's cached ranks), when the caller has them."""
+    if scored is None:
+        results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
+        scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+    target = budget.target_total(main_specialty_z(None, scored, applicant=applicant))
+    chosen = selection.select(candidates=[candidate_of(item) for item in scored],
+                              target=target, budget_usd=budget_usd, decisions=decisions)
+    return Outcome(chosen=tuple(chosen.chosen),
+                   tiers={item.program.acgme_id: item.result.tier for item in scored},
+                   scores={item.program.acgme_id: item.result.score for item in scored},
+                   cost_usd=chosen.cost.total_usd)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    code: str
+    title: str
+    not_applicable: str  # why the scenario does not apply; empty when it does
+    moved_up: list[Program]  # on the list now, a better tier in the scenario
+    entering: list[Program]  # not on the list now, on it in the scenario
+    leaving: list[Program]  # on the list now, not in the scenario (a bigger list's shares)
+    cost_usd: int
+    cost_change_usd: int
+    size: int
+    size_change: int
+    points_gained: float  # the mean change of the list's programs' scores
+    seconds: float  # time to compute it, for the page's note and the benchmark
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.moved_up or self.entering or self.leaving or self.cost_change_usd
+                    or self.points_gained)
+
+    @property
+    def cost_saved_usd(self) -> int:
+        return max(0, -self.cost_change_usd)
+
+
+def compare(now: Outcome, then: Outcome) -> tuple[list[str], list[str], list[str], float]:
+    """Programs moving up a tier, entering and leaving the list, by ACGME id, and the mean
+    change of the list's scores."""
+    before = set(now.chosen)
+    moved_up = [i for i in now.chosen if i in then.tiers and then.tiers[i] > now.tiers[i]]
+    entering = [i for i in then.chosen if i not in before]
+    leaving = [i for i in now.chosen if i not in set(then.chosen)]
+    gained = [then.scores[i] - now.scores[i] for i in now.chosen if i in then.scores]
+    return moved_up, entering, leaving, round(sum(gained) / len(gained), 1) if gained else 0.0
+
+
+def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
+                 pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
+                 decisions: selection.Decisions = NO_DECISIONS,
+                 scored: list[Scored] | None = None) -> list[tuple]:
+    """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
+    entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds."""
+    now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
+                     decisions=decisions, scored=scored)
+    answers = []
+    for change in scenario_changes(applicant, budget_usd):
+        if change.applicant is None:
+            answers.append((change.code, change.title, change.not_applicable, [], [], [],
+                            now.cost_usd, len(now.chosen), now.cost_usd, len(now.chosen), 0.0,
+                            0.0))
+            continue
+        start = time.perf_counter()
+        then = outcome_of(applicant=change.applicant, budget_usd=change.budget_usd,
+                          pairs=pairs, decisions=decisions)
+        moved_up, entering, leaving, gained = compare(now, then)
+        answers.append((change.code, change.title, "", moved_up, entering, leaving,
+                        then.cost_usd, len(then.chosen), now.cost_usd, len(now.chosen),
+                        gained, time.perf_counter() - start))
+    return answers
+
+
+def _scenarios(answers: list[tuple], by_id: dict[str, Program]) -> list[Scenario]:
+    return [Scenario(code=code, title=title, not_applicable=why,
+                     moved_up=[by_id[i] for i in up], entering=[by_id[i] for i in inn],
+                     leaving=[by_id[i] for i in out], cost_usd=cost,
+                     cost_change_usd=cost - cost_now, size=size, size_change=size - size_now,
+                     points_gained=gained, seconds=seconds)
+            for (code, title, why, up, inn, out, cost, size, cost_now, size_now, gained,
+                 seconds) in answers]
+
+
+def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
+                      entries: Iterable[ListEntry] | None = None,
+                      specialty_ids: Iterable[int] | None = None,
+                      states: Iterable[str] | None = None,
+                      ranked: Callable[[], list[Scored]] | None = None) -> list[Scenario]:
+    """The four scenarios for a profile's list, cached under what they depend on.
+
+    A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
+    try-it page) passes ``specialty_ids``, ``states`` and its own ``inputs`` key, and has no
+    decisions. ``ranked``: the scope scored for the profile as it is (the list page's cached
+    ranks), called only on a miss, saves scoring it once more."""
+    if specialty_ids is None:
+        specialty_ids = profile.target_specialties.values_list("pk", flat=True)
+        states = profile.target_states
+        decisions = _decisions(profile, entries)
+        inputs = inputs or list_inputs(profile)
+    else:
+        decisions = NO_DECISIONS
+    catalog = scope.snapshot()
+    key = "what-if-scenarios:" + hashlib.sha256(repr((
+        inputs, catalog.version, SCORING_VERSION,
+        sorted(decisions.pinned), sorted(decisions.removed),
+    )).encode()).hexdigest()
+    answers = cache.get(key)
+    if answers is None or not all(i in catalog.by_acgme_id for a in answers
+                                  for i in (*a[3], *a[4], *a[5])):
+        pairs = catalog.in_scope(specialty_ids, states or [])
+        scored = ranked() if ranked is not None else None
+        answers = scenarios_of(applicant=applicant_of(profile), budget_usd=profile.budget_usd,
+                               pairs=pairs, decisions=decisions,
+                               scored=scored if scored is not None
+                               and len(scored) == len(pairs) else None)
+        cache.set(key, answers, INPUTS_TTL_SECONDS)
+    return _scenarios(answers, catalog.by_acgme_id)

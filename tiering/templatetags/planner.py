@@ -19,6 +19,14 @@ TIER_STYLE = {
 
 
 @register.filter
+def said(text: object) -> str:
+    """What the scoring or the advice said, in the reader's language."""
+    from tiering.explain import translated
+
+    return translated(text)
+
+
+@register.filter
 def signed(points: float) -> str:
     """+12 / -4 / 0, as the reasons show their contribution."""
     value = round(points)
