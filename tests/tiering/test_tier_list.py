@@ -329,6 +329,23 @@ def test_the_notices_sit_in_one_before_you_apply_panel_and_downloading_is_the_ma
     assert [text.strip() for text in primary] == ["Download tracker (.xlsx)"]
 
 
+def test_the_step_3_advice_is_one_more_item_of_the_before_you_apply_panel(
+    client, real_catalog,
+) -> None:
+    profile = persona(step1_attempts=2)  # Step 3 before the Match is advised
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+
+    panel = page[page.index('id="before-you-apply"'):]
+    panel = panel[:panel.index("</details>")]
+    notices = re.findall(r"<li>(.*?)</li>", panel, re.S)
+    advice = re.findall(r'data-advice="([a-z0-9_]+)"', panel)
+    assert "step3_recommended" in advice
+    assert f"Before you apply ({len(notices) + len(advice)})" in panel
+    assert page.count("data-advice=") == len(advice)  # nowhere else on the page
+
+
 def test_building_is_the_main_action_while_the_list_is_empty(client, real_catalog) -> None:
     profile = persona()
     list_recompute(profile)
