@@ -88,8 +88,13 @@ def run_lighthouse(binary: Path, url: str, out: Path, headers: Path | None) -> d
     if headers:
         command.append(f"--extra-headers={headers}")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, check=True, env=env)
-    return json.loads(out.read_text())
+    # Lighthouse now and then loses the page load's trace (NO_NAVSTART) on a busy machine: it
+    # says to run it again, so the script does, twice at most.
+    for attempt in range(3):
+        if subprocess.run(command, env=env).returncode == 0:
+            return json.loads(out.read_text())
+        print(f"    Lighthouse failed on {url}; again ({attempt + 1} of 2)", flush=True)
+    raise SystemExit(f"Lighthouse failed three times on {url}")
 
 
 def summary(report: dict) -> tuple[dict[str, int], list[str]]:
