@@ -74,10 +74,15 @@ screenshots: install
 # Refresh the vendored front-end files from the npm registry (versions in package.json).
 vendor:
 	rm -rf .vendor-tmp && mkdir .vendor-tmp
-	cd .vendor-tmp && npm pack --silent bootstrap@5.3.9 axe-core@4.14.1 >/dev/null
+	cd .vendor-tmp && npm pack --silent bootstrap@5.3.9 axe-core@4.14.1 tom-select@2.6.2 >/dev/null
 	cd .vendor-tmp && tar xzf bootstrap-5.3.9.tgz && mv package bootstrap && tar xzf axe-core-4.14.1.tgz && mv package axe
+	cd .vendor-tmp && tar xzf tom-select-2.6.2.tgz && mv package tom-select
 	cp .vendor-tmp/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/css/
 	cp .vendor-tmp/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/js/
 	cp .vendor-tmp/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp .vendor-tmp/axe/axe.min.js .vendor-tmp/axe/LICENSE tests/browser/vendor/axe-core/
+	mkdir -p static/vendor/tom-select/js static/vendor/tom-select/css
+	cp .vendor-tmp/tom-select/dist/js/tom-select.complete.min.js* static/vendor/tom-select/js/
+	cp .vendor-tmp/tom-select/dist/css/tom-select.bootstrap5.min.css* static/vendor/tom-select/css/
+	cp .vendor-tmp/tom-select/LICENSE static/vendor/tom-select/LICENSE
 	rm -rf .vendor-tmp

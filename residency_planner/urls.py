@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from applicants import views as applicant_views
 from applicants.forms import EmailAuthenticationForm
@@ -9,6 +10,11 @@ from programs import views as program_views
 
 urlpatterns = [
     path("", applicant_views.home, name="home"),
+    # Search engines may read the catalog and the sources, not the account pages or the admin.
+    # People's lists need a log-in, which keeps them out; a Disallow line would only make
+    # Lighthouse mark them as blocked from indexing.
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt",
+                                            content_type="text/plain"), name="robots"),
     path("accounts/signup/", applicant_views.signup, name="signup"),
     path("accounts/confirm/<str:token>/", applicant_views.confirm_email, name="confirm_email"),
     path(

@@ -46,3 +46,13 @@ def test_production_settings_load_with_secret_and_hosts() -> None:
         {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_robots_txt_opens_the_catalog_and_closes_the_account_pages(client) -> None:
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    rules = response.content.decode().splitlines()
+    assert "Disallow: /accounts/" in rules and "Disallow: /admin/" in rules
+    assert not any(rule.startswith("Disallow: /programs") for rule in rules)

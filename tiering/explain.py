@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -247,3 +248,20 @@ def budget_note_text(stored: str) -> str:
     return gettext(
         "Your budget of $%(budget)s set the list at %(size)s programs; the guidance suggests "
         "%(full)s ($%(full_cost)s), $%(more)s more.") % figures
+
+
+def list_notices(summary: ListSummary) -> list[str]:
+    """What the list's size and cost mean for the applicant, for the "Before you apply" panel,
+    in the active language (the same sentences the summary used to show)."""
+    notices = []
+    if summary.over_budget_usd:
+        notices.append(gettext(
+            "The list costs $%(over)s more than your budget because of programs added or kept "
+            "by hand.") % {"over": intcomma(summary.over_budget_usd)})
+    if summary.budget_limited:
+        notices.append(summary.budget_note)
+    elif summary.size < summary.target:
+        notices.append(gettext(
+            "Fewer than the target of %(target)s: there are not more eligible candidates in your "
+            "specialties and states.") % {"target": summary.target})
+    return notices

@@ -25,6 +25,7 @@ from tiering import advice, scoring, trial
 from tiering.explain import (
     choice_text,
     explanation_of,
+    list_notices,
     list_summary,
     no_eligible_reasons,
     translated,
@@ -138,7 +139,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
-        "specialty_names": names, "warnings": warnings, "empty_tiers": empty_tiers,
+        "specialty_names": names, "notices": list_notices(summary) + warnings,
+        "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
         # Shown with an empty list too: what would open programs matters most then.

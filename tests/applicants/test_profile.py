@@ -293,3 +293,10 @@ def test_a_refused_profile_lists_each_field_in_error_at_the_top(client) -> None:
         'id="error-summary"'))]
     assert 'href="#id_usce_border_months"' in summary and 'href="#id_step2_score"' in summary
     assert "Please correct 2 fields" in summary
+
+
+@pytest.mark.parametrize("page", ["login", "signup"])
+def test_the_log_in_and_sign_up_pages_lead_an_advisor_to_the_advisor_sign_up(client, page) -> None:
+    content = client.get(reverse(page)).content.decode()
+
+    assert f'href="{reverse("advising:advisor_signup")}">Create an advisor account</a>' in content

@@ -98,6 +98,15 @@ def by_label(page, label: str):
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\*?\s*$"))
 
 
+def pick(page, label: str, *options: str) -> None:
+    """Choose options in a searchable picker (the profile's specialties and states): type the
+    name, then click the match."""
+    box = page.get_by_role("combobox", name=label)
+    for option in options:
+        box.fill(option)
+        page.get_by_role("option", name=option, exact=True).click()
+
+
 def login(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)

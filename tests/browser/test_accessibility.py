@@ -4,6 +4,8 @@ alone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -24,9 +26,11 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 # How the focused element shows it has the focus: an outline (browsers' own focus ring) or
 # Bootstrap's focus shadow on form controls and buttons.
+# A searchable picker (Tom Select) shows the focus on its box, not on the text field inside it.
 FOCUS_MARK = """() => {
   const element = document.activeElement;
-  const style = getComputedStyle(element);
+  const picker = element.closest(".ts-wrapper");
+  const style = getComputedStyle(picker ? picker.querySelector(".ts-control") : element);
   const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   return {marked: outlined || style.boxShadow !== "none",
           element: element.outerHTML.slice(0, 100)};
@@ -159,10 +163,21 @@ def test_the_profile_is_filled_in_and_saved_with_the_keyboard_alone(
     keyboard.tab_to(by_label(page, "None"))  # Spanish: the group's chosen radio
     for _ in range(4):  # Basic, Intermediate, Advanced, Native
         page.keyboard.press("ArrowDown")
-    keyboard.tab_to(by_label(page, "Family Medicine"))
-    page.keyboard.press("Space")
-    keyboard.tab_to(by_label(page, "Internal Medicine"))
-    page.keyboard.press("Space")
+    # The specialties: type part of a name, Enter takes the first match; the picker says so.
+    specialties = page.get_by_role("combobox", name="Specialties you apply to")
+    keyboard.tab_to(specialties)
+    page.keyboard.type("family med")
+    page.keyboard.press("Enter")
+    page.keyboard.type("internal med")
+    page.keyboard.press("Enter")
+    expect(page.locator("[aria-live]", has_text="Internal Medicine added")).to_have_text(
+        "Internal Medicine added. Chosen: Family Medicine, Internal Medicine.")
+    # The border states with one button, then one more state by name.
+    keyboard.tab_to(page.get_by_role("button", name="Add the border states (CA, AZ, NM, TX)"))
+    page.keyboard.press("Enter")
+    keyboard.tab_to(page.get_by_role("combobox", name=re.compile("^States")))
+    page.keyboard.type("NV")
+    page.keyboard.press("Enter")
     keyboard.tab_to(page.get_by_role("button", name="Save profile"))
     page.keyboard.press("Enter")
 
@@ -173,6 +188,7 @@ def test_the_profile_is_filled_in_and_saved_with_the_keyboard_alone(
     assert {name: getattr(saved, name) for name in persona} == persona
     assert sorted(saved.target_specialties.values_list("code", flat=True)) == sorted(
         [FAMILY_MEDICINE, INTERNAL_MEDICINE])
+    assert sorted(saved.target_states) == ["AZ", "CA", "NM", "NV", "TX"]
     assert keyboard.unmarked == []
 
 
@@ -210,3 +226,26 @@ def test_every_tier_is_named_in_words_not_by_colour_alone(
     assert on_the_explanation == {"coloured": 1, "unnamed": []}
     expect(page.locator("#placement .badge")).to_have_text("Tier 2")
     expect(page.get_by_text("Advisor's decision")).to_be_visible()
+
+
+def test_without_javascript_the_profile_keeps_its_boxes_and_saves(
+    browser, live_server, real_catalog,
+) -> None:
+    user = User.objects.create_user(email="maria.lopez@example.org", password=PASSWORD)
+    profile = Profile.objects.create(user=user)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    login(page, live_server, user.email, PASSWORD)
+    page.goto(f"{live_server.url}/applicants/{profile.pk}/profile/")
+
+    expect(page.get_by_role("combobox", name="Specialties you apply to")).to_have_count(0)
+    by_label(page, "Year of graduation").fill(str(persona_fields()["graduation_year"]))
+    by_label(page, "Internal Medicine").check()
+    by_label(page, "TX").check()
+    page.get_by_role("button", name="Save profile").click()
+
+    expect(page.get_by_role("heading", name="Your program list")).to_be_visible()
+    saved = Profile.objects.get(pk=profile.pk)
+    assert list(saved.target_specialties.values_list("code", flat=True)) == [INTERNAL_MEDICINE]
+    assert saved.target_states == ["TX"]
+    context.close()

@@ -70,3 +70,78 @@ def test_the_tier_counts_fit_a_phone_screen(phone_page: Page, live_server, advis
         box = card.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, card.inner_text()
     expect(cards.first).to_contain_text("Tier 1")
+
+
+# Every table cell and card the page shows, with the folded parts (the list's tiers, the
+# "Before you apply" panel) opened first: a cell inside a scroll box counts too, since a reader
+# has to scroll it into view to read it.
+CELLS_PAST_THE_EDGE = """(width) => {
+  document.querySelectorAll("details").forEach((details) => { details.open = true; });
+  const past = [];
+  for (const element of document.querySelectorAll("table td, table th, .card")) {
+    if (!element.getClientRects().length) { continue; }  // not shown (a hidden header row)
+    const right = element.getBoundingClientRect().right + window.scrollX;
+    if (right > width + 1) {
+      past.push(`${Math.round(right)} px: ${element.innerText.trim().slice(0, 40)}`);
+    }
+  }
+  return past;
+}"""
+
+
+def test_no_table_cell_or_card_ends_right_of_a_phone_screen(
+    phone_page: Page, live_server, advised,
+) -> None:
+    page = phone_page
+
+    past_the_edge = {stop.title: page.evaluate(CELLS_PAST_THE_EDGE, PHONE_WIDTH)
+                     for stop in tour(page, live_server, advised)}
+
+    assert len(past_the_edge) == 17
+    failing = {title: cells[:3] for title, cells in past_the_edge.items() if cells}
+    assert failing == {}, "\n".join(f"{title}: {cells}" for title, cells in failing.items())
+
+
+PHONE_SCREEN = 844  # an iPhone 14's CSS height
+
+
+def test_the_list_folded_by_tier_is_at_most_six_screens_tall(
+    phone_page: Page, live_server, advised,
+) -> None:
+    """Also prints the heights of the list, the catalog and the profile (run with -s); they are
+    recorded in benchmarks/RESULTS.md."""
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    pk = advised.applicant.pk
+    heights = {}
+    for name, path in [("list (folded by tier)", f"/applicants/{pk}/list/"),
+                       ("catalog (Internal Medicine, Texas, border)",
+                        "/programs/?specialty=140&state=TX&border=on"),
+                       ("profile", f"/applicants/{pk}/profile/")]:
+        page.goto(live_server.url + path)
+        heights[name] = page.evaluate("() => document.documentElement.scrollHeight")
+    print()
+    for name, height in heights.items():
+        print(f"Height at {PHONE_WIDTH} px: {name}: {height} px, "
+              f"{height / PHONE_SCREEN:.1f} screens of {PHONE_SCREEN} px")
+
+    assert heights["list (folded by tier)"] <= 6 * PHONE_SCREEN
+
+
+def test_on_a_phone_the_tiers_come_folded_and_a_link_to_a_row_opens_its_tier(
+    phone_page: Page, live_server, advised,
+) -> None:
+    from tiering.models import ListEntry
+
+    page = phone_page
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    entry = ListEntry.objects.get(profile=advised.applicant, program__acgme_id=advised.program)
+    list_page = f"{live_server.url}/applicants/{advised.applicant.pk}/list/"
+
+    page.goto(list_page)
+    expect(page.locator("details[data-fold-on-phone][open]")).to_have_count(0)
+    expect(page.locator(f"#entry-{entry.pk}")).to_be_hidden()
+
+    page.goto(f"{list_page}#entry-{entry.pk}")  # where a status change brings her back
+    expect(page.locator(f"#entry-{entry.pk}")).to_be_visible()
+    expect(page.locator("details[data-fold-on-phone][open]")).to_have_count(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -305,3 +306,53 @@ def test_bad_input_gives_a_clear_message_and_exit_status_2(tmp_path, content, me
 
     assert message in str(error.value)
     assert error.value.returncode == 2
+
+
+def test_the_notices_sit_in_one_before_you_apply_panel_and_downloading_is_the_main_action(
+    client, real_catalog,
+) -> None:
+    # A small budget limits the list; a J-1's Statement of Need is a warning about the profile.
+    profile = persona(budget_usd=600)
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+
+    assert page.count("Before you apply (") == 1
+    panel = page[page.index('id="before-you-apply"'):]
+    panel = panel[:panel.index("</details>")]
+    notices = re.findall(r"<li>(.*?)</li>", panel, re.S)
+    assert f"Before you apply ({len(notices)})" in panel
+    assert any("budget" in notice for notice in notices), notices
+    assert any("Statement of Need" in notice for notice in notices)
+    # One filled button: downloading the list; rebuilding it is a secondary action.
+    primary = re.findall(r'class="btn btn-primary[^"]*"[^>]*>([^<]*)<', page)
+    assert [text.strip() for text in primary] == ["Download tracker (.xlsx)"]
+
+
+def test_the_step_3_advice_is_one_more_item_of_the_before_you_apply_panel(
+    client, real_catalog,
+) -> None:
+    profile = persona(step1_attempts=2)  # Step 3 before the Match is advised
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+
+    panel = page[page.index('id="before-you-apply"'):]
+    panel = panel[:panel.index("</details>")]
+    notices = re.findall(r"<li>(.*?)</li>", panel, re.S)
+    advice = re.findall(r'data-advice="([a-z0-9_]+)"', panel)
+    assert "step3_recommended" in advice
+    assert f"Before you apply ({len(notices) + len(advice)})" in panel
+    assert page.count("data-advice=") == len(advice)  # nowhere else on the page
+
+
+def test_building_is_the_main_action_while_the_list_is_empty(client, real_catalog) -> None:
+    profile = persona()
+    list_recompute(profile)
+    ListEntry.objects.filter(profile=profile).update(excluded=True)  # she removed them all
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+
+    primary = re.findall(r'class="btn btn-primary[^"]*"[^>]*>([^<]*)<', page)
+    assert [text.strip() for text in primary] == ["Build my list"]
