@@ -283,6 +283,11 @@ def tour(page, live_server, advised: Advised) -> Iterator[Stop]:
     yield show(reverse("advising:my_advisors"), Stop("advisors", "My advisors", "My advisors"))
     yield show(reverse("advising:history", kwargs=mine),
                Stop("history", "History of the list", "History of your list"))
+    yield show(reverse("strategy:strategy", kwargs=mine),
+               Stop("strategy", "Application strategy", "Application strategy",
+                    screenshot=False))
+    yield show(reverse("strategy:soap", kwargs=mine),
+               Stop("soap", "SOAP backup list", "SOAP backup list", screenshot=False))
 
     page.context.clear_cookies()
     login(page, live_server, advised.advisor.email, PASSWORD)

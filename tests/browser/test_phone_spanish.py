@@ -40,13 +40,15 @@ def test_no_main_page_scrolls_sideways_in_spanish_on_a_phone(
     page = spanish_phone
     mine = {"pk": advised.applicant.pk}
     program = {**mine, "acgme_id": advised.program}
-    visitor = ["/", reverse("programs:list") + "?specialty=140&state=TX&border=on",
+    visitor = ["/", reverse("tiering:try_it"),
+               reverse("programs:list") + "?specialty=140&state=TX&border=on",
                reverse("programs:detail", args=[advised.program]), reverse("sources"),
                reverse("signup"), reverse("login")]
     applicant = [reverse("applicants:profile", kwargs=mine), reverse("tiering:list", kwargs=mine),
                  reverse("tiering:explanation", kwargs=program),
                  reverse("tracker:tracker_upload", kwargs=mine),
-                 reverse("advising:my_advisors"), reverse("advising:history", kwargs=mine)]
+                 reverse("advising:my_advisors"), reverse("advising:history", kwargs=mine),
+                 reverse("strategy:strategy", kwargs=mine), reverse("strategy:soap", kwargs=mine)]
     advisor = [reverse("advising:advisor_dashboard"),
                reverse("tiering:explanation", kwargs=program)]
     widths, languages = {}, {}
@@ -64,6 +66,6 @@ def test_no_main_page_scrolls_sideways_in_spanish_on_a_phone(
     log_in(page, live_server, advised.advisor.email)
     visit(advisor, "advisor")
 
-    assert len(widths) == 14
+    assert len(widths) == 17
     assert set(languages.values()) == {"es"}
     assert {stop: width for stop, width in widths.items() if width > PHONE_WIDTH + 1} == {}

@@ -54,5 +54,5 @@ def test_every_main_page_renders_without_a_console_error(
             page.screenshot(path=SCREENSHOTS / f"{stop.slug}-{width}.png", scale="css",
                             animations="disabled", caret="hide")
 
-    assert len(shown) == 17
+    assert len(shown) == 19
     assert errors == []
