@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -30,3 +31,13 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language: a request in Spanish leaves Spanish
+    active in the thread (the locale middleware does not switch back), which would carry over."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
