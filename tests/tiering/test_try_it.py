@@ -146,6 +146,20 @@ def test_a_profile_already_filled_is_not_overwritten_by_a_list_tried(
     assert response.url == reverse("applicants:my_profile")
 
 
+@pytest.fixture
+def one_rate_window(monkeypatch) -> None:
+    """The rate limit counts in fixed one-minute windows: a test whose requests straddled the
+    end of one would see the count start again. Time stands still for the limiter here."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    now = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+
+
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_from_one_address_gets_429_and_a_readable_page(client, settings,
                                                                real_catalog) -> None:
     settings.TRY_IT_RATE = "3/m"
@@ -162,6 +176,7 @@ def test_a_flood_from_one_address_gets_429_and_a_readable_page(client, settings,
     assert client.post(url, answers(), REMOTE_ADDR="203.0.113.9").status_code == 302
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_a_flood_of_list_views_gets_429(client, settings, real_catalog) -> None:
     settings.TRY_IT_VIEW_RATE = "2/m"
     client.post(reverse("tiering:try_it"), answers())
