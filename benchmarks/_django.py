@@ -10,8 +10,13 @@ from __future__ import annotations
 import atexit
 import io
 import os
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,3 +78,39 @@ def setup(*, postgres: bool = False, name: str = "rp_bench", load_catalog: bool 
 
 def database_label(url: str) -> str:
     return "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+
+@contextmanager
+def production_server(url: str, port: int, *, workers: int = 2,
+                      env: dict[str, str] | None = None) -> Iterator[Path]:
+    """gunicorn with production settings (DEBUG off, whitenoise's compressed static files) on
+    127.0.0.1:``port`` and the database at ``url``, stopped on leaving. Yields its scratch
+    folder. SECRET_KEY comes from the environment: set it before ``setup`` when the script
+    makes sessions for the server to read."""
+    from django.db import connections
+
+    connections.close_all()  # the server's workers must not inherit this process's connection
+    work = Path(tempfile.mkdtemp(prefix="rp-serve-"))
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SITE_HTTPS": "0",
+           "DATABASE_URL": url, "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING",
+           **(env or {})}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "residency_planner.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"gunicorn did not start on port {port}") from None
+                time.sleep(0.3)
+        yield work
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -25,12 +25,11 @@ import re
 import secrets
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import _django
 from ceiling_bench import core_profile
-from load_test import logged_in_session, wait_for
+from load_test import logged_in_session
 
 ROOT = _django.ROOT
 LIGHTHOUSE_VERSION = "12.8.2"  # 13.x needs Node 22; Debian 12 ships Node 20
@@ -151,27 +150,13 @@ def main() -> None:
     # The session is made here and read by gunicorn: both sign with the same key.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     url = _django.setup(postgres=args.postgres, name="rp_lighthouse")
-    from django.db import connections
-
     targets, session = pages()
     if args.only:
         targets = [t for t in targets if t[0] in args.only.split(",")]
-    connections.close_all()
-
-    work = Path(tempfile.mkdtemp(prefix="rp-lighthouse-"))
-    headers = work / "headers.json"
-    headers.write_text(json.dumps({"Cookie": f"sessionid={session}"}))
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SITE_HTTPS": "0",
-           "DATABASE_URL": url, "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "residency_planner.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env)
     rows = []
-    try:
-        wait_for(args.port)
+    with _django.production_server(url, args.port) as work:
+        headers = work / "headers.json"
+        headers.write_text(json.dumps({"Cookie": f"sessionid={session}"}))
         # Each page once before measuring, in each worker: Lighthouse sees the pages as a
         # returning visitor gets them, their cached parts built.
         for _ in range(4):
@@ -186,9 +171,6 @@ def main() -> None:
                   flush=True)
             for item in lost:
                 print(f"    {item}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     print(f"Reports: {work}")
     if args.write:
         command = " ".join(["benchmarks/lighthouse.py", *sys.argv[1:]])

@@ -17,16 +17,12 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import _django
 from ceiling_bench import core_profile
-from load_test import logged_in_session, wait_for
+from load_test import logged_in_session
 from upload_attack import ROWS, crafted
 
 ROOT = _django.ROOT
@@ -80,36 +76,19 @@ def main() -> None:
     # The session is made here and read by gunicorn: both sign with the same key.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     url = _django.setup(postgres=args.postgres, name="rp_upload_attack")
-    from django.db import connections
-
     from tiering.lists import list_recompute
 
     profile = core_profile()
     list_recompute(profile)
     session = logged_in_session(profile.user)
     path = f"/applicants/{profile.pk}/tracker/upload/"
-    connections.close_all()
-
-    work = Path(tempfile.mkdtemp(prefix="rp-attack-"))
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SITE_HTTPS": "0",
-           "DATABASE_URL": url, "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "residency_planner.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    try:
-        wait_for(args.port)
+    with _django.production_server(url, args.port):
         request(args.port, "GET", "/", {})  # warm
         print(f"{_django.database_label(url)}, gunicorn with 2 sync workers, DEBUG off")
         # The attack, and the heaviest sheet of numbers that passes the size limits (it meets
         # the reading's time budget instead).
         for rows in (ROWS, 900):
             attack(args.port, path, session, crafted(rows), rows)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def attack(port: int, path: str, session: str, content: bytes, rows: int) -> None:

@@ -118,6 +118,21 @@ def login(page, live_server, email: str, password: str) -> None:
 # --- people and their data -------------------------------------------------------------------
 
 PASSWORD = "a long passphrase nobody guesses"
+
+
+def sign_up_and_confirm(page, email: str) -> None:
+    """On the sign-up page: sign up, then open the link of the confirmation e-mail in the same
+    browser, as a new applicant does."""
+    from django.core import mail
+    from playwright.sync_api import expect
+
+    by_label(page, "Email address").fill(email)
+    by_label(page, "Password").fill(PASSWORD)
+    by_label(page, "Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    [message] = mail.outbox
+    page.goto(re.search(r"https?://\S+", message.body)[0])
 INTERNAL_MEDICINE, FAMILY_MEDICINE = "140", "120"
 
 

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
@@ -23,6 +22,7 @@ from tests.browser.conftest import (
     by_label,
     login,
     pick,
+    sign_up_and_confirm,
 )
 from tiering.models import ListEntry, Status
 
@@ -104,15 +104,8 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     # --- She signs up on the real sign-up page. ---
     page.goto(live_server.url)
     page.get_by_role("link", name="Create a free account").click()
-    by_label(page, "Email address").fill(APPLICANT)
-    by_label(page, "Password").fill(PASSWORD)
-    by_label(page, "Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
-
-    # --- She opens the link in the confirmation e-mail. ---
-    [message] = mail.outbox
-    page.goto(re.search(r"https?://\S+", message.body)[0])
+    # --- She signs up and opens the link in the confirmation e-mail. ---
+    sign_up_and_confirm(page, APPLICANT)
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     expect(flash(page)).to_contain_text("Fill in your profile")
 

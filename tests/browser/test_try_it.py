@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applicants.models import Profile, User
-from tests.browser.conftest import PASSWORD, by_label, run_axe
+from tests.browser.conftest import by_label, run_axe, sign_up_and_confirm
 from tests.browser.test_journey import flash, tier_counts
 from tiering.models import ListEntry
 
@@ -73,13 +72,7 @@ def test_a_visitor_tries_a_list_without_an_account_and_keeps_it_by_signing_up(
 
     # --- She keeps it: sign up, then the link in the e-mail, in this browser. ---
     page.get_by_role("link", name="Save it: sign up").click()
-    by_label(page, "Email address").fill(VISITOR)
-    by_label(page, "Password").fill(PASSWORD)
-    by_label(page, "Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
-    [message] = mail.outbox
-    page.goto(re.search(r"https?://\S+", message.body)[0])
+    sign_up_and_confirm(page, VISITOR)
 
     expect(page.get_by_role("heading", name="Your program list")).to_be_visible()
     expect(flash(page)).to_contain_text("The list you tried is saved")
