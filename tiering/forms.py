@@ -103,13 +103,13 @@ class TrialForm(ProfileForm):
             del self.fields[name]
         self.fields["target_specialties"].required = True
         self.fields["target_specialties"].error_messages["required"] = (
-            "Choose at least one specialty.")
+            _("Choose at least one specialty."))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Visa", "citizenship", "visa_need"),
+            Fieldset(_("Visa"), "citizenship", "visa_need"),
             Fieldset(
-                "Exams",
+                _("Exams"),
                 Div(Div("step1_passed", css_class="col-sm-6"),
                     Div("step1_attempts", css_class="col-sm-6"), css_class="row"),
                 Div(Div("step2_score", css_class="col-sm-6"),
@@ -118,16 +118,16 @@ class TrialForm(ProfileForm):
                     Div("step3_attempts", css_class="col-sm-6"), css_class="row"),
             ),
             Fieldset(
-                "Graduation, clinical experience and Spanish",
+                _("Graduation, clinical experience and Spanish"),
                 Div(Div("graduation_year", css_class="col-sm-6"),
                     Div("spanish_level", css_class="col-sm-6"), css_class="row"),
                 Div(Div("usce_hands_on_months", css_class="col-sm-6"),
                     Div("usce_border_months", css_class="col-sm-6"), css_class="row"),
             ),
-            Fieldset("Specialties and budget",
+            Fieldset(_("Specialties and budget"),
                      Div("target_specialties", css_class="columns-checkboxes"),
                      "budget_usd"),
-            Submit("try", "Show my list", css_class="btn-primary btn-lg"),
+            Submit("try", _("Show my list"), css_class="btn-primary btn-lg"),
         )
 
 
