@@ -200,14 +200,21 @@ def _editable(request: HttpRequest, pk: int) -> Profile:
     return profile
 
 
-def _back(request: HttpRequest, profile: Profile) -> HttpResponse:
+def _back(request: HttpRequest, profile: Profile, row: int | None = None) -> HttpResponse:
+    """To the page the change came from; at the changed row when there is one, so that a phone
+    with its tiers folded opens the one that holds it (list.js)."""
+    the_list = reverse("tiering:list", kwargs={"pk": profile.pk})
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(reverse("tiering:list", kwargs={"pk": profile.pk}))
+    if not (target.startswith("/") and not target.startswith("//")):
+        target = the_list
+    if row is not None and target.split("?")[0] == the_list and "#" not in target:
+        target += f"#entry-{row}"
+    return redirect(target)
 
 
-def _apply(request: HttpRequest, profile: Profile, change, done: str) -> HttpResponse:
+def _apply(request: HttpRequest, profile: Profile, change, done: str,
+           row=lambda: None) -> HttpResponse:
+    """Apply one change of the list; ``row`` gives the changed entry's id once it is done."""
     form = ListEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("This change could not be read; reload the page and "
@@ -221,6 +228,7 @@ def _apply(request: HttpRequest, profile: Profile, change, done: str) -> HttpRes
         messages.error(request, str(error))
     else:
         messages.success(request, done)
+        return _back(request, profile, row())
     return _back(request, profile)
 
 
@@ -257,7 +265,9 @@ def list_add(request: HttpRequest, pk: int) -> HttpResponse:
                                 specialty__in=profile.target_specialties.all())
     return _apply(request, profile, lambda reason, revision: entry_add(
         profile, program, by=request.user, reason=reason, revision=revision),
-        gettext("%(program)s is on the list.") % {"program": program.name})
+        gettext("%(program)s is on the list.") % {"program": program.name},
+        row=lambda: ListEntry.objects.filter(profile=profile, program=program)
+        .values_list("pk", flat=True).first())
 
 
 def _entry(request: HttpRequest, pk: int, entry_id: int) -> tuple[Profile, ListEntry]:
@@ -274,7 +284,7 @@ def list_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     return _apply(request, profile, lambda reason, revision: entry_remove(
         entry, by=request.user, reason=reason, revision=revision),
         gettext("%(program)s was removed from the list; a rebuild will not bring it back.")
-        % {"program": entry.program.name})
+        % {"program": entry.program.name}, row=lambda: entry.pk)
 
 
 @login_required
@@ -285,7 +295,8 @@ def list_pin(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     return _apply(request, profile, lambda reason, revision: entry_pin(
         entry, by=request.user, pinned=pin, reason=reason, revision=revision),
         (gettext("%(program)s is pinned: it stays.") if pin
-         else gettext("%(program)s is no longer pinned.")) % {"program": entry.program.name})
+         else gettext("%(program)s is no longer pinned.")) % {"program": entry.program.name},
+        row=lambda: entry.pk)
 
 
 # ---------------------------------------------------------------------------------------------

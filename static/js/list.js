@@ -24,3 +24,64 @@
   openTarget();
   window.addEventListener("hashchange", openTarget);
 })();
+
+// A row's "Change" link (a link to the program's page without this script) opens the row's
+// forms under it, copied from the page's one <template id="entry-change-forms">: remove and pin
+// for a program on the list, put back for one removed. A second tap folds them again.
+(function () {
+  "use strict";
+  var template = document.getElementById("entry-change-forms");
+  if (!template || !template.content) {
+    return;
+  }
+
+  function formsFor(link) {
+    var data = link.dataset;
+    var box = template.content.firstElementChild.cloneNode(true);
+    box.querySelectorAll("form").forEach(function (form) {
+      var kind = form.dataset.form;
+      if ((data.entryChange === "restore") !== (kind === "restore")) {
+        form.remove();
+        return;
+      }
+      if (kind === "restore") {
+        form.elements.acgme_id.value = data.acgme;
+      } else {
+        form.action = kind === "remove" ? data.remove : data.pin;
+      }
+      if (kind === "pin") {
+        var pinned = data.entryChange === "pinned";
+        form.elements.pinned.value = pinned ? "0" : "1";
+        form.querySelector("button[type=submit]").textContent =
+          pinned ? template.dataset.unpinText : template.dataset.pinText;
+      }
+    });
+    box.querySelectorAll("label").forEach(function (label) {
+      var field = box.querySelector("#" + label.htmlFor);
+      var id = label.htmlFor + "-" + data.entry;
+      label.textContent = label.textContent.replace("{name}", data.name);
+      label.htmlFor = id;
+      field.id = id;
+    });
+    return box;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-entry-change]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    var box = link.nextElementSibling;
+    if (!box || !box.classList.contains("entry-change")) {
+      box = formsFor(link);
+      link.after(box);
+    } else {
+      box.hidden = !box.hidden;
+    }
+    link.setAttribute("aria-expanded", String(!box.hidden));
+    if (!box.hidden) {
+      box.querySelector("input:not([type=hidden]), button").focus();
+    }
+  });
+})();

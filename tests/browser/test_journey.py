@@ -55,6 +55,11 @@ def placement(page: Page):
     return page.locator("section[aria-labelledby=placement]")
 
 
+def status_of(page: Page, row_id: str):
+    """A row's status: a link named "Status of <program>: <status>"."""
+    return page.locator(f"#{row_id} a[data-status-edit]")
+
+
 def tier_section(page: Page, tier: str):
     return page.get_by_role("region", name=re.compile(rf"^{tier} \("))
 
@@ -169,13 +174,16 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     expect(placement(page).get_by_role("heading", level=2)).to_contain_text("Tier 1")
     expect(page.get_by_role("heading", name="What placed it here")).to_be_visible()
 
-    # --- Back on the list, one click on a status saves it and returns to the same row. ---
+    # --- Back on the list, a tap on a status opens its menu; choosing saves it and returns to
+    # the same row. ---
     page.go_back()
-    status = page.locator(f"#{best_row}").get_by_label(f"Status of {best_name}")
-    status.select_option(label="Applied")
+    status_of(page, best_row).click()
+    page.locator(f"#{best_row}").get_by_label(f"Status of {best_name}").select_option(
+        label="Applied")
     page.wait_for_url(re.compile(re.escape(filtered_url) + rf"#{best_row}$"))
     expect(flash(page)).to_have_text(f"{best_name}: status set to Applied.")
-    expect(status).to_have_value("applied")
+    expect(status_of(page, best_row)).to_have_accessible_name(
+        f"Status of {best_name}: Applied")
     expect(page.locator(f"#{best_row}")).to_be_in_viewport()
 
     # --- She downloads the tracker: the workbook has that program with its new status. ---
@@ -209,11 +217,11 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     expect(flash(page)).to_have_text("Tracker applied: 2 changes to 1 program.")
     filter_list(page, "Family Medicine")
     # (Rows are found by their id: an IM and an FM program can share a name.)
-    expect(page.locator(f"#{other_row}").get_by_label(f"Status of {other_name}")).to_have_value(
-        "preparing")
+    expect(status_of(page, other_row)).to_have_accessible_name(
+        f"Status of {other_name}: Preparing")
     expect(page.locator(f"#{other_row}")).to_contain_text(NOTE)
-    expect(page.locator(f"#{best_row}").get_by_label(f"Status of {best_name}")).to_have_value(
-        "applied")
+    expect(status_of(page, best_row)).to_have_accessible_name(
+        f"Status of {best_name}: Applied")
 
     # --- She links her advisor by email. ---
     User.objects.create_user(email=ADVISOR, password=PASSWORD, role=User.Role.ADVISOR,
@@ -257,7 +265,7 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     advisor.get_by_role("link", name=re.compile("List of")).click()
     reach_name, reach_id, reach_row = program_row(tier_section(advisor, "Tier 3"), 0)
     reach = advisor.locator(f"#{reach_row}")
-    reach.locator("summary", has_text="Change").click()
+    reach.get_by_role("link", name=f"Change {reach_name} on the list").click()
     reach.get_by_placeholder("Reason").first.fill("Closed to IMGs since May")
     reach.get_by_role("button", name="Remove").click()
     expect(flash(advisor)).to_contain_text(f"{reach_name} was removed from the list")

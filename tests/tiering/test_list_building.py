@@ -197,6 +197,53 @@ def test_a_change_from_a_stale_tab_is_refused_not_merged(client) -> None:
     assert "changed in another tab" in response.content.decode()
 
 
+def test_a_change_made_on_the_list_comes_back_at_the_changed_row(client) -> None:
+    profile, _ = small_catalog(5)
+    list_rebuild(profile)
+    client.force_login(profile.user)
+    the_list = reverse("tiering:list", kwargs={"pk": profile.pk})
+    first, second = ListEntry.objects.filter(profile=profile, excluded=False)[:2]
+
+    def post(name: str, entry: ListEntry | None = None, **data):
+        kwargs = {"pk": profile.pk, **({"entry_id": entry.pk} if entry else {})}
+        return client.post(reverse(f"tiering:{name}", kwargs=kwargs), {
+            "revision": applicant_list(profile).revision, "next": the_list + "?sort=score",
+            **data})
+
+    assert post("list_pin", first, pinned="1")["Location"] == (
+        f"{the_list}?sort=score#entry-{first.pk}")
+    assert post("list_remove", second)["Location"] == f"{the_list}?sort=score#entry-{second.pk}"
+    assert post("list_add", acgme_id=second.program.acgme_id)["Location"] == (
+        f"{the_list}?sort=score#entry-{second.pk}")
+    # A refused change returns to the top, where its message is.
+    assert post("list_pin", first, pinned="1", revision="1")["Location"] == (
+        f"{the_list}?sort=score")
+    # A change made on a program's own page returns to that page as it was.
+    program_page = reverse("tiering:explanation", kwargs={
+        "pk": profile.pk, "acgme_id": first.program.acgme_id})
+    assert post("list_pin", first, pinned="0", next=program_page)["Location"] == program_page
+
+
+def test_without_javascript_a_rows_change_link_leads_to_the_programs_open_change_forms(
+    client,
+) -> None:
+    profile, _ = small_catalog(3)
+    list_rebuild(profile)
+    entry = ListEntry.objects.filter(profile=profile).first()
+    client.force_login(profile.user)
+    program_page = reverse("tiering:explanation", kwargs={
+        "pk": profile.pk, "acgme_id": entry.program.acgme_id})
+
+    the_list = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+    page = client.get(program_page).content.decode()
+
+    # The list sends one copy of the forms for the whole page, and a link per row.
+    assert the_list.count('<template id="entry-change-forms"') == 1
+    assert f'href="{program_page}#change" data-entry-change="listed"' in the_list
+    assert '<details class="small mt-1" id="change" open>' in page
+    assert reverse("tiering:list_remove", kwargs={"pk": profile.pk, "entry_id": entry.pk}) in page
+
+
 def test_a_not_eligible_program_cannot_be_added() -> None:
     profile, _ = small_catalog(3)
     closed = ProgramFactory(specialty=profile.target_specialties.first(), j1_accepted="no")

@@ -413,7 +413,7 @@ def test_a_round_trip_changes_exactly_what_was_edited(owner_client, profile) -> 
                                                           profile.user.pk)}
     list_page = owner_client.get(url("list", profile)).content.decode()
     assert "Tracker applied: 4 changes to 3 programs." in list_page
-    assert '<option value="interview_invited" selected>' in list_page
+    assert 'data-status="interview_invited"' in list_page
 
 
 def test_the_downloaded_file_uploaded_unchanged_changes_nothing(owner_client, profile) -> None:
@@ -813,8 +813,11 @@ def test_the_list_page_shows_and_edits_the_working_fields(owner_client, profile)
 
     page = owner_client.get(url("list", profile) + "?sort=score").content.decode()
 
-    assert f'<label class="visually-hidden" for="status-{entry.pk}">' in page
-    assert '<option value="applied" selected>Applied</option>' in page
+    # Each row's status is a link that tracker.js turns into the page's one status menu.
+    assert (f'data-status="applied" data-entry="{entry.pk}"' in page
+            and f'Status of {entry.program.name}: </span>Applied</a>' in page)
+    assert page.count('<template id="status-form">') == 1
+    assert '<option value="applied">Applied</option>' in page
     assert 'name="next" value="/applicants/' in page and "?sort=score" in page
     assert '<span class="badge text-bg-dark">Signal</span>' in page
     assert "Applied 2026-09-24" in page and "Sent LoRs" in page

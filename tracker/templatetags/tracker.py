@@ -3,12 +3,10 @@ form, so that the list and explanation views need not know about the tracker."""
 
 from __future__ import annotations
 
-from functools import cache
 
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from tiering.models import ListEntry, Status
 from tracker.forms import TrackingForm
@@ -16,25 +14,10 @@ from tracker.forms import TrackingForm
 register = template.Library()
 
 
-# The <option> list of the status select for each current status, built once per language:
-# the list page renders it on every row, and a template loop per row was the page's largest cost
-# (pyinstrument).
-@cache
-def _status_options(language: str | None) -> dict[str, SafeString]:
-    choices = [(value, str(label)) for value, label in Status.choices]
-    return {
-        current: format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((value, " selected" if value == current else "", label)
-             for value, label in choices),
-        )
-        for current, _ in choices
-    }
-
-
 @register.simple_tag
-def status_options(current: str) -> SafeString:
-    return _status_options(get_language())[current]
+def status_options() -> SafeString:
+    """The status menu's options, once per list page; tracker.js selects a row's own."""
+    return format_html_join("", '<option value="{}">{}</option>', Status.choices)
 
 
 @register.simple_tag
