@@ -3,7 +3,6 @@ form, so that the list and explanation views need not know about the tracker."""
 
 from __future__ import annotations
 
-
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
