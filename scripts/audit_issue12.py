@@ -29,7 +29,7 @@ django.setup()
 
 from programs.models import Program  # noqa: E402
 from tiering import scoring  # noqa: E402
-from tiering.lists import facts_of  # noqa: E402
+from tiering.facts import facts_of  # noqa: E402
 
 AS_OF = 2026
 SHARE = re.compile(

@@ -24,15 +24,9 @@ from programs.models import Specialty
 from tiering import advice, budget, scope, scoring, selection
 from tiering.explain import choice_text, explanation_of
 from tiering.forms import TRIAL_FIELDS, TrialForm
-from tiering.lists import (
-    STORED_TIER,
-    Scored,
-    applicant_of,
-    budget_note,
-    candidate_of,
-    main_specialty_z,
-)
+from tiering.lists import budget_note, candidate_of, main_specialty_z
 from tiering.models import ListEntry, Tier
+from tiering.scored import STORED_TIER, Scored, applicant_of
 
 SESSION_KEY = "try-it-profile"
 

@@ -15,7 +15,7 @@ from programs.facts import program_facts
 from programs.models import Program
 from tests.conftest import ROOT
 from tiering import scoring
-from tiering.lists import facts_of
+from tiering.facts import facts_of
 
 pytestmark = pytest.mark.django_db
 
