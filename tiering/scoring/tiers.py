@@ -35,7 +35,7 @@ def _tier(
     img_note: str = "",
 ) -> tuple[Tier, tuple[str, ...]]:
     """Apply the tier rules (the constants above) to an eligible program. ``img_note`` is the
-    "not IMG-heavy" note citing the figure used (components._img_uncached)."""
+    "not IMG-heavy" note citing the figure used (img_share._img_uncached)."""
     if score >= TIER1_MIN_SCORE:
         by_score = 3
     elif score >= TIER2_MIN_SCORE:
