@@ -50,7 +50,7 @@ def specialty_ids(inputs: Mapping) -> list[int]:
 
 
 def inputs_key(inputs: Mapping) -> str:
-    """The answers as one cache key, like ``tiering.lists.list_inputs`` for a saved profile."""
+    """The answers as one cache key, like ``tiering.scored.list_inputs`` for a saved profile."""
     profile = trial_profile(inputs)
     return "trial:" + hashlib.sha256(repr((
         applicant_of(profile), sorted(specialty_ids(inputs)), (), profile.budget_usd,
