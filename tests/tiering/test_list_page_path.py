@@ -40,13 +40,21 @@ def _module(filename: str) -> str | None:
     return None if name.endswith(".models") else name
 
 
-def page_stops(client, url: str) -> list[str]:
-    """The modules the list page's view stops in, in order, one entry per run of stops."""
+SCORED = str(ROOT / "tiering" / "scored.py")
+
+
+def page_stops(client, url: str) -> tuple[list[str], int]:
+    """The modules the list page's view stops in, in order, one entry per run of stops; and
+    how many times the applicant was built from the profile, at any depth."""
     stops: list[str] = []
+    applicants = 0
 
     def profile(frame, event, arg) -> None:
+        nonlocal applicants
         if event != "call" or frame.f_code.co_filename == VIEWS:
             return
+        if frame.f_code.co_filename == SCORED and frame.f_code.co_name == "applicant_of":
+            applicants += 1
         module = _module(frame.f_code.co_filename)
         caller = frame.f_back
         if module is None or caller is None or caller.f_code.co_filename != VIEWS:
@@ -64,7 +72,7 @@ def page_stops(client, url: str) -> list[str]:
     finally:
         sys.setprofile(None)
     assert response.status_code == 200
-    return stops
+    return stops, applicants
 
 
 @pytest.mark.parametrize("caches", ["cold", "warm"])
@@ -77,11 +85,12 @@ def test_the_list_page_enters_each_module_once_in_the_order_it_is_built(
     if caches == "warm":
         client.get(url)
 
-    stops = page_stops(client, url)
+    stops, applicants = page_stops(client, url)
 
     assert len(stops) == len(set(stops)), f"a module entered twice: {stops}"
     assert [m for m in ORDER if m in stops] == [m for m in stops if m in ORDER], stops
     assert set(stops) <= set(ORDER), f"a module outside the page's order: {stops}"
+    assert applicants == 1, "the applicant is built once and handed down"
     # Cold, every part is computed: each step is taken.
     if caches == "cold":
         assert stops == ORDER
