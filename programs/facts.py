@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from programs.models import Program, Strictness, TriState
-from programs.sources import describe
+from programs.sources import describe, short_name
 from programs.verification import with_verified
 
 UNKNOWN = "unknown"  # the value of a fact not known; the pages say it in the reader's language
@@ -235,3 +235,23 @@ def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
             )
         )
     return {key: tuple(values) for key, values in out.items()}
+
+
+def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
+    """Facts on which two current answers disagree: key -> each value with its source (what
+    the scoring reads, in ``tiering.facts``)."""
+    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
+    if not others:
+        return {}
+    provenance = program.provenance or {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(o["key"] for o in others):
+        origin = provenance.get(key, {})
+        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
+        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
+        out[key] = tuple(
+            f"{value} ({short_name(source) if source else 'source not stated'}"
+            f"{f', {year}' if year else ''})"
+            for value, source, year in values
+        )
+    return out
