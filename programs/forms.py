@@ -13,6 +13,13 @@ ANY = [("", _("Any"))]
 SPANISH_SHARES = (10, 25, 50, 75)
 
 
+def spanish_share_choices() -> list[tuple[str | int, str]]:
+    """Called for each form, so the labels are in the request's language."""
+    return [("", gettext("Any"))] + [
+        (n, gettext("at least %(n)s%% speak Spanish at home") % {"n": n}) for n in SPANISH_SHARES
+    ]
+
+
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or city"), required=False, max_length=100)
     specialty = forms.ModelChoiceField(
@@ -27,8 +34,7 @@ class CatalogFilterForm(forms.Form):
     border = forms.BooleanField(label=_("Border region only (within 100 km)"), required=False)
     spanish = forms.TypedChoiceField(
         label=_("Spanish-speaking community"),
-        choices=ANY + [(n, _("at least %(n)s%% speak Spanish at home") % {"n": n})
-                       for n in SPANISH_SHARES],
+        choices=spanish_share_choices,
         coerce=int,
         empty_value=None,
         required=False,
