@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from programs.community import (
+    COMMUNITY_KEYS,
     VISA_AND_MIX_KEYS,
     community_rows,
     no_source_note,
@@ -71,6 +72,9 @@ class Fact:
         if self.key in VISA_KEYS:
             return gettext("%(n)s seasons old; %(change)s: verify") % {
                 "n": self.age, "change": VISA_CHANGE_NOTE}
+        if self.key in COMMUNITY_KEYS:
+            # A county's figure is not the program's to confirm: its age is said, no "verify".
+            return gettext("%(n)s years old") % {"n": self.age}
         return gettext("%(n)s seasons old: verify") % {"n": self.age}
 
 

@@ -101,6 +101,9 @@ def test_a_program_page_shows_the_county_figure_with_its_period_and_source(
     assert "Yes: a designated geographic shortage area, HPSA score 17" in page
     assert "population and facility shortage areas" in page
     assert "no public copy of HRSA&#x27;s mental-health shortage-area list" in page
+    # Their age is shown, but a county's figure is not the program's to verify.
+    assert "years old" in page
+    assert page.count("seasons old: verify") == 0
 
 
 def test_an_unknown_county_fact_says_why(client, catalog) -> None:
