@@ -4,6 +4,8 @@ covers (Urology's visa policy)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -138,3 +140,21 @@ def test_the_freshness_page_says_which_specialties_no_source_covers(client, cata
     # Programs placed nowhere are counted and named, not guessed.
     located = page.split('id="not-located"')[1].split("</p>")[0]
     assert "5 programs have no" in located and "Island Program" in located
+
+
+def test_catalog_stats_counts_the_county_facts_and_what_no_source_covers(catalog) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("catalog_stats", stdout=out)
+    lines = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1)
+                 for line in out.getvalue().splitlines())
+
+    assert lines["County Spanish-at-home share known"] == "4 (80.0%)"
+    assert lines["at least 25% speak Spanish at home"] == "3"
+    assert lines["... of them outside the border region"] == "2"
+    assert lines["county has a geographic primary-care HPSA"] == "1"
+    assert lines["County mental-health HPSA known"] == "0 (0.0%)"
+    assert lines["Specialties no source covers (visa, IMG share)"] == "1: Urology (1)"
