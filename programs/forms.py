@@ -38,7 +38,7 @@ class CatalogFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text=_("Share of the county's people aged 5 and over (Census, 2019-2023)."),
+        help_text=_("county, Census 2019-2023"),
     )
     shortage = forms.BooleanField(
         label=_("Primary-care shortage area (county has a geographic HPSA)"), required=False
