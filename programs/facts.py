@@ -51,6 +51,7 @@ class Fact:
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
     note: str = ""  # why a fact is unknown, or what a known one does not say
+    period: str = ""  # a survey period shown instead of the year ("2019-2023")
 
     @property
     def known(self) -> bool:
@@ -233,6 +234,8 @@ def program_facts(program: Program) -> list[Fact]:
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
                 note=notes.get(key, "") if key not in VISA_AND_MIX_KEYS or value == UNKNOWN
                 else "",
+                period=program.county_spanish_share_period
+                if key == "county_spanish_share" and value != UNKNOWN else "",
             )
         )
     return facts
