@@ -96,6 +96,9 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            # A layout renders only the fields it names: without this the page never sent the
+            # version, and a second tab's save overwrote the first one's silently.
+            "version",
             Fieldset(
                 gettext("Exams"),
                 Div(
