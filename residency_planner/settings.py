@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL or another control character in the address (404) or a field (400), before any
+    # view or the database sees it (PostgreSQL refuses NUL in text).
+    "residency_planner.middleware.RefuseControlCharactersMiddleware",
     # A signed-in user's saved language wins over the cookie and the browser.
     "applicants.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -323,7 +326,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "[%(asctime)s] %(message)s",
                              "datefmt": "%d/%b/%Y %H:%M:%S"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # 4xx responses in one line; only 5xx keep their traceback (residency_planner/logs.py).
+    "filters": {"one_line_4xx": {"()": "residency_planner.logs.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["one_line_4xx"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lock-outs are warnings.
     "loggers": {
