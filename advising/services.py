@@ -15,6 +15,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from advising.dashboard import (  # noqa: F401 (the dashboard's names are imported from here)
     ClientSummary,
@@ -154,10 +155,22 @@ def link_revoke(link: AdvisorLink, *, by: User) -> AdvisorLink:
 # ---------------------------------------------------------------------------------------------
 
 
-def _bump(entry: ListEntry) -> None:
-    """The list changed: its revision moves (tiering.models.ApplicantList)."""
-    ApplicantList.objects.filter(profile_id=entry.profile_id).update(
-        revision=F("revision") + 1)
+LIST_CHANGED = gettext_noop(
+    "Your client's list changed since this page was loaded (a change was made in the "
+    "meantime), so nothing was changed. Look at the program again and make your change once "
+    "more."
+)
+
+
+def _bump(entry: ListEntry, revision: int | None) -> None:
+    """The list changes: its revision moves (tiering.models.ApplicantList). With the revision
+    the page was loaded with, refuse when another change came first: one statement, so of two
+    changes made from the same page, the second is refused."""
+    lists = ApplicantList.objects.filter(profile_id=entry.profile_id)
+    if revision is not None:
+        lists = lists.filter(revision=revision)
+    if not lists.update(revision=F("revision") + 1) and revision is not None:
+        raise AdvisingError(gettext(LIST_CHANGED))
 
 
 def _label(tier: int | None) -> str:
@@ -171,7 +184,8 @@ def _required(text: str, message: str) -> str:
     return text
 
 
-def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -> ListEntry:
+def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User,
+                        revision: int | None = None) -> ListEntry:
     """Put a program in another tier, with the reason the applicant will read.
 
     The computed tier at this moment is kept, so that a later recomputation that moves it can
@@ -181,6 +195,7 @@ def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -
     tier = Tier(tier)
     before = entry.tier
     with transaction.atomic():
+        _bump(entry, revision)
         entry.override_tier = tier
         entry.override_reason = reason
         entry.override_by = by
@@ -190,16 +205,17 @@ def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -
                                   "override_at", "override_computed_tier"])
         EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.OVERRIDE,
                                   before=_label(before), after=_label(tier), text=reason)
-        _bump(entry)
     return entry
 
 
-def entry_clear_override(entry: ListEntry, *, by: User) -> ListEntry:
+def entry_clear_override(entry: ListEntry, *, by: User, revision: int | None = None,
+                         ) -> ListEntry:
     """Give the program back its computed tier."""
     if entry.override_tier is None:
         raise AdvisingError("This program has no tier change to remove.")
     before = entry.override_tier
     with transaction.atomic():
+        _bump(entry, revision)
         entry.override_tier = None
         entry.override_reason = ""
         entry.override_by = None
@@ -209,35 +225,36 @@ def entry_clear_override(entry: ListEntry, *, by: User) -> ListEntry:
                                   "override_at", "override_computed_tier"])
         EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.CLEAR_OVERRIDE,
                                   before=_label(before), after=_label(entry.computed_tier))
-        _bump(entry)
     return entry
 
 
-def entry_exclude(entry: ListEntry, *, reason: str, by: User) -> ListEntry:
+def entry_exclude(entry: ListEntry, *, reason: str, by: User, revision: int | None = None,
+                  ) -> ListEntry:
     """Take a program off the list the applicant works from; it stays visible, folded."""
     reason = _required(reason, "Give the reason for excluding the program: your client reads it.")
     if entry.excluded:
         raise AdvisingError("This program is already excluded.")
     with transaction.atomic():
+        _bump(entry, revision)
         entry.excluded = True
         entry.excluded_reason = reason
         entry.save(update_fields=["excluded", "excluded_reason"])
         EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.EXCLUDE,
                                   text=reason)
-        _bump(entry)
     return entry
 
 
-def entry_restore(entry: ListEntry, *, by: User, reason: str = "") -> ListEntry:
+def entry_restore(entry: ListEntry, *, by: User, reason: str = "",
+                  revision: int | None = None) -> ListEntry:
     if not entry.excluded:
         raise AdvisingError("This program is not excluded.")
     with transaction.atomic():
+        _bump(entry, revision)
         entry.excluded = False
         entry.excluded_reason = ""
         entry.save(update_fields=["excluded", "excluded_reason"])
         EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.RESTORE,
                                   text=reason.strip())
-        _bump(entry)
     return entry
 
 

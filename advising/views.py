@@ -31,6 +31,7 @@ from advising.forms import (
     AdvisorSignupForm,
     ExcludeForm,
     InviteAdvisorForm,
+    ListChangeForm,
     NoteForm,
     OverrideForm,
     RestoreForm,
@@ -288,7 +289,8 @@ def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
 
     def override(data: dict) -> str:
         advising.entry_override_tier(
-            entry, tier=data["tier"], reason=data["reason"], by=request.user
+            entry, tier=data["tier"], reason=data["reason"], by=request.user,
+            revision=data["revision"],
         )
         return _("%(program)s is now in %(tier)s on your client's list.") % {
             "program": entry.program.name, "tier": Tier(data["tier"]).label}
@@ -301,8 +303,11 @@ def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
 @require_POST
 def entry_clear_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
+    form = ListChangeForm(request.POST)
     try:
-        advising.entry_clear_override(entry, by=request.user)
+        advising.entry_clear_override(
+            entry, by=request.user,
+            revision=form.cleaned_data["revision"] if form.is_valid() else None)
     except AdvisingError as error:
         messages.error(request, str(error))
     else:
@@ -317,7 +322,8 @@ def entry_exclude(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
 
     def exclude(data: dict) -> str:
-        advising.entry_exclude(entry, reason=data["reason"], by=request.user)
+        advising.entry_exclude(entry, reason=data["reason"], by=request.user,
+                               revision=data["revision"])
         return _("%(program)s is excluded from your client's list.") % {
             "program": entry.program.name}
 
@@ -331,7 +337,8 @@ def entry_restore(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
 
     def restore(data: dict) -> str:
-        advising.entry_restore(entry, reason=data["reason"], by=request.user)
+        advising.entry_restore(entry, reason=data["reason"], by=request.user,
+                               revision=data["revision"])
         return _("%(program)s is back on your client's list.") % {
             "program": entry.program.name}
 

@@ -68,3 +68,30 @@ def test_a_preview_made_before_the_advisor_excluded_a_program_is_not_applied(
     assert tracking_state(profile) == before
     assert entry_of(profile, first).status == Status.NOT_STARTED
     assert not EntryEvent.objects.filter(kind=EntryEvent.Kind.UPLOAD).exists()
+
+
+def test_the_advisors_forms_send_the_revision_and_an_older_page_is_refused(
+        profile, advisor) -> None:
+    from django.urls import reverse
+
+    entry = entry_of(profile, tracker_ids(profile)[0])
+    advisor_client = Client()
+    advisor_client.force_login(advisor)
+    explanation = reverse("tiering:explanation", kwargs={"pk": profile.pk,
+                                                          "acgme_id": entry.program.acgme_id})
+    loaded = revision(profile)
+    page = advisor_client.get(explanation).content.decode()
+    assert page.count(f'<input type="hidden" name="revision" value="{loaded}">') >= 2
+    # Another change to the list after the page was loaded (here from another tab).
+    advising.entry_exclude(entry_of(profile, tracker_ids(profile)[1]), reason="x", by=advisor)
+
+    answer = advisor_client.post(
+        url("entry_exclude", profile, entry_id=entry.pk),
+        {"reason": "Closed to J-1", "revision": loaded, "next": explanation}, follow=True)
+
+    assert "changed since this page was loaded" in answer.content.decode()
+    assert not entry_of(profile, entry.program.acgme_id).excluded
+    fresh = advisor_client.post(
+        url("entry_exclude", profile, entry_id=entry.pk),
+        {"reason": "Closed to J-1", "revision": revision(profile), "next": explanation})
+    assert fresh.status_code == 302 and entry_of(profile, entry.program.acgme_id).excluded
