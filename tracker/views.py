@@ -125,7 +125,11 @@ def tracker_upload_status(request: HttpRequest, pk: int, upload_id: int) -> Http
     the preview to confirm, the list (nothing to change), or the reasons the file was refused."""
     profile = get_applicant_for(request.user, pk)
     _require_owner(request.user, profile)
-    job = get_object_or_404(TrackerUpload, pk=upload_id, profile=profile)
+    job = TrackerUpload.objects.filter(pk=upload_id, profile=profile).first()
+    if job is None:  # handed over already (the back button), or not this applicant's
+        if request.session.get(_pending_key(profile)):
+            return redirect("tracker:tracker_confirm", pk=profile.pk)
+        return redirect("tracker:tracker_upload", pk=profile.pk)
     if job.overdue:
         uploads.upload_give_up(job)
     if job.state == TrackerUpload.State.FAILED:

@@ -134,6 +134,20 @@ def test_an_upload_no_worker_finished_is_reported_as_stopped(owner_client, profi
     assert "took too long to read, so reading it was stopped" in page
 
 
+def test_going_back_to_a_finished_upload_leads_to_its_preview(owner_client, profile) -> None:
+    first = tracker_ids(profile)[0]
+    content = edit(download(owner_client, profile), {first: {"Status": "Applied"}})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    posted = owner_client.post(url("tracker_upload", profile),
+                               {"file": SimpleUploadedFile("tracker.xlsx", content)})
+    assert owner_client.get(posted["Location"])["Location"] == url("tracker_confirm", profile)
+
+    again = owner_client.get(posted["Location"])  # the back button
+
+    assert again.status_code == 302 and again["Location"] == url("tracker_confirm", profile)
+
+
 def test_another_applicant_cannot_see_an_upload(client, profile, owner_client,
                                                 monkeypatch) -> None:
     from tests.factories import ProfileFactory
@@ -145,5 +159,10 @@ def test_another_applicant_cannot_see_an_upload(client, profile, owner_client,
         "file": SimpleUploadedFile("tracker.xlsx", download(owner_client, profile))})
     stranger = ProfileFactory()
     client.force_login(stranger.user)
+    own = posted["Location"].replace(f"/applicants/{profile.pk}/", f"/applicants/{stranger.pk}/")
 
-    assert client.get(posted["Location"]).status_code == 404
+    assert client.get(posted["Location"]).status_code == 404  # not their applicant
+    # Their own address with another applicant's upload id: just their own upload page.
+    answer = client.get(own)
+    assert answer.status_code == 302 and answer["Location"] == url("tracker_upload", stranger)
+    assert TrackerUpload.objects.get().profile == profile
