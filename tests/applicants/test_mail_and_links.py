@@ -204,3 +204,18 @@ def test_the_log_in_error_no_longer_says_the_address_is_case_sensitive(client) -
     assert "case-sensitive" in page  # the password is
     assert "may be case-sensitive" not in page
     assert "the address is not" in page
+
+
+def test_sign_up_still_answers_when_the_counts_cannot_be_reached(client, mailoutbox,
+                                                                fast_hashing,
+                                                                monkeypatch) -> None:
+    from django.core.cache import caches
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(caches["throttle"], "add", down)
+
+    page = sign_up(client, "ana@example.org")
+
+    assert "Check your e-mail" in page.content.decode()

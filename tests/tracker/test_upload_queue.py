@@ -77,6 +77,8 @@ def test_a_workbook_too_slow_to_read_says_so(owner_client, profile, settings) ->
     page = upload(owner_client, profile, workbook(**ATTACKS["shared strings"])).content.decode()
 
     assert "took too long to read, so reading it was stopped" in page
+    # The form under the message uploads again (not to the page that showed the message).
+    assert f'action="{url("tracker_upload", profile)}"' in page
 
 
 def test_the_page_waits_for_the_worker_and_reloads_itself(owner_client, profile,
