@@ -132,10 +132,11 @@ def target_rows(r: dict) -> list[tuple[str, ...]]:
     if c:
         h = c["http"]
         home = f"home page {h['home']['rps']} req/s (p50 {h['home']['p50_ms']} ms)"
-        for name, label, least in (("list", "List page", 0.5), ("strategy", "Strategy page", 0.4),
-                                   ("program", "Program page", 0.6),
-                                   ("catalog", "Catalog page", 0.6)):
-            rows.append((f"{label} req/s ({c['list_rows']} rows on the list)",
+        for name, label, least in (
+                ("list", f"List page ({c['list_rows']} rows: the list and its candidates)", 0.5),
+                ("strategy", "Strategy page", 0.4), ("program", "Program page", 0.6),
+                ("catalog", "Catalog page", 0.6)):
+            rows.append((f"{label} req/s",
                          f"{h[name]['rps']} (p50 {h[name]['p50_ms']} ms, {h[name]['errors']} "
                          "errors)", home, f"{h[name]['over_home']}x", f"≥ {least}x",
                          verdict(h[name]["over_home"] >= least)))
