@@ -10,10 +10,12 @@ experience; Internal Medicine, Family Medicine, Pediatrics, Psychiatry; budget $
   catalog page of as many rows; saving the profile (no change, a budget-only edit, a scoring
   edit) against scoring the whole catalog for it; building the scoring's inputs when warm
   against scoring; the workbook export of the list against a plain openpyxl write-only
-  workbook of the same cells; bytes stored per applicant (pg_column_size of its rows);
-- over HTTP: requests/s of the home, catalog, program and list pages against gunicorn with two
-  sync workers at concurrency 8, one page after the other, ``--rounds`` times, each for
-  ``--seconds`` (bounded; 127.0.0.1 only). The cache is ``BENCH_CACHE_URL`` (e.g.
+  workbook of the same cells; bytes stored per applicant (pg_column_size of its rows); what a
+  user does through the forms: the try-it result for new answers (a new visitor each time)
+  against scoring the catalog once, logging in, a tracking save;
+- over HTTP: requests/s of the home, catalog, program, list, strategy and SOAP pages against
+  gunicorn with two sync workers at concurrency 8, one page after the other, ``--rounds``
+  times, each for ``--seconds`` (bounded; 127.0.0.1 only). The cache is ``BENCH_CACHE_URL`` (e.g.
   redis://127.0.0.1:6379/6, flushed first) or each worker's own memory.
 
 Every ratio is taken between figures of this run. Last line: "RESULT {json}".
