@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out gzipped (a list page of 450 KB is about 40 KB): whitenoise already serves the
     # static files compressed. Django's gzip adds random bytes against the BREACH attack.
-    "django.middleware.gzip.GZipMiddleware",
+    # Text only: a workbook or an image is already compressed (residency_planner/compression.py).
+    "residency_planner.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the cookie set by the switcher (or at log-in from the account's saved
     # choice), else the browser's Accept-Language, else LANGUAGE_CODE. URLs stay unprefixed.

@@ -271,18 +271,31 @@ def entry_update_tracking(entry: ListEntry, values: Mapping[str, Any], *, actor:
 
 def _write(changes: Sequence[tuple[ListEntry, Sequence[FieldChange]]], *, actor: User,
            kind: str) -> int:
+    """Save the changes, one history event per entry; returns the number of fields changed."""
     now = timezone.now()
     events = []
     for entry, fields in changes:
         for change in fields:
             setattr(entry, change.field, change.new)
-            events.append(EntryEvent(
-                entry=entry, actor=actor, kind=kind, text=change.label,
-                before=change.old_text[:200], after=change.new_text[:200],
-            ))
+        events.append(_event(entry, fields, actor=actor, kind=kind))
         entry.tracking_updated_at = now
     ListEntry.objects.bulk_update([entry for entry, _ in changes],
                                   [*TRACKING_FIELDS, "tracking_updated_at"], batch_size=500)
     EntryEvent.objects.bulk_create(events, batch_size=500)
-    return len(events)
+    return sum(len(fields) for _, fields in changes)
+
+
+def _event(entry: ListEntry, fields: Sequence[FieldChange], *, actor: User,
+           kind: str) -> EntryEvent:
+    """One event for a save, however many fields it changed (one row per field made tracking
+    the largest part of what an applicant stores); a single field reads as before."""
+    if len(fields) == 1:
+        [change] = fields
+        return EntryEvent(entry=entry, actor=actor, kind=kind, text=change.label,
+                          before=change.old_text[:200], after=change.new_text[:200])
+    return EntryEvent(
+        entry=entry, actor=actor, kind=kind, text=", ".join(f.label for f in fields),
+        before="; ".join(f"{f.label}: {f.old_text or '-'}" for f in fields)[:200],
+        after="; ".join(f"{f.label}: {f.new_text or '-'}" for f in fields)[:200],
+    )
 
