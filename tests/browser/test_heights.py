@@ -71,11 +71,24 @@ def try_it(page: Page, live_server) -> None:
     page.wait_for_url(re.compile(r"/try/list/"))
 
 
+# Buttons, fields and button-like links a reader meets before the list's first tier.
+CONTROLS_ABOVE_THE_LIST = """() => {
+  const top = document.getElementById("the-list").getBoundingClientRect().top;
+  return [...document.querySelectorAll(
+      "main button, main input:not([type=hidden]), main select, main a.btn")]
+    .filter((e) => e.checkVisibility({checkVisibilityCSS: true})
+                   && e.getBoundingClientRect().top < top)
+    .map((e) => e.innerText.trim() || e.name || e.type);
+}"""
+FOLDING_SCRIPT = "() => [...document.scripts].some((s) => s.src.endsWith('/js/list.js'))"
+
+
 def heights_of(page: Page, live_server, advised: Advised) -> dict[str, int]:
     mine = {"pk": advised.applicant.pk}
     heights = {}
     try_it(page, live_server)
     heights["try-it result"] = page.evaluate(HEIGHT)
+    assert page.evaluate(FOLDING_SCRIPT), "the try-it result folds its tiers as the list does"
     page.goto(live_server.url + reverse("programs:detail", args=[advised.program]))
     heights["program page"] = page.evaluate(HEIGHT)
     log_in(page, live_server, advised.applicant.user.email)
@@ -83,6 +96,10 @@ def heights_of(page: Page, live_server, advised: Advised) -> dict[str, int]:
                         ("SOAP", "strategy:soap")):
         page.goto(live_server.url + reverse(route, kwargs=mine))
         heights[name] = page.evaluate(HEIGHT)
+        if name == "list":
+            assert page.evaluate(FOLDING_SCRIPT)
+            controls = page.evaluate(CONTROLS_ABOVE_THE_LIST)
+            assert len(controls) <= 2, controls  # the main button and the menu
     return heights
 
 
@@ -137,3 +154,46 @@ def test_the_pages_fit_their_screens_on_a_phone_in_english_and_spanish(
                 for language, heights in measured.items() for name, height in heights.items()
                 if height > LIMITS[name] * PHONE_SCREEN}
     assert too_tall == {}
+
+
+# The widest text of a menu's choices, in the menu's own font, plus room for its arrow.
+MENU_CUT = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const widest = Math.max(...[...select.options].map((o) => context.measureText(o.text).width));
+  return select.clientWidth < widest + parseFloat(style.paddingLeft) + 12;
+}"""
+NAV_LINES = """() => [...document.querySelectorAll("#nav .nav-link, #nav .navbar-text")]
+  .filter((e) => e.getClientRects().length)
+  .map((e) => {
+    const style = getComputedStyle(e);
+    const text = e.getBoundingClientRect().height - parseFloat(style.paddingTop)
+      - parseFloat(style.paddingBottom);
+    return Math.round(text / parseFloat(style.lineHeight));
+  })"""
+
+
+def test_on_a_desktop_in_spanish_the_menus_and_facts_show_whole(browser, live_server,
+                                                               advised: Advised) -> None:
+    """At 1280 px: the Spanish navigation fits one line, the strategy's signal menus show their
+    choices whole, and a program's facts never scroll sideways inside their box."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-MX")
+    page = context.new_page()
+    log_in(page, live_server, advised.applicant.user.email)
+
+    page.goto(live_server.url + reverse("strategy:strategy", kwargs={"pk": advised.applicant.pk}))
+    nav_lines = page.evaluate(NAV_LINES)
+    menus = page.locator("select.signal-select")
+    menu_count = menus.count()
+    cut = [menus.nth(i).get_attribute("id") for i in range(menus.count())
+           if menus.nth(i).is_visible() and menus.nth(i).evaluate(MENU_CUT)]
+    page.goto(live_server.url + reverse("programs:detail", args=[advised.program]))
+    boxes = page.locator(".facts-box").evaluate_all(
+        "boxes => boxes.filter((b) => b.getClientRects().length)"
+        ".map((b) => b.scrollWidth - b.clientWidth)")
+    context.close()
+
+    assert nav_lines and set(nav_lines) == {1}, nav_lines
+    assert menu_count > 0 and cut == []
+    assert boxes and max(boxes) <= 0, boxes
