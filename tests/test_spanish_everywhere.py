@@ -42,7 +42,8 @@ WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 
 # Words the glossary keeps in English on a Spanish page (docs/glossary.md), and the product's
 # name. A phrase made only of these is not English left behind.
-KEPT_IN_ENGLISH = {"Residency", "Planner", "Match", "Step", "observership", "observerships"}
+KEPT_IN_ENGLISH = {"Residency", "Planner", "Match", "Step", "observership", "observerships",
+                   "Gold", "Silver", "gold", "silver"}
 # Users' own words in this walk; the test writes them in Spanish, but an address stays as is.
 USER_TEXT = ["Pregunté a la coordinadora por el Statement of Need",
              "Letters: two of three received", "Pocos residentes con J-1: mejor en el Nivel 2.",

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
@@ -36,3 +37,21 @@ def own_notices(entry, shared: list[tuple[str, int]]) -> list[str]:
     """The row's notices that are not said above its tier."""
     said = {item for item, _ in shared}
     return [item for item in entry.explanation.get("to_verify", []) if item not in said]
+
+
+# Texts the product stores in English and shows later (a build's cause, a tracked field's old
+# and new value): marked here so that the catalogue has them.
+STORED_TEXTS = (
+    gettext_noop("Your profile changed"),
+    gettext_noop("The catalog or the scoring model changed"),
+    gettext_noop("Rebuilt on request"),
+    gettext_noop("Status"), gettext_noop("Signal"), gettext_noop("Notes"),
+    gettext_noop("Date applied"), gettext_noop("Interview date"),
+)
+
+
+@register.filter
+def stored(text: object) -> str:
+    """A text stored in English (a status, a tier, a build's cause) in the reader's language;
+    what has no translation (a date, a name, a user's note) stays as it is."""
+    return gettext(str(text)) if text else text
