@@ -309,6 +309,14 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     wb.save(out)
 
 
+def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
+    """The SOAP backup list alone, with its sources: what the SOAP page's download holds."""
+    wb = Workbook(write_only=True)
+    _write_soap(wb, export)
+    _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
+    wb.save(out)
+
+
 def _write_soap(wb: Workbook, export: TrackerExport) -> None:
     """The SOAP backup list, its limit and source on the first line (the upload reads only
     the Tracker sheet, so this one is never read back)."""

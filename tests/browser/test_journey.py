@@ -189,7 +189,7 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     # --- She downloads the tracker: the workbook has that program with its new status. ---
     with page.expect_download() as download:
         page.get_by_role("link", name="Download tracker (.xlsx)").click()
-    assert re.fullmatch(r"residency-tracker-\d+-\d{4}-\d{2}-\d{2}\.xlsx",
+    assert re.fullmatch(r"program-list-maria-lopez-\d{4}-\d{2}-\d{2}\.xlsx",
                         download.value.suggested_filename)
     downloaded = tmp_path / download.value.suggested_filename
     download.value.save_as(downloaded)
