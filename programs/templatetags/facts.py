@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django import template
 
+from programs.community import COMMUNITY_KEYS
 from programs.facts import STALE_AFTER_SEASONS, VISA_CHANGE_NOTE, VISA_KEYS, Fact
 
 register = template.Library()
@@ -20,7 +21,7 @@ DECISION_KEYS = (
     "min_step2_score", "max_years_since_graduation", "max_attempts_per_step",
     "min_usce_months", "usce_within_years", "steps_within_years", "step3_required",
     "participates_in_eras", "medical_spanish", "setting", "pgy1_positions", "step_score_band",
-    "website",
+    "county_spanish_share", "hpsa_primary_care", "hpsa_mental_health", "website",
 )
 
 
@@ -37,12 +38,19 @@ class FactGroups:
         return str(VISA_CHANGE_NOTE)
 
 
+@register.filter
+def to_verify(fact: Fact) -> bool:
+    """An old fact of the program's own, to confirm with it; a county's figure is not the
+    program's to confirm (its age shows in the year's title)."""
+    return fact.stale and fact.key not in COMMUNITY_KEYS
+
+
 @register.simple_tag
 def fact_groups(facts: Sequence[Fact]) -> FactGroups:
     order = {key: n for n, key in enumerate(DECISION_KEYS)}
     first = sorted((f for f in facts if f.key in order), key=lambda f: order[f.key])
     details = [f for f in facts if f.key not in order]
-    stale = [f for f in facts if f.stale]
+    stale = [f for f in facts if to_verify(f)]
     return FactGroups(
         first=first, details=details,
         stale_years=STALE_AFTER_SEASONS if stale else 0,
