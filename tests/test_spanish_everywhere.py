@@ -170,6 +170,9 @@ def without_names(nodes: list[str], names: set[str]) -> list[str]:
                   key=len, reverse=True)
     cleaned = []
     for node in nodes:
+        # A place in brackets, "(Boardman, OH)", wherever it is written.
+        node = re.sub(r"\(([^()]+?, [A-Z]{2})\)",
+                      lambda found: "(¶)" if found[1] in names else found[0], node)
         if "; " in node:  # a list of programs, as the history writes what a build changed
             node = "; ".join("¶" if part in names else part for part in node.split("; "))
         for name in here:
