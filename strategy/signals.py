@@ -93,9 +93,10 @@ class SpecialtySignals:
 
     @property
     def common_participation(self) -> str:
-        """What we know about taking part, when it is the same for every row: said once."""
-        said = {row.participation for row in self.rows}
-        return said.pop() if len(said) == 1 else ""
+        """What we know about taking part that most programs share: said once, above them;
+        a row says only what differs."""
+        said = Counter(row.participation for row in self.rows).most_common(1)
+        return said[0][0] if said and said[0][1] >= 2 else ""
 
 
 def participation_of(entry: ListEntry) -> tuple[bool, str]:
