@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from programs.models import Program, TriState
 from programs.verification import approved_prefetch, with_verified
@@ -23,10 +24,10 @@ from tiering.models import ListEntry
 FIELDS: dict[str, str] = {
     "j1_accepted": "J-1",
     "h1b_sponsored": "H-1B",
-    "img_share_pct": "IMG share",
-    "non_us_img_share_pct": "Non-US IMG share",
-    "setting": "Setting",
-    "pgy1_positions": "PGY-1 positions",
+    "img_share_pct": gettext_lazy("IMG share"),
+    "non_us_img_share_pct": gettext_lazy("Non-US IMG share"),
+    "setting": gettext_lazy("Setting"),
+    "pgy1_positions": gettext_lazy("PGY-1 positions"),
 }
 SCORING_FIELDS = ("j1_accepted", "h1b_sponsored", "img_share_pct")
 NEVER_STATED = 1000  # the age given to a fact no source states, for ranking only
@@ -94,8 +95,8 @@ def freshness_table(programs: list[Program] | None = None) -> list[Row]:
                 if not _known(p, key):
                     continue
                 origin = (p.provenance or {}).get(key, {})
-                label = "verified" if origin.get("source") == "verified" else str(
-                    origin.get("year") or "year not stated")
+                label = gettext("verified") if origin.get("source") == "verified" else str(
+                    origin.get("year") or gettext("year not stated"))
                 years[label] += 1
             known = sum(years.values())
             cells.append(Cell(known, len(group), tuple(sorted(years.items()))))
@@ -120,13 +121,14 @@ def verify_next(limit: int = 25, programs: list[Program] | None = None) -> list[
             origin = (p.provenance or {}).get(key, {})
             if not _known(p, key):
                 ages.append(NEVER_STATED)
-                parts.append(f"{FIELDS[key]} not stated")
+                parts.append(gettext("%(fact)s not stated") % {"fact": FIELDS[key]})
             elif origin.get("year"):
                 ages.append(season - origin["year"])
-                parts.append(f"{FIELDS[key]} from {origin['year']}")
+                parts.append(gettext("%(fact)s from %(year)s") % {"fact": FIELDS[key],
+                                                                  "year": origin["year"]})
             else:
                 ages.append(UNDATED)
-                parts.append(f"{FIELDS[key]} year not stated")
+                parts.append(gettext("%(fact)s, year not stated") % {"fact": FIELDS[key]})
         ranked.append((sum(ages), NextProgram(p, lists.get(p.pk, 0), max(ages), "; ".join(parts))))
     # Most lists first; then the oldest fact, then the oldest facts together, then the id.
     ranked.sort(key=lambda r: (-r[1].lists, -r[1].oldest_age, -r[0], r[1].program.acgme_id))

@@ -70,9 +70,9 @@ class Citizenship(models.TextChoices):
     """Whether the applicant needs a visa, and whether rules that require US citizenship apply
     (armed-forces programs: a commission requires it, 10 U.S.C. 532(a)(1))."""
 
-    US_CITIZEN = "us_citizen", "US citizen"
-    PERMANENT_RESIDENT = "permanent_resident", "US permanent resident (green card)"
-    NEEDS_VISA = "needs_visa", "Neither: I need a visa"
+    US_CITIZEN = "us_citizen", _("US citizen")
+    PERMANENT_RESIDENT = "permanent_resident", _("US permanent resident (green card)")
+    NEEDS_VISA = "needs_visa", _("Neither: I need a visa")
 
 
 class EcfmgStatus(models.TextChoices):
@@ -143,7 +143,8 @@ class Profile(models.Model):
         validators=[MinValueValidator(1960)],
     )
     citizenship = models.CharField(
-        "citizenship", max_length=18, choices=Citizenship.choices, default=Citizenship.NEEDS_VISA
+        _("citizenship"), max_length=18, choices=Citizenship.choices,
+        default=Citizenship.NEEDS_VISA
     )
     visa_need = models.CharField(
         _("visa you need"), max_length=4, choices=VisaNeed.choices, default=VisaNeed.J1

@@ -79,7 +79,7 @@ class VerifiedFactForm(forms.Form):
 
     key = forms.ChoiceField(label=_("Fact"), choices=())
     value = forms.CharField(
-        max_length=20,
+        label=_("Value"), max_length=20,
         help_text=_("yes or no; a share 0-100; a number of positions; a setting."),
     )
     method = forms.ChoiceField(

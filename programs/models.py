@@ -44,11 +44,11 @@ class Setting(models.TextChoices):
 class ScoreBand(models.TextChoices):
     """AAMC Residency Explorer bands for the average USMLE Step 1 score of current residents."""
 
-    BELOW_210 = "below_210", "Below 210"
+    BELOW_210 = "below_210", _("Below 210")
     B210_225 = "210_225", "210-225"
     B226_235 = "226_235", "226-235"
     B236_245 = "236_245", "236-245"
-    ABOVE_245 = "above_245", "Greater than 245"
+    ABOVE_245 = "above_245", _("Greater than 245")
 
 
 # Facts that carry their own source, year and URL. "identity" covers name, specialty, city, state.
@@ -343,17 +343,17 @@ class VerifiedFact(models.Model):
     """
 
     class Method(models.TextChoices):
-        WEBSITE = "website", "Program website"
-        EMAIL = "email", "Email from the program"
-        PHONE = "phone", "Phone call with the program"
-        DOCUMENT = "document", "The program's own document"
-        REPORT = "report", "Error report from an applicant"
+        WEBSITE = "website", _("Program website")
+        EMAIL = "email", _("Email from the program")
+        PHONE = "phone", _("Phone call with the program")
+        DOCUMENT = "document", _("The program's own document")
+        REPORT = "report", _("Error report from an applicant")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for staff review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Waiting for staff review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="verified_facts")
     key = models.CharField("fact", max_length=40)  # programs.verification.VERIFIABLE

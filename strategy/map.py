@@ -1,4 +1,4 @@
-"""The map of the list, drawn on the server as SVG (template ``strategy/_map.svg``): the
+"""The map of the list, drawn on the server as SVG (template ``strategy/_map_svg.html``): the
 contiguous states, the divisions the applicant names in ERAS, the US side of the 100 km border
 band, and each program of the list as a point with its tier's colour, shape and number.
 
@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from django.utils.translation import gettext
 
 from strategy.projection import project
 from tiering.models import ListEntry, Tier
@@ -70,8 +72,10 @@ def points_of(entries: Iterable[ListEntry]) -> tuple[list[MapPoint], list[ListEn
         px, py = project(program.longitude, program.latitude)
         colour, shape = TIER_STYLE[Tier(entry.tier)]
         drawn.append(MapPoint(x=round(px), y=round(py), tier=entry.tier, colour=colour,
-                              shape=shape, title=f"{program.name}, {program.city}, "
-                              f"{program.state}: Tier {entry.tier}"))
+                              shape=shape, title=gettext(
+                                  "%(name)s, %(city)s, %(state)s: Tier %(tier)s") % {
+                                  "name": program.name, "city": program.city,
+                                  "state": program.state, "tier": entry.tier}))
     # Tier 3 first, so the realistic programs are drawn on top.
     drawn.sort(key=lambda p: -p.tier)
     return drawn, left_out

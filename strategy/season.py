@@ -10,13 +10,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
+# ---------------------------------------------------------------------------------------------
+# The application season the product plans for
+# ---------------------------------------------------------------------------------------------
+
+# The one setting that names the season: every page, sheet and message takes the season's name
+# from ``season_name()``. The figures below keep the season of their own source beside them
+# ("3 gold and 12 silver signals (2025-26 cycle figures)"): a figure is never relabelled to a
+# season it was not published for. Change these two numbers when the product plans for the
+# next season, then check each figure below against its source.
+APPLICATION_SEASON_ERAS = 2026
+APPLICATION_SEASON_MATCH = 2027
+
+
+def season_name() -> str:
+    """The season applicants plan for, as every page names it: "ERAS 2026 / Match 2027"."""
+    return gettext("ERAS %(eras)s / Match %(match)s") % {
+        "eras": APPLICATION_SEASON_ERAS, "match": APPLICATION_SEASON_MATCH}
+
 
 # ---------------------------------------------------------------------------------------------
 # ERAS program signals
 # ---------------------------------------------------------------------------------------------
 
-SIGNAL_SEASON = "2025 ERAS season"  # the applications sent in 2024-25 (F3.7)
+# The season of the signal figures' source (F3.7): the applications sent in 2024-25.
+SIGNAL_SEASON = gettext_lazy("2025 ERAS season")
 SIGNAL_SOURCE = "AAMC, Program Signaling for the 2025 MyERAS Application Season"
 SIGNAL_SOURCE_URL = (
     "https://students-residents.aamc.org/applying-residencies-eras/"
@@ -37,7 +57,7 @@ class SignalAllowance:
     facts: str = "F3.7"
     source: str = SIGNAL_SOURCE
     url: str = SIGNAL_SOURCE_URL
-    season: str = SIGNAL_SEASON
+    season: str = SIGNAL_SEASON  # the season of the figures' source, not the one planned for
     note: str = ""
 
     @property
@@ -49,10 +69,11 @@ class SignalAllowance:
         return self.gold > 0
 
     def describe(self) -> str:
-        """"3 gold and 12 silver signals" or "5 signals"."""
+        """"3 gold and 12 silver signals" or "5 signals", in the reader's language."""
         if self.tiered:
-            return f"{self.gold} gold and {self.silver} silver signals"
-        return f"{self.signals} signals"
+            return gettext("%(gold)s gold and %(silver)s silver signals") % {
+                "gold": self.gold, "silver": self.silver}
+        return ngettext("%(n)s signal", "%(n)s signals", self.signals) % {"n": self.signals}
 
 
 # Keyed by ACGME specialty code (the first three digits of a program id). F3.7 for every
@@ -60,8 +81,9 @@ class SignalAllowance:
 SIGNALS: Mapping[str, SignalAllowance] = {
     "140": SignalAllowance(
         specialty="Internal Medicine", gold=3, silver=12, facts="F3.7, F3.8",
-        source=IM_SIGNAL_SOURCE, url=IM_SIGNAL_SOURCE_URL, season="2025-26 cycle (2026 season)",
-        note="Signals go to the institution, not to one track (F3.8).",
+        source=IM_SIGNAL_SOURCE, url=IM_SIGNAL_SOURCE_URL,
+        season=gettext_lazy("2025-26 cycle"),
+        note=gettext_lazy("Signals go to the institution, not to one track (F3.8)."),
     ),
     "120": SignalAllowance(specialty="Family Medicine", signals=5),
     "320": SignalAllowance(specialty="Pediatrics", signals=5),
@@ -72,7 +94,7 @@ SIGNALS: Mapping[str, SignalAllowance] = {
     "999": SignalAllowance(specialty="Transitional Year", signals=12),
     "110": SignalAllowance(
         specialty="Emergency Medicine", signals=5,
-        note="Do not signal your home or away rotation sites (F3.7).",
+        note=gettext_lazy("Do not signal your home or away rotation sites (F3.7)."),
     ),
     "040": SignalAllowance(specialty="Anesthesiology", gold=5, silver=10),
     "185": SignalAllowance(specialty="Child Neurology", signals=3),
@@ -124,7 +146,7 @@ CENSUS_DIVISIONS_URL = (
 # NRMP: an applicant eligible for SOAP may submit up to 45 applications in all, not per round;
 # unused ones can go to programs still unfilled after each offer round. Not in the fact sheet.
 SOAP_MAX_APPLICATIONS = 45
-SOAP_SEASON = "2025 Main Residency Match"
+SOAP_SEASON = "2025 Main Residency Match"  # the limit's source: the NRMP's name, kept as is
 SOAP_SOURCE = "NRMP, \"Do I need to reapply to programs after the first SOAP round?\" (2025)"
 SOAP_SOURCE_URL = (
     "https://www.nrmp.org/help/item/do-i-need-to-reapply-to-programs-after-the-first-soap-round/"

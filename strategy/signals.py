@@ -81,6 +81,23 @@ class SpecialtySignals:
     def differs(self) -> bool:
         return any(row.kind != row.proposed for row in self.rows)
 
+    @property
+    def shown(self) -> list[SignalRow]:
+        """The rows the page shows open: proposed or planned."""
+        return [row for row in self.rows if row.proposed or row.kind]
+
+    @property
+    def rest(self) -> list[SignalRow]:
+        """The other programs of the list, folded under a count."""
+        return [row for row in self.rows if not (row.proposed or row.kind)]
+
+    @property
+    def common_participation(self) -> str:
+        """What we know about taking part that most programs share: said once, above them;
+        a row says only what differs."""
+        said = Counter(row.participation for row in self.rows).most_common(1)
+        return said[0][0] if said and said[0][1] >= 2 else ""
+
 
 def participation_of(entry: ListEntry) -> tuple[bool, str]:
     """(can it receive a signal, what we know). Only participating programs can (F3.7); the

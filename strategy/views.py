@@ -39,7 +39,8 @@ def _profile(request: HttpRequest, pk: int, *, edit: bool = False,
     can_edit = owner or is_linked_advisor(request.user, profile)
     if (edit and not can_edit) or (owner_only and not owner):
         raise PermissionDenied
-    return profile, {"profile": profile, "is_owner": owner, "can_edit": can_edit}
+    return profile, {"profile": profile, "is_owner": owner, "can_edit": can_edit,
+                     "season_name": season.season_name()}
 
 
 def _page(profile: Profile) -> str:

@@ -22,7 +22,7 @@ from applicants.models import Profile, User
 from applicants.signals import profile_saved
 from programs.models import Specialty
 from tiering import advice, budget, scope, scoring, selection
-from tiering.explain import choice_text, explanation_of
+from tiering.explain import budget_note_text, choice_text, explanation_of, translated
 from tiering.forms import TRIAL_FIELDS, TrialForm
 from tiering.lists import budget_note, candidate_of, main_specialty_z
 from tiering.models import ListEntry, Tier
@@ -110,9 +110,10 @@ def trial_list(inputs: Mapping) -> TrialList:
         profile=profile, specialty_ids=ids,
         sections=[{"tier": t, "rows": [e for e in rows if e.tier == t]} for t in tiers],
         size=len(rows), target=chosen.target, cost=chosen.cost, tiers=tiers,
-        border=sum(bool(e.program.in_border_region) for e in rows), budget_note=note,
+        border=sum(bool(e.program.in_border_region) for e in rows),
+        budget_note=budget_note_text(note) if note else "",
         specialties=specialties,
-        warnings=scoring.applicant_warnings(applicant=applicant),
+        warnings=[translated(w) for w in scoring.applicant_warnings(applicant=applicant)],
         advice=advice.advice_for(applicant=applicant, specialty_codes=specialties),
         in_scope=len(scored), eligible=sum(item.result.eligible for item in scored),
     )

@@ -26,6 +26,7 @@ class StatusForm(forms.ModelForm):
     class Meta:
         model = ListEntry
         fields = ["status"]
+        labels = {"status": gettext_lazy("Status")}
 
 
 class TrackingForm(forms.ModelForm):
@@ -45,7 +46,9 @@ class TrackingForm(forms.ModelForm):
         model = ListEntry
         fields = ["status", "signal", "date_applied", "interview_date", "letters_sent", "fee",
                   "notes"]
-        labels = {"signal": gettext_lazy("Signal sent to this program")}
+        labels = {"signal": gettext_lazy("Signal sent to this program"),
+                  "status": gettext_lazy("Status"), "date_applied": gettext_lazy("Date applied"),
+                  "interview_date": gettext_lazy("Interview date")}
         # A date input takes and gives ISO dates, whatever the language of the browser.
         widgets = {
             "date_applied": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -127,20 +128,20 @@ def check_file(name: str, size: int) -> None:
     # The name is only a hint: what the file holds decides (a workbook renamed .xls still
     # opens), except for CSV, which cannot carry the tracker's columns and checks.
     if name.lower().endswith(".csv"):
-        raise TrackerFileError(
-            f"“{name}” is a CSV file; CSV files cannot be uploaded. Open it in Excel or "
+        raise TrackerFileError(gettext(
+            "“%(name)s” is a CSV file; CSV files cannot be uploaded. Open it in Excel or "
             "LibreOffice and save it as .xlsx (Excel Workbook), or upload the tracker you "
-            "downloaded."
-        )
+            "downloaded.") % {"name": name})
 
 
 def _open_workbook(file: IO[bytes], name: str) -> Any:
     old_format = name.lower().endswith((".xls", ".ods"))
-    not_a_workbook = TrackerFileError(
-        f"“{name}” could not be opened as an Excel workbook (.xlsx)"
-        + (": it looks like an older spreadsheet format" if old_format else "")
-        + ". Save it from Excel or LibreOffice as .xlsx (Excel Workbook) and try again."
-    )
+    not_a_workbook = TrackerFileError((gettext(
+        "“%(name)s” could not be opened as an Excel workbook (.xlsx): it looks like an older "
+        "spreadsheet format. Save it from Excel or LibreOffice as .xlsx (Excel Workbook) and "
+        "try again.") if old_format else gettext(
+        "“%(name)s” could not be opened as an Excel workbook (.xlsx). Save it from Excel or "
+        "LibreOffice as .xlsx (Excel Workbook) and try again.")) % {"name": name})
     try:
         file = sheet_only(file, max_total=MAX_UNPACKED_BYTES, max_sheet=MAX_SHEET_BYTES,
                           sheet=tracker_sheet_name)

@@ -5,6 +5,7 @@ their tracking."""
 from __future__ import annotations
 
 import io
+import re
 import secrets
 
 from django.contrib import messages
@@ -15,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_owner
@@ -28,7 +30,7 @@ from tracker import tracking, uploads
 from tracker.export import tracker_export
 from tracker.forms import StatusForm, TrackingForm, UploadForm
 from tracker.models import TrackerUpload
-from tracker.workbook import write_csv, write_xlsx
+from tracker.workbook import write_csv, write_soap_xlsx, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ERRORS_SHOWN = 100
@@ -47,8 +49,22 @@ def _require_owner(user: User, profile: Profile) -> None:
         raise PermissionDenied(_("Only the applicant changes their tracking."))
 
 
-def _download_name(profile: Profile, extension: str) -> str:
-    return f"residency-tracker-{profile.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+# What a download holds, as its file name says it (in the reader's language).
+DOWNLOAD_KINDS = {
+    "list": gettext_lazy("program-list"),
+    "candidates": gettext_lazy("program-list-and-candidates"),
+    "soap": gettext_lazy("soap-backup-list"),
+}
+
+
+def _download_name(profile: Profile, kind: str, extension: str) -> str:
+    """"program-list-maria-lopez-2026-12-06.xlsx": what it holds, whose it is (the
+    applicant's name, or the e-mail's name part when none is on file), and when."""
+    user = profile.user
+    who = slugify(user.get_full_name() or re.sub(r"[._+]+", "-", user.email.split("@")[0]))
+    parts = [slugify(str(DOWNLOAD_KINDS[kind])), who or "applicant",
+             f"{timezone.localdate():%Y-%m-%d}"]
+    return f"{'-'.join(parts)}.{extension}"
 
 
 def _listed_profile(request: HttpRequest, pk: int) -> Profile | None:
@@ -67,10 +83,16 @@ def tracker_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     if profile is None:
         return redirect("tiering:list", pk=pk)
     buffer = io.BytesIO()
-    # A "Candidates" sheet only when asked: the list is what the applicant applies from.
-    write_xlsx(tracker_export(profile, candidates=request.GET.get("candidates") == "1"), buffer)
+    if request.GET.get("soap") == "1":  # the SOAP page's download: that list alone
+        kind = "soap"
+        write_soap_xlsx(tracker_export(profile), buffer)
+    else:
+        # A "Candidates" sheet only when asked: the list is what the applicant applies from.
+        kind = "candidates" if request.GET.get("candidates") == "1" else "list"
+        write_xlsx(tracker_export(profile, candidates=kind == "candidates"), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(profile, "xlsx")}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(profile, kind, "xlsx")}"')
     return response
 
 
@@ -80,7 +102,8 @@ def tracker_csv(request: HttpRequest, pk: int) -> HttpResponse:
     if profile is None:
         return redirect("tiering:list", pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(profile, "csv")}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(profile, "list", "csv")}"')
     # The byte-order mark makes Excel read the file as UTF-8 (accents in program names).
     text = io.StringIO()
     text.write("\ufeff")

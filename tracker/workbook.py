@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from strategy.season import season_name
 from tiering import budget
 from tiering.models import Status, Tier
 from tracker.export import (
@@ -211,6 +212,8 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
 
     append(_cell(ws, gettext("Residency application tracker"), font=TITLE_FONT))
     append(gettext("Applicant"), _safe(ws, export.applicant))
+    append(gettext("Season"), season_name(), "", "", "",
+           gettext("Each figure below keeps the season of its own source beside it."))
     generated = export.generated_at.replace(tzinfo=None, microsecond=0)
     append(gettext("Generated"), _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
            export.generated_at.tzname() or "")
@@ -305,6 +308,14 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
                            len(export.candidates))
     if export.soap:
         _write_soap(wb, export)
+    _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
+    wb.save(out)
+
+
+def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
+    """The SOAP backup list alone, with its sources: what the SOAP page's download holds."""
+    wb = Workbook(write_only=True)
+    _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
     wb.save(out)
 

@@ -7,7 +7,7 @@ from django import template
 from django.db.models import Count, Q
 
 from applicants.models import Profile
-from strategy.season import SIGNAL_SEASON, SOAP_MAX_APPLICATIONS, allowance_for
+from strategy.season import SOAP_MAX_APPLICATIONS, allowance_for, season_name
 from tiering.models import ListEntry
 from tiering.scoring.divisions import DIVISION_NAMES
 
@@ -27,9 +27,9 @@ def strategy_summary(profile: Profile) -> dict:
         allowance = allowance_for(row["program__specialty__code"])
         if allowance:
             signals.append({"name": row["program__specialty__name"], "planned": row["planned"],
-                            "total": allowance.total})
+                            "total": allowance.total, "figures": allowance.season})
     return {
-        "season": SIGNAL_SEASON,
+        "season": season_name(),
         "signals": signals,
         "divisions": [DIVISION_NAMES[d] for d in DIVISION_NAMES
                       if d in (profile.geographic_divisions or [])],

@@ -119,7 +119,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_the_focus_to_the_content(
     page.keyboard.press("Enter")
     expect(page.get_by_role("main")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Edit profile")).to_be_focused()
+    expect(page.get_by_role("link", name="Download tracker (.xlsx)")).to_be_focused()
 
 
 def test_every_tab_stop_on_the_list_shows_the_focus(page: Page, live_server, real_catalog) -> None:

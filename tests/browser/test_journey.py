@@ -189,7 +189,7 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     # --- She downloads the tracker: the workbook has that program with its new status. ---
     with page.expect_download() as download:
         page.get_by_role("link", name="Download tracker (.xlsx)").click()
-    assert re.fullmatch(r"residency-tracker-\d+-\d{4}-\d{2}-\d{2}\.xlsx",
+    assert re.fullmatch(r"program-list-maria-lopez-\d{4}-\d{2}-\d{2}\.xlsx",
                         download.value.suggested_filename)
     downloaded = tmp_path / download.value.suggested_filename
     download.value.save_as(downloaded)
@@ -201,8 +201,11 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     # --- She edits another program in the workbook and uploads it back. ---
     edited = tmp_path / "my-tracker.xlsx"
     edit_tracker(downloaded, edited, other_id, {"Status": "Preparing", "Notes": NOTE})
-    page.get_by_label("Edited tracker (.xlsx)").set_input_files(edited)
-    page.get_by_role("button", name="Upload tracker").click()
+    # The upload has its own page, behind the list's "More" menu.
+    page.get_by_role("button", name="More").click()
+    page.get_by_role("link", name="Upload tracker").click()
+    page.get_by_label("Tracker workbook (.xlsx)").set_input_files(edited)
+    page.get_by_role("button", name="Upload and preview").click()
 
     # The preview lists exactly her two changes, and nothing is saved yet.
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -277,6 +280,7 @@ def test_an_applicant_builds_and_tracks_her_list_and_her_advisor_moves_a_program
     added_name = first_candidate.get_by_role("link").first.inner_text()
     first_candidate.get_by_role("button", name=re.compile("Add to the list")).click()
     expect(flash(page)).to_contain_text(f"{added_name} is on the list.")
+    page.get_by_role("button", name="More").click()
     page.get_by_role("button", name="Rebuild my list").click()
     expect(flash(page)).to_contain_text("Your list was rebuilt")
     removed = page.get_by_role("group").filter(has_text="Removed from the list (1)")

@@ -56,3 +56,32 @@ def test_every_main_page_renders_without_a_console_error(
 
     assert len(shown) == 19
     assert errors == []
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"], ids=["desktop", "phone"])
+def test_the_try_it_result_and_the_strategy_render_without_a_console_error(
+    device: str, request, live_server, advised,
+) -> None:
+    """The try-it result (a visitor's list) and the strategy page, as the README shows them."""
+    from django.urls import reverse
+
+    from tests.browser.conftest import PASSWORD, expect_heading, login
+    from tests.browser.test_heights import try_it
+
+    page: Page = request.getfixturevalue(device)
+    width = "phone" if device == "phone_page" else "desktop"
+    errors = console_errors(page)
+
+    try_it(page, live_server)
+    expect_heading(page, "Your list, tried without an account")
+    if REFRESH:
+        page.screenshot(path=SCREENSHOTS / f"try-result-{width}.png", scale="css",
+                        animations="disabled", caret="hide")
+    login(page, live_server, advised.applicant.user.email, PASSWORD)
+    page.goto(live_server.url + reverse("strategy:strategy", kwargs={"pk": advised.applicant.pk}))
+    expect_heading(page, "Application strategy")
+    if REFRESH:
+        page.screenshot(path=SCREENSHOTS / f"strategy-{width}.png", scale="css",
+                        animations="disabled", caret="hide")
+
+    assert errors == []

@@ -101,7 +101,7 @@ def test_a_program_page_shows_the_county_figure_with_its_period_and_source(
     assert "40.9% of people aged 5 and over speak Spanish at home (2019-2023)" in page
     assert "American Community Survey" in page
     # The survey's period, not one year, in the year column.
-    assert '<td class="cell-inline" data-label="Year">2019-2023' in page
+    assert re.search(r'<td class="cell-inline[^"]*" data-label="Year"[^>]*>2019-2023', page)
     assert "Yes: a designated geographic shortage area, HPSA score 17" in page
     assert "population and facility shortage areas" in page
     assert "no public copy of HRSA&#x27;s mental-health shortage-area list" in page

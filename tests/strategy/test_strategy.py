@@ -229,7 +229,9 @@ def test_the_list_page_shows_the_strategy_panel(owner, profile) -> None:
     html = owner.get(route("list", pk=profile.pk)).content.decode()
 
     assert "Strategy: signals, geographic preferences, SOAP" in html
-    assert "Family Medicine 0/5" in html
+    # The season planned for, from the one setting; each figure with its own source's season.
+    assert "Signals for ERAS 2026 / Match 2027" in html
+    assert "Family Medicine 0 of 5 (2025 ERAS season figures)" in html
     assert route("strategy", pk=profile.pk) in html and route("soap", pk=profile.pk) in html
 
 
@@ -311,8 +313,10 @@ def test_the_strategy_page_says_what_is_known_of_participation(owner, profile) -
     html = owner.get(route("strategy", pk=profile.pk)).content.decode()
 
     assert "Opted in by default" in html  # Internal Medicine (F3.8)
-    assert "Participation not stated" in html  # Family Medicine: nothing on file
-    assert "3 gold and 12 silver signals" in html and "5 signals" in html
+    # Family Medicine: nothing on file, said once for the specialty, not once per program.
+    assert html.count("Participation not stated") == 1
+    assert "Internal Medicine: 3 gold and 12 silver signals (2025-26 cycle figures)" in html
+    assert "Family Medicine: 5 signals (2025 ERAS season figures)" in html
 
 
 def test_choosing_divisions_scores_the_list_again(owner, profile) -> None:

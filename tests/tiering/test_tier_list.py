@@ -90,9 +90,14 @@ def test_the_list_page_shows_the_list_by_tier_then_the_candidates(client, real_c
     assert all(summary.tiers[tier] > 0 for tier in (1, 2, 3))
     assert sum(len(s["rows"]) for s in response.context["sections"]) == summary.size
     assert "Tier 1: realistic, high priority" in page
-    assert "IMG presence: <strong>" in page  # the parts of the score, each out of its most
-    assert "and 4 more</a>" in page  # the rest are on the program's page
+    # A row reads in one glance: its top reason on one line, the rest on the program's page;
+    # a notice many rows of a tier share is said once above the tier.
+    rows = page[page.index('id="the-list"'):page.index('id="candidates"')]
+    assert rows.count('class="one-line"') >= summary.size
+    assert "IMG presence: <strong>" not in rows
+    assert re.search(r"Verify, for \d+ programs of this tier: ", rows)
     assert "Border ·" in page  # the border badge with its distance
+    assert re.search(r"[\d,]+ km from the border", page)  # a distance away from it, labelled
     assert "More candidates" in page and "Add to the list" in page
     assert "On the list: Tier" in page  # why each program was chosen
     stored = ListEntry.objects.filter(profile=profile).count()

@@ -82,7 +82,10 @@ def test_a_visitor_gets_a_list_with_its_explanations_and_nothing_is_stored(
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Tier 1" in page and "On the list: Tier 1 place 1" in page
-    assert "Step 2 CK 222:" in page  # the score's parts, as on the stored list
+    # Each row reads as on the stored list: its top reason on one line; the tiers fold on a
+    # phone by the list's own script.
+    assert 'class="one-line" title="' in page
+    assert "/static/js/list.js" in page
     assert "Save it: sign up" in page
     # The answers are in the session only; not a row of a profile, a user or a list.
     assert rows() == before

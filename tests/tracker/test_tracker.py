@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from applicants.models import AdvisorLink, Profile, User
@@ -245,6 +247,7 @@ def test_the_summary_gives_the_profile_the_date_and_the_catalog_years(
     rows = {row[0].value: row[1].value for row in ws.iter_rows() if row[0].value}
 
     assert rows["Applicant"] == profile.user.email
+    assert rows["Season"] == "ERAS 2026 / Match 2027"  # strategy.season, the one setting
     assert rows["Step 2 CK"] == "222, 1 attempt"
     assert rows["Specialties"] == "Family Medicine, Internal Medicine"
     assert isinstance(rows["Generated"], datetime)
@@ -350,6 +353,28 @@ def test_the_export_runs_a_fixed_number_of_queries(profile, django_assert_num_qu
 # --- the CSV ---------------------------------------------------------------------------------
 
 
+def test_each_download_is_named_for_what_it_holds_and_whose_it_is(owner_client, profile) -> None:
+    """Not a database id: the applicant's name (here the e-mail's name part, as no name is on
+    file), what the file holds and the day, in the reader's language."""
+    profile.user.email = "maria.lopez@example.org"
+    profile.user.save()
+    today = f"{timezone.localdate():%Y-%m-%d}"
+
+    def name(query: str = "", route_name: str = "tracker_xlsx", **headers) -> str:
+        response = owner_client.get(url(route_name, profile) + query, **headers)
+        return re.search(r'filename="([^"]+)"', response["Content-Disposition"])[1]
+
+    assert name() == f"program-list-maria-lopez-{today}.xlsx"
+    assert name("?candidates=1") == f"program-list-and-candidates-maria-lopez-{today}.xlsx"
+    assert name("?soap=1") == f"soap-backup-list-maria-lopez-{today}.xlsx"
+    assert name(route_name="tracker_csv") == f"program-list-maria-lopez-{today}.csv"
+    assert name(HTTP_ACCEPT_LANGUAGE="es") == f"lista-de-programas-maria-lopez-{today}.xlsx"
+    soap = openpyxl.load_workbook(io.BytesIO(owner_client.get(
+        url("tracker_xlsx", profile) + "?soap=1").content))
+    assert soap.sheetnames == ["SOAP", "Sources"]
+
+
+
 def test_the_csv_has_the_tracker_rows_and_guards_against_formulas(owner_client, profile) -> None:
     first = tracker_ids(profile)[0]
     ListEntry.objects.filter(profile=profile, program__acgme_id=first).update(notes=EVIL_NOTE)
@@ -360,7 +385,7 @@ def test_the_csv_has_the_tracker_rows_and_guards_against_formulas(owner_client, 
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="residency-tracker-' in response["Content-Disposition"]
+    assert 'filename="program-list-' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["ACGME id"] for row in rows] == tracker_ids(profile)
     assert list(rows[0]) == list(TRACKER_HEADERS)

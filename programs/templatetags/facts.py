@@ -1,0 +1,59 @@
+"""A program's facts in the order an applicant decides by: visa, IMG presence, the border and
+the stated requirements first; identifiers and coordinates folded under "Details"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django import template
+
+from programs.community import COMMUNITY_KEYS
+from programs.facts import STALE_AFTER_SEASONS, VISA_CHANGE_NOTE, VISA_KEYS, Fact
+
+register = template.Library()
+
+# What decides whether to apply, in that order; the rest (where it is, its identifiers) is
+# under "Details".
+DECISION_KEYS = (
+    "j1_accepted", "h1b_sponsored", "citizens_only", "armed_forces",
+    "non_us_img_share_pct", "img_share_pct", "border_distance_km",
+    "min_step2_score", "max_years_since_graduation", "max_attempts_per_step",
+    "min_usce_months", "usce_within_years", "steps_within_years", "step3_required",
+    "participates_in_eras", "medical_spanish", "setting", "pgy1_positions", "step_score_band",
+    "county_spanish_share", "hpsa_primary_care", "hpsa_mental_health", "website",
+)
+
+
+@dataclass(frozen=True)
+class FactGroups:
+    first: list[Fact]
+    details: list[Fact]
+    stale_years: int  # seasons from which a fact counts as old; 0 when no fact is
+    oldest: int | None  # the oldest stale fact's year
+    visa_stale: bool  # an old visa answer: say how often they changed
+
+    @property
+    def visa_change_note(self) -> str:
+        return str(VISA_CHANGE_NOTE)
+
+
+@register.filter
+def to_verify(fact: Fact) -> bool:
+    """An old fact of the program's own, to confirm with it; a county's figure is not the
+    program's to confirm (its age shows in the year's title)."""
+    return fact.stale and fact.key not in COMMUNITY_KEYS
+
+
+@register.simple_tag
+def fact_groups(facts: Sequence[Fact]) -> FactGroups:
+    order = {key: n for n, key in enumerate(DECISION_KEYS)}
+    first = sorted((f for f in facts if f.key in order), key=lambda f: order[f.key])
+    details = [f for f in facts if f.key not in order]
+    stale = [f for f in facts if to_verify(f)]
+    return FactGroups(
+        first=first, details=details,
+        stale_years=STALE_AFTER_SEASONS if stale else 0,
+        oldest=min((f.year for f in stale if f.year), default=None),
+        visa_stale=any(f.key in VISA_KEYS for f in stale),
+    )
