@@ -7,20 +7,24 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from programs import current
+from programs.current import STALE_AFTER_SEASONS
 from programs.models import Program, Strictness, TriState
 from programs.sources import describe
-from programs.verification import with_verified
 
 UNKNOWN = "unknown"  # the value of a fact not known; the pages say it in the reader's language
-# A fact this many seasons old is shown with its age and "verify" (the scoring's
-# STALE_AFTER_SEASONS; a test keeps them equal).
-STALE_AFTER_SEASONS = 3
 # Measured (`manage.py build_catalog --visa-changes`): 51 of 407 IM programs answering J-1 in
-# both AAMC 2021 and FREIDA 2025 changed their answer.
+# both AAMC 2021 and FREIDA 2025 changed their answer. Internal Medicine is the only specialty
+# both sources cover, and J-1 the only answer compared: a note quotes it for a J-1 fact only,
+# and says so when the program is of another specialty.
+INTERNAL_MEDICINE = "140"
 VISA_CHANGE_NOTE = gettext_lazy(
     "about 1 in 8 J-1 answers (51 of 407 IM programs) changed from 2021 to 2025"
 )
-VISA_KEYS = ("j1_accepted", "h1b_sponsored", "citizens_only")
+VISA_CHANGE_NOTE_OTHER = gettext_lazy(
+    "in Internal Medicine, the only specialty measured, about 1 in 8 J-1 answers (51 of 407 "
+    "programs) changed from 2021 to 2025"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Fact:
     verified_on: str = ""  # ISO date, for a fact verified with the program
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
+    specialty_code: str = ""
 
     @property
     def known(self) -> bool:
@@ -61,9 +66,11 @@ class Fact:
         """E.g. "5 seasons old; about 1 in 8 J-1 answers ... changed: verify"."""
         if not self.stale:
             return ""
-        if self.key in VISA_KEYS:
+        if self.key == "j1_accepted":
+            change = (VISA_CHANGE_NOTE if self.specialty_code == INTERNAL_MEDICINE
+                      else VISA_CHANGE_NOTE_OTHER)
             return gettext("%(n)s seasons old; %(change)s: verify") % {
-                "n": self.age, "change": VISA_CHANGE_NOTE}
+                "n": self.age, "change": change}
         return gettext("%(n)s seasons old: verify") % {"n": self.age}
 
 
@@ -119,8 +126,7 @@ def _border(program: Program) -> str:
 
 
 def program_facts(program: Program) -> list[Fact]:
-    # Approved verified facts are the newest source of their fact (programs.verification).
-    program = with_verified(program)
+    """The program page's facts table: the row holds the current facts (programs.current)."""
     rows: list[tuple[str, str, str]] = [
         (gettext("Specialty"), f"{program.specialty.name} ({program.specialty.code})", "identity"),
         (gettext("City and state"), f"{program.city}, {program.state}", "identity"),
@@ -199,6 +205,7 @@ def program_facts(program: Program) -> list[Fact]:
     for label, value, key in rows:
         origin = program.source_of(key) if value != UNKNOWN else {}
         year = origin.get("year")
+        verified = current.fact(program, key).verified_on if key in current.LAYERED else None
         facts.append(
             Fact(
                 label=label,
@@ -207,10 +214,11 @@ def program_facts(program: Program) -> list[Fact]:
                 year=year,
                 url=origin.get("url", ""),
                 key=key,
-                verified_on=origin.get("verified_on", ""),
+                verified_on=verified.isoformat() if verified and value != UNKNOWN else "",
                 age=None if year is None else season - year,
                 # Identity and location rows share a key: show other values once.
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
+                specialty_code=program.specialty.code,
             )
         )
     return facts

@@ -247,6 +247,11 @@ class Program(models.Model):
     # "kind"}], kind "conflict" (two current answers disagree) or "replaced" (by a later
     # source). Shown on the program page; a conflict is scored as unknown.
     other_values = models.JSONField(default=list, blank=True)
+    # The imported value (and its provenance) of each fact an approved verified value now
+    # stands over: {"j1_accepted": {"value": "no", "provenance": {...}}}. The fields above hold
+    # the current values (programs.current decides them), so filters run in the database;
+    # this keeps the imported layer, which comes back when the verified fact is withdrawn.
+    imported_values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -293,9 +298,10 @@ class VerifiedFact(models.Model):
     """A fact someone verified with the program: the newest source of that fact.
 
     A separate layer over the catalog: a rebuild or ``import_catalog`` never touches it, and
-    ``programs.verification.with_verified`` lays the latest approved entry per fact over the
-    catalog's value when a program is shown or scored. An advisor's entry and an applicant's
-    error report wait for staff review; a staff entry is approved as it is saved.
+    ``programs.current`` lays the latest approved entry per fact over the catalog's value on
+    the program's row (on each approval and withdrawal, and after each import). An advisor's
+    entry and an applicant's error report wait for staff review; a staff entry is approved as
+    it is saved.
     """
 
     class Method(models.TextChoices):

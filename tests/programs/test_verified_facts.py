@@ -37,8 +37,8 @@ def staff():
     return UserFactory(role="staff")
 
 
-def advisor():
-    return UserFactory(role="advisor")
+def advisor(**fields):
+    return UserFactory(role="advisor", **fields)
 
 
 def applicant_list(program: Program):
@@ -94,13 +94,24 @@ def test_an_approved_fact_survives_a_catalog_import_and_can_be_withdrawn() -> No
     fact = verify_j1_yes(program, staff())
     frame = pd.DataFrame([{"acgme_id": program.acgme_id, "j1_accepted": "no",
                            "j1_accepted_source": "freida-2025", "j1_accepted_year": "2025"}])
-    assert import_catalog(frame, default_source="catalog.csv").ok
+    result = import_catalog(frame, default_source="catalog.csv")
+    assert result.ok and result.unchanged == 1  # the file says what the imported layer says
     program.refresh_from_db()
-    assert program.j1_accepted == "no"  # the catalog layer keeps its own value
-    assert facts_of(program).j1_accepted == "yes"  # the verified layer still lies over it
+    assert program.j1_accepted == "yes"  # the verified layer still lies over it
+    assert program.imported_values["j1_accepted"]["value"] == "no"  # the import's, kept aside
+    assert facts_of(program).j1_accepted == "yes"
+
+    frame["j1_accepted_year"] = "2026"  # a newer import of the same answer: kept aside too
+    assert import_catalog(frame, default_source="catalog.csv").updated == 1
+    program.refresh_from_db()
+    assert program.j1_accepted == "yes"
+    assert program.imported_values["j1_accepted"]["provenance"]["year"] == 2026
 
     assert verification.withdraw(fact.pk, staff())
-    assert facts_of(Program.objects.get(pk=program.pk)).j1_accepted == "no"
+    program.refresh_from_db()
+    assert program.j1_accepted == "no" and program.provenance["j1_accepted"]["year"] == 2026
+    assert program.imported_values == {}
+    assert facts_of(program).j1_accepted == "no"
 
 
 @pytest.mark.parametrize(
