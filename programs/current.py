@@ -25,13 +25,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from programs.models import Program, TriState, VerifiedFact
 
 # A fact this many seasons old is shown with its age and "verify" (the scoring's
 # STALE_AFTER_SEASONS; a test keeps them equal).
 STALE_AFTER_SEASONS = 3
-VERIFIED = "verified"  # the provenance source of a verified fact
+VERIFIED = "verified"  # the provenance source of a fact staff or an advisor verified
+REPORTED = "applicant-report"  # ... of an applicant's error report staff approved
 # Marks the "replaced" other value the verified layer adds, so a refresh can take it back.
 BY_VERIFIED = "verified"
 # The facts the verified layer can set (programs.verification.VERIFIABLE has their labels).
@@ -84,13 +86,25 @@ class CurrentFact:
         """Old enough to show with its year and a "verify" note everywhere it appears."""
         return self.known and self.age is not None and self.age >= STALE_AFTER_SEASONS
 
+    @property
+    def when(self) -> str:
+        """What every reader prints beside the value: "verified on DATE", the year, or ""."""
+        if not self.known:
+            return ""
+        if self.verified_on is not None:
+            if self.source == REPORTED:
+                return gettext("reported on %(date)s, checked by staff") % {
+                    "date": self.verified_on.isoformat()}
+            return gettext("verified on %(date)s") % {"date": self.verified_on.isoformat()}
+        return str(self.year) if self.year else gettext("year not stated")
+
 
 def fact(program: Program, key: str, *, as_of: int | None = None) -> CurrentFact:
     origin = (program.provenance or {}).get(key, {})
     value = getattr(program, key)
     year = origin.get("year") if known(value) else None
     verified_on = None
-    if origin.get("source") == VERIFIED and origin.get("verified_on"):
+    if origin.get("source") in (VERIFIED, REPORTED) and origin.get("verified_on"):
         verified_on = dt.date.fromisoformat(origin["verified_on"])
     return CurrentFact(
         key=key, value=value, source=origin.get("source", "") if known(value) else "",
@@ -142,7 +156,8 @@ def lay_verified(program: Program, approved: Iterable[VerifiedFact]) -> None:
             })
         setattr(program, key, new)
         provenance[key] = {
-            "source": VERIFIED, "year": entry.verified_on.year, "url": entry.url,
+            "source": REPORTED if entry.method == VerifiedFact.Method.REPORT else VERIFIED,
+            "year": entry.verified_on.year, "url": entry.url,
             "verified_on": entry.verified_on.isoformat(), "method": entry.method,
         }
     program.provenance = {k: provenance[k] for k in sorted(provenance)}

@@ -48,6 +48,7 @@ class Fact:
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
     specialty_code: str = ""
+    when: str = ""  # "verified on DATE", "reported on DATE, ...", the year or "year not stated"
 
     @property
     def known(self) -> bool:
@@ -205,7 +206,9 @@ def program_facts(program: Program) -> list[Fact]:
     for label, value, key in rows:
         origin = program.source_of(key) if value != UNKNOWN else {}
         year = origin.get("year")
-        verified = current.fact(program, key).verified_on if key in current.LAYERED else None
+        now = current.fact(program, key) if key in current.LAYERED else None
+        verified = now.verified_on if now is not None else None
+        when = now.when if now is not None else (str(year) if year else gettext("year not stated"))
         facts.append(
             Fact(
                 label=label,
@@ -219,6 +222,7 @@ def program_facts(program: Program) -> list[Fact]:
                 # Identity and location rows share a key: show other values once.
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
                 specialty_code=program.specialty.code,
+                when=when if value != UNKNOWN else "",
             )
         )
     return facts

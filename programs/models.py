@@ -341,3 +341,12 @@ class VerifiedFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program.acgme_id} {self.key}={self.value} ({self.status})"
+
+    @property
+    def sent_as(self) -> str:
+        """Who sent it and how: an applicant's report is not a verification with the program."""
+        if self.method == self.Method.REPORT:
+            return str(_("Error report from an applicant"))
+        if getattr(self.entered_by, "role", "") == "advisor":
+            return str(_("Verified by an advisor"))
+        return str(_("Verified by staff"))
