@@ -66,7 +66,7 @@ CLIENT_SORT_NAMES = {"client": gettext_lazy("client"), "updated": gettext_lazy("
 
 
 VERIFY_NEXT_SHOWN = 25  # on the staff freshness page
-ADVISOR_VERIFY_NEXT_SHOWN = 5  # on an advisor's dashboard: a short to-do, not a queue
+ADVISOR_VERIFY_NEXT_SHOWN = 10  # on an advisor's dashboard: a short to-do, not a queue
 
 
 def _advisor_only(user: User) -> None:
