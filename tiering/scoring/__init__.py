@@ -22,6 +22,7 @@ with its source), ``context`` (the applicant's own values, once per profile), ``
 and ``suggestions`` (what would move a program up). This package re-exports the public names.
 """
 
+from tiering.scoring.components import img_figure
 from tiering.scoring.context import benchmark_for, failed_attempts, specialty_code_of, step2_z
 from tiering.scoring.inputs import *  # noqa: F403
 from tiering.scoring.results import (
