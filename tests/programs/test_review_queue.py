@@ -125,3 +125,24 @@ def test_an_advisor_who_has_not_confirmed_the_address_cannot_issue_client_codes(
     response = client.post(reverse("advising:advisor_code_create"), follow=True)
     assert "Confirm your e-mail address first" in response.content.decode()
     assert not AdvisorInvitation.objects.exists()
+
+
+def test_an_old_facts_note_quotes_only_that_facts_statistic_for_that_specialty(client) -> None:
+    """The H-1B row of a Family Medicine program does not quote an IM J-1 statistic."""
+    old = {"source": "aamc-re-2021", "year": 2021}
+    fm = ProgramFactory(specialty=SpecialtyFactory(code="120", name="Family Medicine"),
+                        acgme_id="1204800002", j1_accepted="no", h1b_sponsored="no",
+                        provenance={"j1_accepted": old, "h1b_sponsored": old})
+    im = ProgramFactory(j1_accepted="no", provenance={"j1_accepted": old})
+    client.force_login(UserFactory())
+
+    def row(program, label):
+        page = client.get(reverse("programs:detail", args=[program.acgme_id])).content.decode()
+        [found] = [r.split("</tr>")[0] for r in page.split("<tr")[1:] if label in r.split(
+            "</tr>")[0]]
+        return found
+
+    assert "51 of 407 IM programs" in row(im, "J-1 visa accepted")
+    assert "the only specialty measured" in row(fm, "J-1 visa accepted")
+    h1b = row(fm, "H-1B visa sponsored")
+    assert "seasons old: verify" in h1b and "J-1" not in h1b and "1 in 8" not in h1b
