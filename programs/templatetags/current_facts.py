@@ -22,3 +22,9 @@ def as_of(program: Program, key: str) -> str:
 def when(program: Program, key: str) -> str:
     """"verified on DATE", the year, or "year not stated" (always: for figures)."""
     return current.fact(program, key).when
+
+
+@register.filter
+def whole(value: float) -> str:
+    """A share as a whole number, rounded as the scoring's reasons round it (64.5 -> 64)."""
+    return f"{value:.0f}"

@@ -115,5 +115,8 @@ def img_figures(program) -> list[dict]:
         key, label = shares[kind]
         value = getattr(program, key)
         if value is not None:
-            out.append({"share": value, "kind": label, "when": current.fact(program, key).when})
+            # Rounded as the reasons round it (scoring.context._fmt_pct): 64.5 shows as 64
+            # in both, where Django's floatformat would show 65 beside a reason citing 64.
+            out.append({"share": f"{value:.0f}", "kind": label,
+                        "when": current.fact(program, key).when})
     return out
