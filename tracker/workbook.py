@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tiering import budget
 from tiering.models import Status, Tier
-from tracker.export import (
+from tracker.columns import (
     _COLUMN,
     CANDIDATE_COLUMNS,
     ECFMG_TOKEN_SOURCE,
@@ -41,11 +41,10 @@ from tracker.export import (
     TRANSCRIPT_SOURCE,
     YES,
     Column,
-    TrackerExport,
-    TrackerRow,
     column_letter,
     status_labels,
 )
+from tracker.rows import TrackerExport, TrackerRow
 
 # ---------------------------------------------------------------------------------------------
 # Writers
