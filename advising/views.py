@@ -431,8 +431,11 @@ def freshness(request: HttpRequest) -> HttpResponse:
     chosen = [code for code in request.GET.getlist("specialty") if code]
     specialties = sorted({(p.specialty.code, p.specialty.name) for p in programs},
                          key=lambda s: s[1])
+    rows = freshness_table(programs)
     return render(request, "advising/freshness.html", {
-        "fields": FIELDS.values(), "rows": freshness_table(programs),
+        "fields": FIELDS.values(), "rows": rows,
         "next": verify_next(VERIFY_NEXT_SHOWN, programs, specialties=chosen),
         "specialties": specialties, "chosen": chosen,
+        "no_visa_source": [row for row in rows if row.no_visa_source],
+        "not_located": [p for p in programs if p.latitude is None],
     })

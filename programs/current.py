@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from programs.models import Program, TriState, VerifiedFact
+from programs.sources import short_name
 
 # A fact this many seasons old is shown with its age and "verify" (the scoring's
 # STALE_AFTER_SEASONS; a test keeps them equal).
@@ -195,3 +196,23 @@ def refresh_all() -> int:
     for program_id in sorted(ids):
         refresh(program_id)
     return len(ids)
+
+
+def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
+    """Facts on which two current answers disagree: key -> each value with its source (what
+    the scoring reads, in ``tiering.facts``, and scores as unknown)."""
+    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
+    if not others:
+        return {}
+    provenance = program.provenance or {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(o["key"] for o in others):
+        origin = provenance.get(key, {})
+        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
+        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
+        out[key] = tuple(
+            f"{value} ({short_name(source) if source else 'source not stated'}"
+            f"{f', {year}' if year else ''})"
+            for value, source, year in values
+        )
+    return out

@@ -8,6 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from programs import current
+from programs.community import (
+    COMMUNITY_KEYS,
+    VISA_AND_MIX_KEYS,
+    community_rows,
+    no_source_note,
+    specialty_without_visa_source,
+)
 from programs.current import STALE_AFTER_SEASONS
 from programs.models import Program, Strictness, TriState
 from programs.sources import describe
@@ -49,6 +56,8 @@ class Fact:
     others: tuple[OtherValue, ...] = ()
     specialty_code: str = ""
     when: str = ""  # "verified on DATE", "reported on DATE, ...", the year or "year not stated"
+    note: str = ""  # why a fact is unknown, or what a known one does not say
+    period: str = ""  # a survey period shown instead of the year ("2019-2023")
 
     @property
     def known(self) -> bool:
@@ -72,6 +81,9 @@ class Fact:
                       else VISA_CHANGE_NOTE_OTHER)
             return gettext("%(n)s seasons old; %(change)s: verify") % {
                 "n": self.age, "change": change}
+        if self.key in COMMUNITY_KEYS:
+            # A county's figure is not the program's to confirm: its age is said, no "verify".
+            return gettext("%(n)s years old") % {"n": self.age}
         return gettext("%(n)s seasons old: verify") % {"n": self.age}
 
 
@@ -200,6 +212,15 @@ def program_facts(program: Program) -> list[Fact]:
             "steps_within_years",
         ),
     ]
+    notes: dict[str, str] = {}
+    for label, value, key, note in community_rows(program):
+        rows.append((label, value or UNKNOWN, key))
+        notes[key] = note
+    if any(getattr(program, k) in (None, TriState.UNKNOWN) for k in VISA_AND_MIX_KEYS) and (
+        specialty_without_visa_source(program.specialty_id)
+    ):
+        for key in VISA_AND_MIX_KEYS:
+            notes[key] = no_source_note(program.specialty.name)
     season = timezone.now().year
     others = _other_values(program)
     facts = []
@@ -223,6 +244,10 @@ def program_facts(program: Program) -> list[Fact]:
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
                 specialty_code=program.specialty.code,
                 when=when if value != UNKNOWN else "",
+                note=notes.get(key, "") if key not in VISA_AND_MIX_KEYS or value == UNKNOWN
+                else "",
+                period=program.county_spanish_share_period
+                if key == "county_spanish_share" and value != UNKNOWN else "",
             )
         )
     return facts
@@ -247,3 +272,4 @@ def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
             )
         )
     return {key: tuple(values) for key, values in out.items()}
+

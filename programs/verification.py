@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -165,23 +164,6 @@ def withdraw(fact_id: int, user) -> bool:
     """Take an approved fact back: the catalog's value shows again."""
     return _decide(fact_id, user, VerifiedFact.Status.WITHDRAWN,
                    from_status=VerifiedFact.Status.APPROVED)
-
-
-def approved_prefetch() -> Prefetch:
-    """Prefetch a queryset's approved verified facts (``program.approved_verified``)."""
-    return Prefetch(
-        "verified_facts",
-        queryset=VerifiedFact.objects.filter(status=VerifiedFact.Status.APPROVED),
-        to_attr="approved_verified",
-    )
-
-
-def with_verified(program: Program) -> Program:
-    """The program as it is: its row holds the current facts (``programs.current``).
-
-    Kept for readers not yet switched to reading the row; it changes nothing.
-    """
-    return program
 
 
 # An applicant may file this many error reports per day: enough for real errors, and a cap on

@@ -24,16 +24,9 @@ from django.core.cache import cache
 from applicants.models import Profile
 from programs.models import Program
 from tiering import budget, scope, scoring, selection
-from tiering.lists import (
-    INPUTS_TTL_SECONDS,
-    SCORING_VERSION,
-    Scored,
-    applicant_of,
-    candidate_of,
-    list_inputs,
-    main_specialty_z,
-)
+from tiering.lists import INPUTS_TTL_SECONDS, candidate_of, main_specialty_z
 from tiering.models import ListEntry
+from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
 
 
@@ -280,7 +273,8 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                       entries: Iterable[ListEntry] | None = None,
                       specialty_ids: Iterable[int] | None = None,
                       states: Iterable[str] | None = None,
-                      ranked: Callable[[], list[Scored]] | None = None) -> list[Scenario]:
+                      ranked: Callable[[], list[Scored]] | None = None,
+                      applicant: scoring.Applicant | None = None) -> list[Scenario]:
     """The four scenarios for a profile's list, cached under what they depend on.
 
     A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
@@ -304,8 +298,8 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                                   for i in (*a[3], *a[4], *a[5])):
         pairs = catalog.in_scope(specialty_ids, states or [])
         scored = ranked() if ranked is not None else None
-        answers = scenarios_of(applicant=applicant_of(profile), budget_usd=profile.budget_usd,
-                               pairs=pairs, decisions=decisions,
+        answers = scenarios_of(applicant=applicant or applicant_of(profile),
+                               budget_usd=profile.budget_usd, pairs=pairs, decisions=decisions,
                                scored=scored if scored is not None
                                and len(scored) == len(pairs) else None)
         cache.set(key, answers, INPUTS_TTL_SECONDS)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext
 from applicants.models import Profile
 from strategy import season
 from strategy.soap import soap_list
-from tiering.lists import Scored, attach_explanations, score_scope
+from tiering.explain import attach_explanations
 from tiering.models import ListEntry
-from tiering.scope import with_programs
+from tiering.scope import score_scope, with_programs
+from tiering.scored import Scored
 
 # The upload and the tests read these names from here.
 from tracker.columns import (  # noqa: F401

@@ -20,8 +20,8 @@ from programs.models import Program
 from programs.sources import SOURCES, describe
 from tiering import budget
 from tiering.explain import translated
-from tiering.lists import SCORING_VERSION, STORED_TIER, Scored
 from tiering.models import ListEntry, Status, Tier
+from tiering.scored import SCORING_VERSION, STORED_TIER, Scored
 from tracker.columns import (
     ECFMG_TOKEN_SOURCE,
     ERAS_FEE_SOURCE,

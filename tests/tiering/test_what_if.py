@@ -18,13 +18,9 @@ from tiering.advice import (
     TRANSITIONAL_BRIDGE,
     advice_for,
 )
-from tiering.lists import (
-    candidate_of,
-    list_rebuild,
-    main_specialty_z,
-    score_scope,
-)
+from tiering.lists import candidate_of, list_rebuild, main_specialty_z
 from tiering.models import ListEntry
+from tiering.scope import score_scope
 from tiering.what_if import BORDER, BUDGET, SCENARIOS, SPANISH, STEP3, scenarios_what_if
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ def take_verified_facts_off(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_verified_fact'),
+        ('programs', '0004_county_community_facts'),
     ]
 
     operations = [
