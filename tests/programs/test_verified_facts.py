@@ -199,3 +199,21 @@ def test_only_staff_see_the_review_queue_and_the_freshness_page(client) -> None:
     assert client.get(reverse("programs:review")).status_code == 200
     page = client.get(reverse("advising:freshness")).content.decode()
     assert "Verify next" in page and program.name in page and "on 1 list" in page
+
+
+def test_an_admin_edit_goes_to_the_imported_layer_under_a_verified_value(rf) -> None:
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    program = refusing_program()
+    fact = verify_j1_yes(program, staff())
+    program.refresh_from_db()
+    program.j1_accepted = "unknown"  # staff correct the imported answer in the admin
+    form = SimpleNamespace(changed_data=["j1_accepted"], cleaned_data={"j1_accepted": "unknown"})
+    site._registry[Program].save_model(rf.post("/"), program, form, change=True)
+    program.refresh_from_db()
+    assert program.j1_accepted == "yes"  # the verified value stays current
+    assert verification.withdraw(fact.pk, staff())
+    program.refresh_from_db()
+    assert program.j1_accepted == "unknown"  # the corrected imported value comes back
