@@ -37,6 +37,7 @@ VERIFIED = "verified"  # the provenance source of a fact staff or an advisor ver
 REPORTED = "applicant-report"  # ... of an applicant's error report staff approved
 # Marks the "replaced" other value the verified layer adds, so a refresh can take it back.
 BY_VERIFIED = "verified"
+SETTLED = "settled_by_verified"  # marks a conflict a verified value settles, to restore it
 # The facts the verified layer can set (programs.verification.VERIFIABLE has their labels).
 LAYERED = ("j1_accepted", "h1b_sponsored", "citizens_only", "img_share_pct",
            "non_us_img_share_pct", "pgy1_positions", "setting")
@@ -135,7 +136,14 @@ def strip_verified(program: Program) -> None:
         else:
             provenance.pop(key, None)
     program.provenance = provenance
-    program.other_values = [o for o in program.other_values or [] if o.get("by") != BY_VERIFIED]
+    others = []
+    for other in program.other_values or []:
+        if other.get("by") == BY_VERIFIED:
+            continue  # the imported value a verified one stood over: it is current again
+        if other.get(SETTLED):
+            other = {k: v for k, v in other.items() if k != SETTLED} | {"kind": "conflict"}
+        others.append(other)
+    program.other_values = others
     program.imported_values = {}
 
 
@@ -155,6 +163,13 @@ def lay_verified(program: Program, approved: Iterable[VerifiedFact]) -> None:
                 "value": str(old).removesuffix(".0"), "source": origin.get("source", ""),
                 "year": origin.get("year"), "url": origin.get("url", ""),
             })
+        # A verification settles a disagreement between the sources: shown as earlier values
+        # while it stands, a conflict again once it is withdrawn.
+        program.other_values = [
+            o | {"kind": "replaced", SETTLED: True}
+            if o.get("key") == key and o.get("kind") == "conflict" else o
+            for o in program.other_values
+        ]
         setattr(program, key, new)
         provenance[key] = {
             "source": REPORTED if entry.method == VerifiedFact.Method.REPORT else VERIFIED,

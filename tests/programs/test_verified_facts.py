@@ -217,3 +217,21 @@ def test_an_admin_edit_goes_to_the_imported_layer_under_a_verified_value(rf) -> 
     assert verification.withdraw(fact.pk, staff())
     program.refresh_from_db()
     assert program.j1_accepted == "unknown"  # the corrected imported value comes back
+
+
+def test_a_verified_answer_settles_a_conflict_and_a_withdrawal_brings_it_back() -> None:
+    """Three Crosses IM's page sponsors J-1 and asks for US work authorization: scored as
+    unknown until someone asks the program."""
+    program = ProgramFactory(
+        j1_accepted="yes", provenance={"j1_accepted": {"source": "program-website", "year": 2025}},
+        other_values=[{"key": "j1_accepted", "kind": "conflict", "value": "no",
+                       "source": "program-website", "year": 2025, "url": ""}])
+    assert "j1_accepted" in facts_of(program).conflicts
+    fact = verify_j1_yes(program, staff())
+    program.refresh_from_db()
+    assert facts_of(program).conflicts == {} and facts_of(program).j1_accepted == "yes"
+    assert verification.withdraw(fact.pk, staff())
+    program.refresh_from_db()
+    assert "j1_accepted" in facts_of(program).conflicts
+    assert program.other_values == [{"key": "j1_accepted", "kind": "conflict", "value": "no",
+                                     "source": "program-website", "year": 2025, "url": ""}]
