@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from programs import current
 from programs.models import Program, Setting, TriState, VerifiedFact
+from programs.signals import catalog_changed
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,11 @@ def _decide(fact_id: int, user, status: str, *, from_status: str) -> bool:
             program_id = VerifiedFact.objects.values_list("program_id", flat=True).get(pk=fact_id)
             # The program's current facts change everywhere at once; lists holding it are out
             # of date from now (tiering.lists.list_is_stale).
-            current.refresh(program_id)
+            program = current.refresh(program_id)
+            code = program.specialty.code
+            # The lists it touches are rebuilt by a task-queue worker, not the next page view.
+            transaction.on_commit(lambda: catalog_changed.send(sender=Program,
+                                                               specialty_codes=[code]))
     return bool(done)
 
 
