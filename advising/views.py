@@ -43,7 +43,7 @@ from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.confirmation import send_confirmation
 from applicants.mail import mail_send
 from applicants.models import AdvisorLink, Profile, User
-from programs.verification import is_staff_reviewer
+from programs.verification import can_verify, is_staff_reviewer
 from tiering.models import EntryEvent, ListBuild, ListEntry, Tier
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,10 @@ DEFAULT_CLIENT_SORT = "-flags"
 CLIENT_SORT_NAMES = {"client": gettext_lazy("client"), "updated": gettext_lazy("last update"),
                      "tier1": gettext_lazy("Tier 1 programs"),
                      "flags": gettext_lazy("what to act on")}
+
+
+VERIFY_NEXT_SHOWN = 25  # on the staff freshness page
+ADVISOR_VERIFY_NEXT_SHOWN = 10  # on an advisor's dashboard: a short to-do, not a queue
 
 
 def _advisor_only(user: User) -> None:
@@ -143,7 +147,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     codes = AdvisorInvitation.objects.filter(
         created_by=request.user, kind=AdvisorInvitation.Kind.CLIENT_LINK, used_at__isnull=True
     ).order_by("-created_at")
+    # The clients' programs whose answers would change their lists most: worth a call.
+    to_verify = [item for item in verify_next(
+        ADVISOR_VERIFY_NEXT_SHOWN,
+        entries=ListEntry.objects.filter(profile__in=advising.clients_of(request.user)),
+    ) if any(item.impact)]
     return render(request, "advising/dashboard.html", {
+        "to_verify": to_verify, "can_verify": can_verify(request.user),
         "unconfirmed": request.user.email_confirmed_at is None,
         "page": page, "total": len(summaries), "sort": sort, "sort_links": _sort_links(sort),
         "sort_name": CLIENT_SORT_NAMES.get(sort.removeprefix("-"), sort),
@@ -155,6 +165,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def code_create(request: HttpRequest) -> HttpResponse:
     _advisor_only(request.user)
+    if request.user.email_confirmed_at is None:
+        # A code from an address nobody confirmed would hand clients' lists to anyone.
+        messages.error(request, _("Confirm your e-mail address first: then you can issue "
+                                  "client codes."))
+        return redirect("advising:advisor_dashboard")
     invitation = advising.invitation_issue(AdvisorInvitation.Kind.CLIENT_LINK, by=request.user)
     messages.success(
         request,
@@ -423,9 +438,14 @@ def freshness(request: HttpRequest) -> HttpResponse:
     if not is_staff_reviewer(request.user):
         raise PermissionDenied
     programs = catalog_programs()
+    chosen = [code for code in request.GET.getlist("specialty") if code]
+    specialties = sorted({(p.specialty.code, p.specialty.name) for p in programs},
+                         key=lambda s: s[1])
     rows = freshness_table(programs)
     return render(request, "advising/freshness.html", {
-        "fields": FIELDS.values(), "rows": rows, "next": verify_next(25, programs),
+        "fields": FIELDS.values(), "rows": rows,
+        "next": verify_next(VERIFY_NEXT_SHOWN, programs, specialties=chosen),
+        "specialties": specialties, "chosen": chosen,
         "no_visa_source": [row for row in rows if row.no_visa_source],
         "not_located": [p for p in programs if p.latitude is None],
     })

@@ -95,7 +95,6 @@ def in_process(profile, repeat: int) -> dict:
     import programs.views
     from applicants.models import Profile
     from programs.models import Program
-    from programs.verification import approved_prefetch
     from tiering import facts as scoring_facts
     from tiering import scope, scored, scoring
 
@@ -149,8 +148,7 @@ def in_process(profile, repeat: int) -> dict:
     profile.refresh_from_db()
 
     applicant = scored.applicant_of(profile)
-    everything = list(Program.objects.select_related("specialty")
-                      .prefetch_related(approved_prefetch()).order_by("acgme_id"))
+    everything = list(Program.objects.select_related("specialty").order_by("acgme_id"))
     facts = [scoring_facts.facts_of(p) for p in everything]
     score_ms = median_seconds(
         lambda: scoring.score_programs(applicant=applicant, programs=facts), repeat) * 1000

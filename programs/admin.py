@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from programs import current
 from programs.models import Program, Specialty
 
 
@@ -27,4 +28,14 @@ class ProgramAdmin(admin.ModelAdmin):
                    "state")
     search_fields = ("acgme_id", "name", "city")
     list_select_related = ("specialty",)
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("updated_at", "imported_values")
+
+    def save_model(self, request, obj, form, change) -> None:
+        """An edit here is an edit of the imported layer: where an approved verified value
+        stands over a fact, the edit goes to the imported value kept aside, and the verified
+        one stays current until it is withdrawn (programs.current)."""
+        for key in set(form.changed_data) & set(obj.imported_values or {}):
+            obj.imported_values[key]["value"] = form.cleaned_data[key]
+        super().save_model(request, obj, form, change)
+        if change:
+            current.refresh(obj.pk)

@@ -17,6 +17,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from programs import current
 from programs.catalog_columns import (
     FACT_COLUMNS,
     OTHER_VALUES,
@@ -264,6 +265,11 @@ def import_catalog(
         existing = {
             p.acgme_id: p for p in Program.objects.filter(acgme_id__in=[r.acgme_id for r in rows])
         }
+        # The file speaks for the imported layer: compare and write it with the verified layer
+        # taken off, then lay the approved verified facts back on top (programs.current).
+        approved = current.approved_of(p.pk for p in existing.values())
+        for program in existing.values():
+            current.strip_verified(program)
         specialties = {s.code: s for s in Specialty.objects.all()}
         computes_distance = "border_distance_km" not in frame.columns and {
             "latitude",
@@ -328,7 +334,10 @@ def import_catalog(
                 result.unchanged += 1
             else:
                 changed_fields.update(k for k in after if after[k] != before[k])
+                if program.pk in approved:
+                    changed_fields.update(current.FIELDS)
                 to_update.append(program)
+            current.lay_verified(program, approved.get(program.pk, []))
 
         Program.objects.bulk_create(to_create, batch_size=500)
         if to_update:

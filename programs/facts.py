@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from programs import current
 from programs.community import (
     COMMUNITY_KEYS,
     VISA_AND_MIX_KEYS,
@@ -14,20 +15,23 @@ from programs.community import (
     no_source_note,
     specialty_without_visa_source,
 )
+from programs.current import STALE_AFTER_SEASONS
 from programs.models import Program, Strictness, TriState
-from programs.sources import describe, short_name
-from programs.verification import with_verified
+from programs.sources import describe
 
 UNKNOWN = "unknown"  # the value of a fact not known; the pages say it in the reader's language
-# A fact this many seasons old is shown with its age and "verify" (the scoring's
-# STALE_AFTER_SEASONS; a test keeps them equal).
-STALE_AFTER_SEASONS = 3
 # Measured (`manage.py build_catalog --visa-changes`): 51 of 407 IM programs answering J-1 in
-# both AAMC 2021 and FREIDA 2025 changed their answer.
+# both AAMC 2021 and FREIDA 2025 changed their answer. Internal Medicine is the only specialty
+# both sources cover, and J-1 the only answer compared: a note quotes it for a J-1 fact only,
+# and says so when the program is of another specialty.
+INTERNAL_MEDICINE = "140"
 VISA_CHANGE_NOTE = gettext_lazy(
     "about 1 in 8 J-1 answers (51 of 407 IM programs) changed from 2021 to 2025"
 )
-VISA_KEYS = ("j1_accepted", "h1b_sponsored", "citizens_only")
+VISA_CHANGE_NOTE_OTHER = gettext_lazy(
+    "in Internal Medicine, the only specialty measured, about 1 in 8 J-1 answers (51 of 407 "
+    "programs) changed from 2021 to 2025"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Fact:
     verified_on: str = ""  # ISO date, for a fact verified with the program
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
+    specialty_code: str = ""
+    when: str = ""  # "verified on DATE", "reported on DATE, ...", the year or "year not stated"
     note: str = ""  # why a fact is unknown, or what a known one does not say
     period: str = ""  # a survey period shown instead of the year ("2019-2023")
 
@@ -70,9 +76,11 @@ class Fact:
         """E.g. "5 seasons old; about 1 in 8 J-1 answers ... changed: verify"."""
         if not self.stale:
             return ""
-        if self.key in VISA_KEYS:
+        if self.key == "j1_accepted":
+            change = (VISA_CHANGE_NOTE if self.specialty_code == INTERNAL_MEDICINE
+                      else VISA_CHANGE_NOTE_OTHER)
             return gettext("%(n)s seasons old; %(change)s: verify") % {
-                "n": self.age, "change": VISA_CHANGE_NOTE}
+                "n": self.age, "change": change}
         if self.key in COMMUNITY_KEYS:
             # A county's figure is not the program's to confirm: its age is said, no "verify".
             return gettext("%(n)s years old") % {"n": self.age}
@@ -131,8 +139,7 @@ def _border(program: Program) -> str:
 
 
 def program_facts(program: Program) -> list[Fact]:
-    # Approved verified facts are the newest source of their fact (programs.verification).
-    program = with_verified(program)
+    """The program page's facts table: the row holds the current facts (programs.current)."""
     rows: list[tuple[str, str, str]] = [
         (gettext("Specialty"), f"{program.specialty.name} ({program.specialty.code})", "identity"),
         (gettext("City and state"), f"{program.city}, {program.state}", "identity"),
@@ -220,6 +227,9 @@ def program_facts(program: Program) -> list[Fact]:
     for label, value, key in rows:
         origin = program.source_of(key) if value != UNKNOWN else {}
         year = origin.get("year")
+        now = current.fact(program, key) if key in current.LAYERED else None
+        verified = now.verified_on if now is not None else None
+        when = now.when if now is not None else (str(year) if year else gettext("year not stated"))
         facts.append(
             Fact(
                 label=label,
@@ -228,10 +238,12 @@ def program_facts(program: Program) -> list[Fact]:
                 year=year,
                 url=origin.get("url", ""),
                 key=key,
-                verified_on=origin.get("verified_on", ""),
+                verified_on=verified.isoformat() if verified and value != UNKNOWN else "",
                 age=None if year is None else season - year,
                 # Identity and location rows share a key: show other values once.
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
+                specialty_code=program.specialty.code,
+                when=when if value != UNKNOWN else "",
                 note=notes.get(key, "") if key not in VISA_AND_MIX_KEYS or value == UNKNOWN
                 else "",
                 period=program.county_spanish_share_period
@@ -261,22 +273,3 @@ def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
         )
     return {key: tuple(values) for key, values in out.items()}
 
-
-def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
-    """Facts on which two current answers disagree: key -> each value with its source (what
-    the scoring reads, in ``tiering.facts``)."""
-    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
-    if not others:
-        return {}
-    provenance = program.provenance or {}
-    out: dict[str, tuple[str, ...]] = {}
-    for key in dict.fromkeys(o["key"] for o in others):
-        origin = provenance.get(key, {})
-        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
-        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
-        out[key] = tuple(
-            f"{value} ({short_name(source) if source else 'source not stated'}"
-            f"{f', {year}' if year else ''})"
-            for value, source, year in values
-        )
-    return out

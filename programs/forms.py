@@ -132,3 +132,43 @@ class ErrorReportForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("value", exc.messages[0])
         return data
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters: which list, which fact, which specialty, who sent it."""
+
+    PENDING, APPROVED = "pending", "approved"
+    REPORTS, VERIFICATIONS = "report", "verification"
+
+    show = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        (PENDING, _("Waiting for review")), (APPROVED, _("Approved"))])
+    key = forms.ChoiceField(label=_("Fact"), required=False, choices=())
+    specialty = forms.ModelChoiceField(
+        label=_("Specialty"), queryset=Specialty.objects.order_by("name"), required=False,
+        to_field_name="code", empty_label=_("Any specialty"))
+    kind = forms.ChoiceField(label=_("Sent as"), required=False, choices=[
+        ("", _("Any")), (REPORTS, _("Applicants' error reports")),
+        (VERIFICATIONS, _("Verifications by advisors or staff"))])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = ANY + [(k, v.label) for k, v in VERIFIABLE.items()]
+
+    def filter(self, facts: QuerySet[VerifiedFact]) -> QuerySet[VerifiedFact]:
+        data = self.cleaned_data if self.is_valid() else {}
+        approved = data.get("show") == self.APPROVED
+        facts = facts.filter(status=VerifiedFact.Status.APPROVED if approved
+                             else VerifiedFact.Status.PENDING)
+        if data.get("key"):
+            facts = facts.filter(key=data["key"])
+        if data.get("specialty"):
+            facts = facts.filter(program__specialty=data["specialty"])
+        if data.get("kind") == self.REPORTS:
+            facts = facts.filter(method=VerifiedFact.Method.REPORT)
+        elif data.get("kind") == self.VERIFICATIONS:
+            facts = facts.exclude(method=VerifiedFact.Method.REPORT)
+        return facts
+
+    @property
+    def showing_approved(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("show") == self.APPROVED

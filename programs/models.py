@@ -286,6 +286,11 @@ class Program(models.Model):
     # "kind"}], kind "conflict" (two current answers disagree) or "replaced" (by a later
     # source). Shown on the program page; a conflict is scored as unknown.
     other_values = models.JSONField(default=list, blank=True)
+    # The imported value (and its provenance) of each fact an approved verified value now
+    # stands over: {"j1_accepted": {"value": "no", "provenance": {...}}}. The fields above hold
+    # the current values (programs.current decides them), so filters run in the database;
+    # this keeps the imported layer, which comes back when the verified fact is withdrawn.
+    imported_values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -337,9 +342,10 @@ class VerifiedFact(models.Model):
     """A fact someone verified with the program: the newest source of that fact.
 
     A separate layer over the catalog: a rebuild or ``import_catalog`` never touches it, and
-    ``programs.verification.with_verified`` lays the latest approved entry per fact over the
-    catalog's value when a program is shown or scored. An advisor's entry and an applicant's
-    error report wait for staff review; a staff entry is approved as it is saved.
+    ``programs.current`` lays the latest approved entry per fact over the catalog's value on
+    the program's row (on each approval and withdrawal, and after each import). An advisor's
+    entry and an applicant's error report wait for staff review; a staff entry is approved as
+    it is saved.
     """
 
     class Method(models.TextChoices):
@@ -379,6 +385,15 @@ class VerifiedFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program.acgme_id} {self.key}={self.value} ({self.status})"
+
+    @property
+    def sent_as(self) -> str:
+        """Who sent it and how: an applicant's report is not a verification with the program."""
+        if self.method == self.Method.REPORT:
+            return str(_("Error report from an applicant"))
+        if getattr(self.entered_by, "role", "") == "advisor":
+            return str(_("Verified by an advisor"))
+        return str(_("Verified by staff"))
 
 
 class CatalogVersion(models.Model):

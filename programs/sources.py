@@ -164,6 +164,16 @@ SOURCES: dict[str, Source] = {
             license="Each verified fact carries its date, method, note or link, and who.",
             attribution="",
         ),
+        Source(
+            id="applicant-report",
+            short_name="an applicant's report, checked by staff",
+            name="Reported by an applicant, checked and approved by Residency Planner staff",
+            publisher="Residency Planner",
+            year=None,
+            url="",
+            license="Each report carries its date, note or link, and who reviewed it.",
+            attribution="",
+        ),
     )
 }
 

@@ -4,25 +4,27 @@ The catalog's sources are mostly from 2021; freshness comes from people who call
 verified fact carries its value, how it was verified, a link or note, the date and who. Staff
 entries are approved on save; an advisor's entry (and an applicant's error report) waits in the
 staff review queue. Approved entries are the newest source of their fact ("verified on DATE"):
-``with_verified`` lays them over a program when it is shown or scored, so a catalog rebuild or
-``import_catalog`` (which write only the catalog's own fields) never overwrites them. Approving
-or withdrawing one touches the program's ``updated_at``, which marks every stored list out of
-date (``tiering.lists.list_is_stale``); each is recomputed on its next view.
+each approval and withdrawal recomputes the program's current facts (``programs.current``),
+which keeps the imported value aside and brings it back on withdrawal; ``import_catalog`` lays
+the verified layer back over what it writes. The refresh touches the program's
+``updated_at``, which marks every stored list out of date (``tiering.lists.list_is_stale``);
+each is recomputed on its next view.
+
+Only staff and advisors who confirmed their e-mail address record verified facts: an address
+nobody confirmed could be anyone's.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from programs import current
 from programs.models import Program, Setting, TriState, VerifiedFact
 from programs.signals import catalog_changed
 from programs.versions import bump_catalog_version
@@ -49,7 +51,18 @@ STAFF, ADVISOR = "staff", "advisor"
 
 
 def can_verify(user) -> bool:
-    return bool(user.is_authenticated and getattr(user, "role", "") in (STAFF, ADVISOR))
+    """Staff, and advisors whose e-mail address is confirmed."""
+    if not user.is_authenticated:
+        return False
+    role = getattr(user, "role", "")
+    if role == ADVISOR:
+        return getattr(user, "email_confirmed_at", None) is not None
+    return role == STAFF
+
+
+def is_unconfirmed_advisor(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "role", "") == ADVISOR
+                and getattr(user, "email_confirmed_at", None) is None)
 
 
 def is_staff_reviewer(user) -> bool:
@@ -103,7 +116,7 @@ def submit(
 ) -> VerifiedFact:
     """Record a verified fact: approved at once for staff, pending review for an advisor."""
     if not can_verify(user) and not is_staff_reviewer(user):
-        raise PermissionError("Only staff and advisors record verified facts.")
+        raise PermissionError("Only staff and confirmed advisors record verified facts.")
     errors = check_entry(key=key, value=value, url=url, verified_on=verified_on)
     if errors:
         raise ValidationError(errors)
@@ -130,11 +143,12 @@ def _decide(fact_id: int, user, status: str, *, from_status: str) -> bool:
         )
         if done:
             program_id = VerifiedFact.objects.values_list("program_id", flat=True).get(pk=fact_id)
-            # Lists holding the program are out of date from now (tiering.lists.list_is_stale).
-            Program.objects.filter(pk=program_id).update(updated_at=timezone.now())
+            # The program's current facts change everywhere at once; lists holding it are out
+            # of date from now (tiering.lists.list_is_stale).
+            program = current.refresh(program_id)
+            code = program.specialty.code
             # Pages and the scoring's inputs are cached per catalog version: a new one now.
             bump_catalog_version()
-            code = Program.objects.values_list("specialty__code", flat=True).get(pk=program_id)
             # The lists it touches are rebuilt by a task-queue worker, not the next page view.
             transaction.on_commit(lambda: catalog_changed.send(sender=Program,
                                                                specialty_codes=[code]))
@@ -158,57 +172,6 @@ def withdraw(fact_id: int, user) -> bool:
     """Take an approved fact back: the catalog's value shows again."""
     return _decide(fact_id, user, VerifiedFact.Status.WITHDRAWN,
                    from_status=VerifiedFact.Status.APPROVED)
-
-
-def approved_prefetch() -> Prefetch:
-    """Prefetch a queryset's approved verified facts (``program.approved_verified``)."""
-    return Prefetch(
-        "verified_facts",
-        queryset=VerifiedFact.objects.filter(status=VerifiedFact.Status.APPROVED),
-        to_attr="approved_verified",
-    )
-
-
-def _approved(program: Program) -> Iterable[VerifiedFact]:
-    found = getattr(program, "approved_verified", None)
-    if found is None:
-        found = list(program.verified_facts.filter(status=VerifiedFact.Status.APPROVED))
-    return found
-
-
-def with_verified(program: Program) -> Program:
-    """The program with its latest approved verified fact per key laid over the catalog.
-
-    Returns a copy when anything is laid over (the catalog instance is never changed, so it is
-    never saved with a verified value); the catalog's own value becomes a "replaced" other
-    value, so the page shows both.
-    """
-    latest: dict[str, VerifiedFact] = {}
-    for fact in sorted(_approved(program), key=lambda f: (f.verified_on, f.pk)):
-        # An approved error report without a corrected value changes nothing by itself.
-        if fact.key in VERIFIABLE and fact.value:
-            latest[fact.key] = fact
-    if not latest:
-        return program
-    shown = copy.copy(program)
-    shown.provenance = copy.deepcopy(program.provenance or {})
-    shown.other_values = list(program.other_values or [])
-    for key, fact in latest.items():
-        old = getattr(program, key)
-        new = clean_value(key, fact.value)
-        if old not in (None, "", TriState.UNKNOWN) and old != new:
-            origin = shown.provenance.get(key, {})
-            shown.other_values.append({
-                "key": key, "kind": "replaced", "value": str(old).removesuffix(".0"),
-                "source": origin.get("source", ""), "year": origin.get("year"),
-                "url": origin.get("url", ""),
-            })
-        setattr(shown, key, new)
-        shown.provenance[key] = {
-            "source": "verified", "year": fact.verified_on.year, "url": fact.url,
-            "verified_on": fact.verified_on.isoformat(), "method": fact.method,
-        }
-    return shown
 
 
 # An applicant may file this many error reports per day: enough for real errors, and a cap on

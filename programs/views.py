@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -15,12 +16,13 @@ from django.views.decorators.http import require_POST
 from programs import verification
 from programs.community import no_source_note, specialty_without_visa_source
 from programs.facts import program_facts
-from programs.forms import CatalogFilterForm, ErrorReportForm, VerifiedFactForm
+from programs.forms import CatalogFilterForm, ErrorReportForm, ReviewFilterForm, VerifiedFactForm
 from programs.models import Program, VerifiedFact
 from programs.sources import SOURCES
 from programs.versions import catalog_version
 
 PAGE_SIZE = 50
+REVIEW_PAGE_SIZE = 25  # entries per page of the review queue: one screen to decide on
 # Catalog pages are the same for everyone: their content is cached (the shared cache,
 # CACHE_URL) under the catalog's version, so an import shows at once and nothing is purged.
 PAGE_CACHE_SECONDS = 24 * 3600
@@ -87,6 +89,8 @@ def program_detail(
                "catalog_version": catalog_version(), "cache_seconds": PAGE_CACHE_SECONDS}
     if verification.can_verify(user) or verification.is_staff_reviewer(user):
         context["verify_form"] = verify_form or VerifiedFactForm()
+    elif verification.is_unconfirmed_advisor(user):
+        context["confirm_to_verify"] = True
     elif user.is_authenticated:
         context["report_form"] = report_form or ErrorReportForm()
     status = 400 if (verify_form or report_form) else 200
@@ -157,13 +161,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("Done."))
         else:
             messages.info(request, gettext("Already decided by someone else: nothing changed."))
-        return redirect("programs:review")
-    facts = VerifiedFact.objects.select_related("program", "entered_by", "reviewed_by")
+        return _back_to_queue(request)
+    form = ReviewFilterForm(request.GET or None)
+    facts = form.filter(VerifiedFact.objects.select_related(
+        "program__specialty", "entered_by", "reviewed_by"))
+    # Oldest first while waiting (first come, first decided); newest first once approved.
+    facts = facts.order_by("-reviewed_at", "-pk") if form.showing_approved else facts.order_by(
+        "created_at", "pk")
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "programs/review.html", {
-        "pending": facts.filter(status=VerifiedFact.Status.PENDING).order_by("created_at"),
-        "approved": facts.filter(status=VerifiedFact.Status.APPROVED)[:100],
+        "form": form, "approved": form.showing_approved, "query": query.urlencode(),
+        "page": Paginator(facts, REVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
         "labels": {k: v.label for k, v in verification.VERIFIABLE.items()},
+        "pending_total": VerifiedFact.objects.filter(
+            status=VerifiedFact.Status.PENDING).count(),
     })
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """Back to the queue with the reviewer's filters and page (kept in a hidden field)."""
+    back = request.POST.get("back", "")
+    url = reverse("programs:review")
+    # Only a query string of our own page: never a redirect elsewhere.
+    return redirect(f"{url}?{back}" if back and "/" not in back and ":" not in back else url)
 
 
 def sources(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applicants.models import Profile
+from programs import current
 from programs.models import Program
 from strategy.season import SOAP_MAX_APPLICATIONS, SOAP_SPECIALTIES
 from tiering import scoring
@@ -83,9 +84,12 @@ def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS,
                  % {"specialty": program.specialty.name}]
         if program.in_border_region:
             parts.append(_("in the US-Mexico border region"))
-        if visa_name:
-            parts.append((_("takes %(visa)s visas") if _visa_rank(facts, visa) == 0
-                          else _("%(visa)s policy unknown: ask")) % {"visa": visa_name})
+        if visa_name and _visa_rank(facts, visa) == 0:
+            # With its date or year, as every page shows the fact (programs.current).
+            when = current.fact(program, "j1_accepted" if visa == "j1" else "h1b_sponsored").when
+            parts.append(_("takes %(visa)s visas (%(when)s)") % {"visa": visa_name, "when": when})
+        elif visa_name:
+            parts.append(_("%(visa)s policy unknown: ask") % {"visa": visa_name})
         parts.append(_("%(tier)s for you, score %(score)s")
                      % {"tier": TIER_NAMES[tier], "score": score})
         choices.append(SoapChoice(place=place, program=program, tier=tier,

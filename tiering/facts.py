@@ -1,23 +1,21 @@
 """A program's facts as the scoring reads them (``scoring.ProgramFacts``).
 
-Which of a program's facts are current (an approved verification over the catalog's value,
-two current answers that disagree) is the catalog's to say (``programs.verification``,
-``programs.facts``); this module turns the current facts into the scoring's input, and keeps
+Which of a program's facts are current (an approved verification over the imported value,
+two current answers that disagree) is decided in one place, ``programs.current``, and held on
+the program's row; this module turns the current facts into the scoring's input, and keeps
 them per process, since building them costs more than scoring them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from programs.facts import conflicts_of
+from programs.current import conflicts_of
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
-from programs.verification import with_verified
 from tiering import scoring
 
 
 def facts_of(program: Program) -> scoring.ProgramFacts:
-    program = with_verified(program)  # approved verified facts are the newest source
     provenance = program.provenance or {}
     return scoring.ProgramFacts(
         acgme_id=program.acgme_id,

@@ -23,7 +23,6 @@ from django.db.models import QuerySet
 
 from applicants.models import Profile
 from programs.models import Program
-from programs.verification import approved_prefetch
 from programs.versions import catalog_version
 from tiering import scoring
 from tiering.facts import cached_facts
@@ -61,9 +60,8 @@ def snapshot(version: str | None = None) -> Snapshot:
     version = version or catalog_version()
     if _SNAPSHOT is None or _SNAPSHOT.version != version:
         by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
-        # The approved verified facts come in one query: one per program took 5.7 s.
-        programs = (Program.objects.select_related("specialty")
-                    .prefetch_related(approved_prefetch()).order_by("acgme_id"))
+        # The rows hold the current facts, verified ones included (programs.current).
+        programs = Program.objects.select_related("specialty").order_by("acgme_id")
         for program in programs:
             by_specialty.setdefault(program.specialty_id, []).append(
                 (program, cached_facts(program)))
@@ -175,11 +173,7 @@ def score_scope_of(profile: Profile, programs: Iterable[Program], *,
 def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
     """The programs of these specialties, in these states when any are given (from the
     database, for a command; the pages read the snapshot)."""
-    programs = (
-        Program.objects.filter(specialty__in=specialties)
-        .select_related("specialty")
-        .prefetch_related(approved_prefetch())
-    )
+    programs = Program.objects.filter(specialty__in=specialties).select_related("specialty")
     states = list(states)
     if states:
         programs = programs.filter(state__in=states)

@@ -4,7 +4,7 @@ The workbook and CSV are written in the user's language (``tracker.workbook``), 
 file may say "Seguimiento", "Estado" or "Enviada" where the upload expects "Tracker", "Status"
 or "Applied". These functions map every translation of a sheet name, header, status or Yes/No
 (in every language of settings.LANGUAGES) back to the canonical English text that
-``tracker.export`` defines and ``tracker.tracking`` is keyed by. Case and outer spaces do not
+``tracker.columns`` defines and ``tracker.tracking`` is keyed by. Case and outer spaces do not
 matter; unknown text comes back as it was given (stripped), so the upload's own error message
 names what the user wrote.
 """
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext, gettext_noop, override
 
 from tiering.models import Status
-from tracker.export import (
+from tracker.columns import (
     CANDIDATE_COLUMNS,
     NO,
     SHEET_CANDIDATES,

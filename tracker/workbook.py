@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from strategy.season import season_name
 from tiering import budget
 from tiering.models import Status, Tier
-from tracker.export import (
+from tracker.columns import (
     _COLUMN,
     CANDIDATE_COLUMNS,
     ECFMG_TOKEN_SOURCE,
@@ -42,11 +42,10 @@ from tracker.export import (
     TRANSCRIPT_SOURCE,
     YES,
     Column,
-    TrackerExport,
-    TrackerRow,
     column_letter,
     status_labels,
 )
+from tracker.rows import TrackerExport, TrackerRow
 
 # ---------------------------------------------------------------------------------------------
 # Writers

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django import template
 
 from programs.community import COMMUNITY_KEYS
-from programs.facts import STALE_AFTER_SEASONS, VISA_CHANGE_NOTE, VISA_KEYS, Fact
+from programs.facts import (
+    INTERNAL_MEDICINE,
+    STALE_AFTER_SEASONS,
+    VISA_CHANGE_NOTE,
+    VISA_CHANGE_NOTE_OTHER,
+    Fact,
+)
 
 register = template.Library()
 
@@ -31,11 +37,18 @@ class FactGroups:
     details: list[Fact]
     stale_years: int  # seasons from which a fact counts as old; 0 when no fact is
     oldest: int | None  # the oldest stale fact's year
-    visa_stale: bool  # an old visa answer: say how often they changed
+    # An old J-1 answer: say how often they changed. The figure was measured on J-1 answers of
+    # Internal Medicine only, so it is quoted for a J-1 fact alone, and labelled outside IM.
+    j1_stale_in: str | None  # the specialty code of the program with the old J-1 answer
+
+    @property
+    def visa_stale(self) -> bool:
+        return self.j1_stale_in is not None
 
     @property
     def visa_change_note(self) -> str:
-        return str(VISA_CHANGE_NOTE)
+        return str(VISA_CHANGE_NOTE if self.j1_stale_in == INTERNAL_MEDICINE
+                   else VISA_CHANGE_NOTE_OTHER)
 
 
 @register.filter
@@ -55,5 +68,5 @@ def fact_groups(facts: Sequence[Fact]) -> FactGroups:
         first=first, details=details,
         stale_years=STALE_AFTER_SEASONS if stale else 0,
         oldest=min((f.year for f in stale if f.year), default=None),
-        visa_stale=any(f.key in VISA_KEYS for f in stale),
+        j1_stale_in=next((f.specialty_code for f in stale if f.key == "j1_accepted"), None),
     )

@@ -780,12 +780,13 @@ def test_the_dashboard_runs_the_same_queries_for_5_or_50_clients(
     # 1 the session, 2 the advisor, 3 the clients (with their latest event, whether they
     # chose a specialty and their list), 4 their specialties, 5 the entries' counts per client,
     # specialty and tier (with progress and the list's flags), 6 the catalog's last change
-    # (for "outdated" lists), 7 the advisor's unused client codes. The cost and the budget
-    # flag are computed in Python from query 5.
-    with django_assert_num_queries(7):
+    # (for "outdated" lists), 7 the advisor's unused client codes, 8 the clients' list entries
+    # and 9 their programs (for "verify next"). The cost and the budget flag are computed in
+    # Python from query 5.
+    with django_assert_num_queries(9):
         response = client.get(url("advisor_dashboard"))
     assert response.context["total"] == 50
-    assert few == 7
+    assert few == 9
 
 
 # --- Pages and navigation ----------------------------------------------------------------------

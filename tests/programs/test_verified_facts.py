@@ -40,8 +40,8 @@ def staff():
     return UserFactory(role="staff")
 
 
-def advisor():
-    return UserFactory(role="advisor")
+def advisor(**fields):
+    return UserFactory(role="advisor", **fields)
 
 
 def applicant_list(program: Program):
@@ -97,13 +97,24 @@ def test_an_approved_fact_survives_a_catalog_import_and_can_be_withdrawn() -> No
     fact = verify_j1_yes(program, staff())
     frame = pd.DataFrame([{"acgme_id": program.acgme_id, "j1_accepted": "no",
                            "j1_accepted_source": "freida-2025", "j1_accepted_year": "2025"}])
-    assert import_catalog(frame, default_source="catalog.csv").ok
+    result = import_catalog(frame, default_source="catalog.csv")
+    assert result.ok and result.unchanged == 1  # the file says what the imported layer says
     program.refresh_from_db()
-    assert program.j1_accepted == "no"  # the catalog layer keeps its own value
-    assert facts_of(program).j1_accepted == "yes"  # the verified layer still lies over it
+    assert program.j1_accepted == "yes"  # the verified layer still lies over it
+    assert program.imported_values["j1_accepted"]["value"] == "no"  # the import's, kept aside
+    assert facts_of(program).j1_accepted == "yes"
+
+    frame["j1_accepted_year"] = "2026"  # a newer import of the same answer: kept aside too
+    assert import_catalog(frame, default_source="catalog.csv").updated == 1
+    program.refresh_from_db()
+    assert program.j1_accepted == "yes"
+    assert program.imported_values["j1_accepted"]["provenance"]["year"] == 2026
 
     assert verification.withdraw(fact.pk, staff())
-    assert facts_of(Program.objects.get(pk=program.pk)).j1_accepted == "no"
+    program.refresh_from_db()
+    assert program.j1_accepted == "no" and program.provenance["j1_accepted"]["year"] == 2026
+    assert program.imported_values == {}
+    assert facts_of(program).j1_accepted == "no"
 
 
 @pytest.mark.parametrize(
@@ -188,3 +199,39 @@ def test_only_staff_see_the_review_queue_and_the_freshness_page(client) -> None:
     assert client.get(reverse("programs:review")).status_code == 200
     page = client.get(reverse("advising:freshness")).content.decode()
     assert "Verify next" in page and program.name in page and "on 1 list" in page
+
+
+def test_an_admin_edit_goes_to_the_imported_layer_under_a_verified_value(rf) -> None:
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    program = refusing_program()
+    fact = verify_j1_yes(program, staff())
+    program.refresh_from_db()
+    program.j1_accepted = "unknown"  # staff correct the imported answer in the admin
+    form = SimpleNamespace(changed_data=["j1_accepted"], cleaned_data={"j1_accepted": "unknown"})
+    site._registry[Program].save_model(rf.post("/"), program, form, change=True)
+    program.refresh_from_db()
+    assert program.j1_accepted == "yes"  # the verified value stays current
+    assert verification.withdraw(fact.pk, staff())
+    program.refresh_from_db()
+    assert program.j1_accepted == "unknown"  # the corrected imported value comes back
+
+
+def test_a_verified_answer_settles_a_conflict_and_a_withdrawal_brings_it_back() -> None:
+    """Three Crosses IM's page sponsors J-1 and asks for US work authorization: scored as
+    unknown until someone asks the program."""
+    program = ProgramFactory(
+        j1_accepted="yes", provenance={"j1_accepted": {"source": "program-website", "year": 2025}},
+        other_values=[{"key": "j1_accepted", "kind": "conflict", "value": "no",
+                       "source": "program-website", "year": 2025, "url": ""}])
+    assert "j1_accepted" in facts_of(program).conflicts
+    fact = verify_j1_yes(program, staff())
+    program.refresh_from_db()
+    assert facts_of(program).conflicts == {} and facts_of(program).j1_accepted == "yes"
+    assert verification.withdraw(fact.pk, staff())
+    program.refresh_from_db()
+    assert "j1_accepted" in facts_of(program).conflicts
+    assert program.other_values == [{"key": "j1_accepted", "kind": "conflict", "value": "no",
+                                     "source": "program-website", "year": 2025, "url": ""}]

@@ -994,3 +994,27 @@ def test_a_conflict_on_the_needed_visa_is_scored_as_unknown_to_verify() -> None:
     assert result.tier <= Tier.TIER_2
     assert result.components[scoring.C_VISA] == 5.0
     assert any(t.startswith("The sources disagree on the J-1 policy") for t in result.to_verify)
+
+
+def test_a_check_first_note_quotes_the_j1_rate_only_for_j1_and_says_when_it_is_from_im() -> None:
+    j1 = make_applicant(visa_need="j1", step3_passed=True, step3_attempts=1)
+    h1b = make_applicant(visa_need="h1b", step3_passed=True, step3_attempts=1)
+    im = score(j1, acgme_id="1404800001", specialty_code="140", j1_accepted="no",
+               fact_years={"j1_accepted": 2021})
+    fm = score(j1, acgme_id="1204800001", specialty_code="120", j1_accepted="no",
+               fact_years={"j1_accepted": 2021})
+    fm_h1b = score(h1b, acgme_id="1204800001", specialty_code="120", h1b_sponsored="no",
+                   fact_years={"h1b_sponsored": 2021})
+    assert "51 of 407 Internal Medicine programs" in im.to_verify[0]
+    assert "only specialty measured (not this one)" in fm.to_verify[0]
+    assert fm_h1b.to_verify[0].startswith("Check first: does not sponsor H-1B visas (2021)")
+    assert "J-1" not in fm_h1b.to_verify[0] and "Internal Medicine" not in fm_h1b.to_verify[0]
+
+
+def test_an_old_visa_no_is_not_called_an_unknown_policy() -> None:
+    applicant = make_applicant(visa_need="j1")
+    stale = score(applicant, j1_accepted="no", fact_years={"j1_accepted": 2021})
+    unknown = score(applicant, j1_accepted="unknown")
+    assert not any("visa policy is unknown" in note for note in stale.tier_notes)
+    assert any("too old to rely on" in note for note in stale.tier_notes)
+    assert any("visa policy is unknown" in note for note in unknown.tier_notes)

@@ -152,15 +152,15 @@ def test_the_workbook_has_its_sheets_and_the_tracker_header(owner_client, profil
     assert wb.sheetnames == ["Summary", "Tracker", "SOAP", "Sources"]
     header = [cell.value for cell in wb["Tracker"][1]]
     assert header == list(TRACKER_HEADERS)
-    assert header[-7:] == ["Status", "Signal", "Date applied", "Interview date", "Letters sent",
-                           "Fee (USD)", "Notes"]
+    assert header[-8:] == ["Status", "Signal", "Date applied", "Interview date", "Letters sent",
+                           "Fee (USD)", "Notes", "As of"]
 
 
 def test_the_tracker_freezes_its_header_and_filters_all_its_rows(owner_client, profile) -> None:
     ws = workbook(download(owner_client, profile))["Tracker"]
 
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:V6"  # 22 columns, header + 5 programs in Tiers 1-3
+    assert ws.auto_filter.ref == "A1:W6"  # 23 columns, header + 5 programs in Tiers 1-3
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
 
 

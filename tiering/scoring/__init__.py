@@ -24,6 +24,7 @@ parts that take most rules), ``tiers`` (the tier rules), ``results`` (what it re
 """
 
 from tiering.scoring.context import benchmark_for, failed_attempts, specialty_code_of, step2_z
+from tiering.scoring.img_share import img_figure
 from tiering.scoring.inputs import *  # noqa: F403
 from tiering.scoring.results import (
     CONFIDENCE_HIGH,

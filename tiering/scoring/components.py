@@ -57,17 +57,35 @@ def _is_stale(ctx: _Context, p: ProgramFacts, key: str) -> bool:
     return year is not None and ctx.applicant.as_of_year - year >= STALE_AFTER_SEASONS
 
 
+# The specialty the J-1 change rate was measured in (weights.J1_CHANGED), and the tier note
+# (tiers._tier_rules) that an old "no" must not carry.
+INTERNAL_MEDICINE = "140"
+VISA_UNKNOWN_TIER_NOTE = "Tier 2 at best: the program's visa policy is unknown"
+
+
 def _check_first(ctx: _Context, p: ProgramFacts, text: Text, key: str) -> Text:
     """The "Check first" item for a stale closing answer, with the measured change rate."""
     year = p.fact_years.get(key)
     rate: Text | str = ""
-    if key in ("j1_accepted", "h1b_sponsored", "citizens_only"):
+    # The measured rate is about J-1 answers of Internal Medicine programs: quoted for a J-1
+    # answer only, and outside IM it says that it is another specialty's figure.
+    figures = dict(changed=J1_CHANGED, both=J1_BOTH_YEARS,
+                   one_in=round(J1_BOTH_YEARS / J1_CHANGED), no_to_yes=J1_NO_TO_YES,
+                   no_in_2021=J1_NO_IN_2021)
+    if key == "j1_accepted" and (p.specialty_code or p.acgme_id[:3]) == INTERNAL_MEDICINE:
         rate = gettext_noop(
             "; %(changed)s of %(both)s Internal Medicine programs answering in both 2021 and "
             "2025 changed their J-1 answer (about 1 in %(one_in)s), and %(no_to_yes)s of the "
             "%(no_in_2021)s that said no in 2021 listed J-1 in 2025",
-            changed=J1_CHANGED, both=J1_BOTH_YEARS, one_in=round(J1_BOTH_YEARS / J1_CHANGED),
-            no_to_yes=J1_NO_TO_YES, no_in_2021=J1_NO_IN_2021,
+            **figures,
+        )
+    elif key == "j1_accepted":
+        rate = gettext_noop(
+            "; in Internal Medicine, the only specialty measured (not this one), %(changed)s "
+            "of %(both)s programs answering in both 2021 and 2025 changed their J-1 answer "
+            "(about 1 in %(one_in)s), and %(no_to_yes)s of the %(no_in_2021)s that said no in "
+            "2021 listed J-1 in 2025",
+            **figures,
         )
     age = ctx.applicant.as_of_year - year
     return ngettext(
@@ -202,6 +220,10 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed,
         img_note,
     )
+    if any(key == ctx.visa_key for _, key in stale):
+        # The answer on file is an old "no", not an unknown one: "Check first" says so, and a
+        # note calling the policy unknown would contradict the facts table beside it.
+        notes = tuple(n for n in notes if getattr(n, "msgid", n) != VISA_UNKNOWN_TIER_NOTE)
     if stale and tier > Tier.TIER_3:
         tier = Tier.TIER_3
         notes = (

@@ -19,26 +19,36 @@ from tiering.scoring.weights import (
 )
 
 
-def _img_figure(p: ProgramFacts) -> str:
+def img_figure(
+    *, img_share_pct: float | None, non_us_img_share_pct: float | None,
+    year_all: int | None, year_non_us: int | None,
+) -> str:
     """Which IMG figure judges the program: "n" non-US share, "a" all-IMG share, "s" setting.
 
     One rule for the family (docs/scoring.md 3.2): figures of different years are never
     combined. Of two shares of one year, the one giving the higher credit decides (the non-US
     share counts visa-holding IMGs, the all-IMG share IMG credentials; each alone shows the
     program takes IMGs). When the total is newer, the total decides and the older non-US share
-    is only mentioned. A year that is not stated counts as older than any stated year.
+    is only mentioned. A year that is not stated counts as older than any stated year. The
+    list's IMG column shows the figure this picks first (``tiering.templatetags.planner``).
     """
-    if p.non_us_img_share_pct is None:
-        return "a" if p.img_share_pct is not None else "s"
-    if p.img_share_pct is None:
+    if non_us_img_share_pct is None:
+        return "a" if img_share_pct is not None else "s"
+    if img_share_pct is None:
         return "n"
-    year_non_us = p.fact_years.get("non_us_img_share_pct") or 0
-    year_all = p.fact_years.get("img_share_pct") or 0
-    if year_all != year_non_us:
-        return "a" if year_all > year_non_us else "n"
-    non_us_credit = min(1.0, p.non_us_img_share_pct / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
-    all_credit = min(1.0, p.img_share_pct / IMG_SHARE_FULL_CREDIT_PCT)
+    if (year_all or 0) != (year_non_us or 0):
+        return "a" if (year_all or 0) > (year_non_us or 0) else "n"
+    non_us_credit = min(1.0, non_us_img_share_pct / NON_US_IMG_SHARE_FULL_CREDIT_PCT)
+    all_credit = min(1.0, img_share_pct / IMG_SHARE_FULL_CREDIT_PCT)
     return "a" if all_credit > non_us_credit else "n"
+
+
+def _img_figure(p: ProgramFacts) -> str:
+    return img_figure(
+        img_share_pct=p.img_share_pct, non_us_img_share_pct=p.non_us_img_share_pct,
+        year_all=p.fact_years.get("img_share_pct"),
+        year_non_us=p.fact_years.get("non_us_img_share_pct"),
+    )
 
 
 def _img_component(

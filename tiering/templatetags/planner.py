@@ -92,3 +92,31 @@ def cached_rows(parser: template.base.Parser, token: template.base.Token) -> Cac
     nodelist = parser.parse(("endcached_rows",))
     parser.delete_first_token()
     return CachedRowsNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.filter
+def img_figures(program) -> list[dict]:
+    """The IMG shares a row shows: first the one the scoring judges the program by (the
+    reasons cite it), then the other one, labelled; each with its year or verified date."""
+    from programs import current
+    from tiering.scoring import img_figure
+
+    shares = {"a": ("img_share_pct", "all"), "n": ("non_us_img_share_pct", "non_us")}
+    first = img_figure(
+        img_share_pct=program.img_share_pct,
+        non_us_img_share_pct=program.non_us_img_share_pct,
+        year_all=current.fact(program, "img_share_pct").year,
+        year_non_us=current.fact(program, "non_us_img_share_pct").year,
+    )
+    out = []
+    for kind in (first, *(k for k in "an" if k != first)):
+        if kind not in shares:
+            continue
+        key, label = shares[kind]
+        value = getattr(program, key)
+        if value is not None:
+            # Rounded as the reasons round it (scoring.context._fmt_pct): 64.5 shows as 64
+            # in both, where Django's floatformat would show 65 beside a reason citing 64.
+            out.append({"share": f"{value:.0f}", "kind": label,
+                        "when": current.fact(program, key).when})
+    return out

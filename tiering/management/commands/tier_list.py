@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from applicants.forms import ProfileForm
 from applicants.models import Profile
+from programs import current
 from programs.models import Specialty
 from tiering import scoring
 from tiering.explain import translated
@@ -41,8 +42,12 @@ SCORING_TIER_LABELS = (
 
 FIELDS = set(ProfileForm.Meta.fields)
 BOOLEAN_FIELDS = {"step1_passed", "step3_passed", "border_or_underserved_projects"}
+# Each visa and IMG fact comes with what a page prints beside it (programs.current): "verified
+# on DATE", its year, or "year not stated"; empty when the fact is unknown.
+FACT_COLUMNS = ["j1_accepted", "h1b_sponsored", "img_share_pct", "non_us_img_share_pct"]
 CSV_COLUMNS = ["tier", "score", "confidence", "acgme_id", "program", "specialty", "city",
-               "state", "border_distance_km", "j1_accepted", "h1b_sponsored", "why"]
+               "state", "border_distance_km",
+               *(column for key in FACT_COLUMNS for column in (key, f"{key}_as_of")), "why"]
 
 
 def fail(message: str) -> CommandError:
@@ -161,8 +166,7 @@ class Command(BaseCommand):
             "state": program.state,
             "border_distance_km": program.border_distance_km,
             "in_border_region": program.in_border_region,
-            "j1_accepted": program.j1_accepted,
-            "h1b_sponsored": program.h1b_sponsored,
+            **_facts(program),
             "hard_reasons": [translated(text) for text in result.hard_reasons],
             "reasons": [{"points": r.points, "text": translated(r.text)} for r in result.reasons],
             "to_verify": [translated(text) for text in result.to_verify],
@@ -178,5 +182,16 @@ class Command(BaseCommand):
                 gettext(result.tier.label), result.score, f"{result.confidence:.2f}",
                 program.acgme_id, program.name, program.specialty.name, program.city, program.state,
                 "" if program.border_distance_km is None else program.border_distance_km,
-                program.j1_accepted, program.h1b_sponsored, " | ".join(why),
+                *("" if value is None else value for value in _facts(program).values()),
+                " | ".join(why),
             ])
+
+
+def _facts(program) -> dict[str, Any]:
+    """The program's current visa and IMG facts, each followed by its "_as_of"."""
+    out: dict[str, Any] = {}
+    for key in FACT_COLUMNS:
+        fact = current.fact(program, key)
+        out[key] = fact.value
+        out[f"{key}_as_of"] = fact.when
+    return out
