@@ -21,12 +21,15 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 # ("3 gold and 12 silver signals (2025-26 cycle figures)"): a figure is never relabelled to a
 # season it was not published for. Change these two numbers when the product plans for the
 # next season, then check each figure below against its source.
-APPLICATION_SEASON_ERAS = 2026
+# The AAMC names an ERAS season by the Match it leads to: its "Fees for 2026 ERAS Season"
+# opened in June 2025 for the 2026 Match (FACTS F3.1). Applications sent from June 2026 are
+# the 2027 ERAS season, for the 2027 Main Residency Match.
+APPLICATION_SEASON_ERAS = 2027
 APPLICATION_SEASON_MATCH = 2027
 
 
 def season_name() -> str:
-    """The season applicants plan for, as every page names it: "ERAS 2026 / Match 2027"."""
+    """The season applicants plan for, as every page names it: "ERAS 2027 / Match 2027"."""
     return gettext("ERAS %(eras)s / Match %(match)s") % {
         "eras": APPLICATION_SEASON_ERAS, "match": APPLICATION_SEASON_MATCH}
 

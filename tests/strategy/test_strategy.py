@@ -230,7 +230,7 @@ def test_the_list_page_shows_the_strategy_panel(owner, profile) -> None:
 
     assert "Strategy: signals, geographic preferences, SOAP" in html
     # The season planned for, from the one setting; each figure with its own source's season.
-    assert "Signals for ERAS 2026 / Match 2027" in html
+    assert "Signals for ERAS 2027 / Match 2027" in html
     assert "Family Medicine 0 of 5 (2025 ERAS season figures)" in html
     assert route("strategy", pk=profile.pk) in html and route("soap", pk=profile.pk) in html
 

@@ -247,7 +247,7 @@ def test_the_summary_gives_the_profile_the_date_and_the_catalog_years(
     rows = {row[0].value: row[1].value for row in ws.iter_rows() if row[0].value}
 
     assert rows["Applicant"] == profile.user.email
-    assert rows["Season"] == "ERAS 2026 / Match 2027"  # strategy.season, the one setting
+    assert rows["Season"] == "ERAS 2027 / Match 2027"  # strategy.season, the one setting
     assert rows["Step 2 CK"] == "222, 1 attempt"
     assert rows["Specialties"] == "Family Medicine, Internal Medicine"
     assert isinstance(rows["Generated"], datetime)

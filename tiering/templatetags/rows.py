@@ -54,4 +54,19 @@ STORED_TEXTS = (
 def stored(text: object) -> str:
     """A text stored in English (a status, a tier, a build's cause) in the reader's language;
     what has no translation (a date, a name, a user's note) stays as it is."""
-    return gettext(str(text)) if text else text
+    if not text:
+        return text
+    text = str(text)
+    whole = gettext(text)
+    if whole != text or not (", " in text or ": " in text):
+        return whole
+    # One tracking save that changed several fields is one event: its fields read
+    # "Status, Signal" and its values "Status: Applied; Signal: -" (tracker.tracking._event).
+    if ": " in text:
+        return "; ".join(_label_and_value(part) for part in text.split("; "))
+    return ", ".join(gettext(part) for part in text.split(", "))
+
+
+def _label_and_value(part: str) -> str:
+    label, colon, value = part.partition(": ")
+    return gettext(label) + colon + (gettext(value) if value else "")
