@@ -171,3 +171,13 @@ class ProgramFacts:
                 raise ValueError(f"{name} must be 'strict', 'preferred' or ''")
         if self.setting not in SETTINGS:
             raise ValueError(f"setting must be one of {sorted(SETTINGS)}")
+
+
+def brings_border_fit(who: object) -> bool:
+    """True when the applicant brings what border-region programs state as their mission:
+    Spanish, clinical months in the region, or border or underserved-care work (the three parts
+    of border mission fit, docs/scoring.md 3.7). Reads the same fields from an ``Applicant`` or
+    a saved profile, so the list and the strategy decide it alike."""
+    return (getattr(who, "spanish_level", "none") not in ("", "none")
+            or getattr(who, "usce_border_months", 0) > 0
+            or bool(getattr(who, "border_or_underserved_projects", False)))
