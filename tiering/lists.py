@@ -26,12 +26,12 @@ from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
 from programs.verification import approved_prefetch, with_verified
 from programs.versions import catalog_latest_change
-from tiering import budget, bulk, scope, scoring, selection
+from tiering import budget, bulk, choosing, scope, scoring, selection
 from tiering.explain import explanation_of, translated
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.11-6"  # issue 14: geographic preference
+SCORING_VERSION = "2026.12-7"  # issue 23: tiers relative to the applicant, the list's rule
 BUILDS_KEPT = 20  # per applicant
 
 # The stored tier of each scoring tier, and back.
@@ -108,6 +108,7 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         armed_forces=program.armed_forces,
         usce_within_years=program.usce_within_years,
         steps_within_years=program.steps_within_years,
+        step_score_band=program.step_score_band,
         conflicts=conflicts_of(program),
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
@@ -192,42 +193,10 @@ def score_scope(profile: Profile) -> list[Scored]:
     return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
 
 
-_KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")
-
-
-def facts_known(facts: scoring.ProgramFacts) -> int:
-    known = sum(getattr(facts, name) != scoring.UNKNOWN for name in _KNOWN_FACTS)
-    known += facts.img_share_pct is not None
-    known += facts.non_us_img_share_pct is not None
-    known += bool(facts.setting)
-    known += facts.border_distance_km is not None
-    return known
-
-
-def candidate_of(item: Scored) -> selection.Candidate:
-    p = item.program
-    return selection.Candidate(
-        acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
-        specialty_code=p.acgme_id[:3], tier=item.result.tier, score=item.result.score,
-        in_border=bool(p.in_border_region), facts_known=facts_known(item.facts),
-    )
-
-
-def main_specialty_z(profile: Profile, scored: Iterable[Scored], *,
-                     applicant: scoring.Applicant | None = None) -> float | None:
-    """Step 2 CK z in the main specialty: the one with the most eligible programs in scope
-    (ties: the first by name), as the list size guidance is read against it. ``applicant``,
-    when given, stands for the profile's (a what-if scenario's changed inputs)."""
-    counts: dict[str, tuple[int, str]] = {}
-    for item in scored:
-        if item.result.eligible:
-            code = item.program.acgme_id[:3]
-            n, name = counts.get(code, (0, item.program.specialty.name))
-            counts[code] = (n + 1, name)
-    if not counts:
-        return None
-    code = min(counts, key=lambda c: (-counts[c][0], counts[c][1]))
-    return scoring.step2_z(applicant=applicant or applicant_of(profile), specialty_code=code)
+# What the selection reads of a scored program, and the size: decided in one place for the
+# list, the what-ifs, the try-it page and the command (tiering.choosing).
+candidate_of = choosing.candidate_of
+facts_known = choosing.facts_known
 
 
 def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:
@@ -287,14 +256,14 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             added=frozenset(i for i in kept_ids if entries[i].added),
             removed=frozenset(i for i, e in entries.items() if e.excluded),
         )
-        candidates = [candidate_of(item) for item in scored]
-        target = budget.target_total(main_specialty_z(profile, scored))
-        chosen = selection.select(candidates=candidates, target=target,
-                                  budget_usd=profile.budget_usd, decisions=decisions)
-        note = ""
+        applicant = applicant_of(profile)
+        states = profile.target_states or []
+        chosen = choosing.choose(applicant=applicant, scored=scored, states=states,
+                                 budget_usd=profile.budget_usd, decisions=decisions)
+        note = short_note(chosen)
         if chosen.budget_limited:
-            full = selection.select(candidates=candidates, target=target, budget_usd=None,
-                                    decisions=decisions)
+            full = choosing.choose(applicant=applicant, scored=scored, states=states,
+                                   budget_usd=None, decisions=decisions)
             note = budget_note(profile.budget_usd or 0, chosen, full)
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
@@ -383,6 +352,17 @@ def budget_note(budget_usd: int, chosen: selection.Selection,
             "budget": budget_usd, "size": chosen.size, "full": full.size,
             "full_cost": full.cost.total_usd, "more": more}
     return json.dumps({"code": code, "params": params}, separators=(",", ":"))
+
+
+def short_note(chosen: selection.Selection) -> str:
+    """For a list below its target that the budget did not limit: what the candidates allowed
+    (``tiering.explain.short_list`` says it), stored with the list so the page reads it without
+    scoring the scope again."""
+    if chosen.budget_limited or chosen.size >= chosen.target:
+        return ""
+    return json.dumps({"code": "short", "params": {"eligible": chosen.eligible,
+                                                    "few_imgs": chosen.few_imgs}},
+                      separators=(",", ":"))
 
 
 def list_recompute(profile: Profile) -> int:

@@ -27,7 +27,10 @@ from tiering.explain import (
     explanation_of,
     list_notices,
     list_summary,
+    next_candidates,
     no_eligible_reasons,
+    place_of,
+    short_list,
     translated,
 )
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
@@ -52,6 +55,8 @@ from tiering.lists import (
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.row_cache import cached_rows
 from tiering.scope import any_eligible, ranked_scope, with_programs
+from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.gap import score_gaps
 from tiering.what_if import budget_what_if, scenarios_what_if
 
 
@@ -69,6 +74,8 @@ def _candidate(profile: Profile, item) -> ListEntry:
                       computed_tier=STORED_TIER[item.result.tier], score=item.result.score,
                       confidence=item.result.confidence)
     entry.explanation = explanation_of(item.result, step2_score=profile.step2_score)
+    note = few_imgs_note(item.facts)
+    entry.few_imgs = translated(note) if note is not None and item.result.eligible else ""
     return entry
 
 
@@ -98,8 +105,10 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     list_ensure_current(profile)
 
     entries = with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
+    # Places in their order: by tier, then specialty, then the place the rule gave them.
     on_list = sorted((e for e in entries if not e.excluded),
-                     key=lambda e: (e.tier, -e.score, e.program.name))
+                     key=lambda e: (e.tier, e.program.specialty.name, place_of(e), -e.score,
+                                    e.program.name))
     removed = [e for e in entries if e.excluded]
     summary = list_summary(profile, on_list)
     names = dict(summary.specialties)
@@ -113,8 +122,9 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         attach_explanations(profile, on_list + removed)
         for entry in on_list:
             entry.why_chosen = choice_text(entry, names)
-    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
-                for tier in Tier]
+    following = next_candidates(on_list, names)
+    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value],
+                 "next": following.get(tier.value, [])} for tier in Tier]
 
     ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs))  # on misses only
     taken = {e.program_id for e in entries}
@@ -135,17 +145,22 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         kind=EntryEvent.Kind.NOTE).values_list("entry_id", flat=True))
     query = request.GET.copy()
     query.pop("page", None)
+    short = short_list(summary, removed=len(removed))
+    applicant = applicant_of(profile)
+    codes = profile.target_specialties.values_list("code", flat=True)
     context.update({
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
-        "specialty_names": names, "notices": list_notices(summary) + warnings,
+        "specialty_names": names,
+        "notices": list_notices(summary, owner=context["is_owner"], short=short) + warnings,
+        "score_gaps": [translated(gap.text) for gap in score_gaps(applicant, codes)],
         "empty_tiers": empty_tiers,
         "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
                                   entries=entries) if summary.size else None,
         # Shown with an empty list too: what would open programs matters most then.
         "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked),
-        "advice": advice.advice_for(applicant=applicant_of(profile),
+        "advice": advice.advice_for(applicant=applicant,
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),
         "no_eligible": [] if any_eligible(profile, inputs, ranked) else
@@ -173,6 +188,10 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         attach_explanations(profile, [entry])
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
+    code = entry.program.acgme_id[:3]
+    gap = next((translated(g.text) for g in score_gaps(
+        applicant_of(profile), profile.target_specialties.values_list("code", flat=True))
+        if g.specialty_code == code), "")
     suggestion = None
     if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
@@ -180,7 +199,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         )
     return render(request, "tiering/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
-        "facts": program_facts(entry.program), "suggestion": suggestion,
+        "facts": program_facts(entry.program), "suggestion": suggestion, "score_gap": gap,
         "suggestion_text": translated(suggestion.text) if suggestion else "",
         "is_owner": is_owner(request.user, profile),
         "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),

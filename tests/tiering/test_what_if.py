@@ -11,19 +11,14 @@ from django.utils import timezone
 
 from programs.models import Specialty
 from tests.factories import ProfileFactory
-from tiering import budget, scoring, selection
+from tiering import choosing, scoring
 from tiering.advice import (
     STEP3_RECOMMENDED,
     STEP3_REQUIRED,
     TRANSITIONAL_BRIDGE,
     advice_for,
 )
-from tiering.lists import (
-    candidate_of,
-    list_rebuild,
-    main_specialty_z,
-    score_scope,
-)
+from tiering.lists import applicant_of, list_rebuild, score_scope
 from tiering.models import ListEntry
 from tiering.what_if import BORDER, BUDGET, SCENARIOS, SPANISH, STEP3, scenarios_what_if
 
@@ -56,9 +51,8 @@ def rescored(profile, **changes):
     for name, value in changes.items():
         setattr(profile, name, value)
     scored = score_scope(profile)
-    chosen = selection.select(candidates=[candidate_of(i) for i in scored],
-                              target=budget.target_total(main_specialty_z(profile, scored)),
-                              budget_usd=profile.budget_usd)
+    chosen = choosing.choose(applicant=applicant_of(profile), scored=scored,
+                             budget_usd=profile.budget_usd, states=profile.target_states or [])
     return chosen, {i.program.acgme_id: i.result.tier for i in scored}
 
 

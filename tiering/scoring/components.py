@@ -8,6 +8,7 @@ from tiering.scoring.context import (
     _Context,
     _fact_age_penalty,
     _fmt_pct,
+    _Spec,
 )
 from tiering.scoring.divisions import division_of
 from tiering.scoring.gates import _gates
@@ -30,7 +31,7 @@ from tiering.scoring.inputs import (
 )
 from tiering.scoring.results import ProgramResult, Reason, Tier, _result
 from tiering.scoring.text import Text, gettext_noop, ngettext
-from tiering.scoring.tiers import TIER1_MIN_IMG_FRIENDLINESS, _tier
+from tiering.scoring.tiers import SCREENS_HIGHER_BAND_SD, TIER1_MIN_IMG_FRIENDLINESS, _tier
 from tiering.scoring.weights import (
     CONF_AGE_3_4,
     CONF_AGE_5_PLUS,
@@ -289,6 +290,49 @@ def _check_first(ctx: _Context, p: ProgramFacts, text: Text, key: str) -> Text:
     )
 
 
+# The lower edge of each AAMC Residency Explorer score band (programs.models.ScoreBand).
+_BAND_LOWER = {"210_225": 210, "226_235": 226, "236_245": 236, "above_245": 246}
+_BAND_NAMES = {"210_225": "210-225", "226_235": "226-235", "236_245": "236-245",
+               "above_245": gettext_noop("more than 245")}
+
+
+def _screens_higher(ctx: _Context, p: ProgramFacts, spec: _Spec) -> Text | str:
+    """The program's own evidence that it screens higher than the applicant's Step 2 CK (a
+    stated minimum above it, or residents' scores a full SD above it), as the tier note; ""
+    when the program states none (docs/scoring.md 5, "The Step 2 CK gap")."""
+    score = ctx.applicant.step2_score
+    if score is None or spec.tier1_z_ok:
+        return ""
+    if p.min_step2_score is not None and p.min_step2_strictness != STRICT \
+            and score < p.min_step2_score:
+        return gettext_noop(
+            "Tier 2 at best: the program states a Step 2 CK of %(min)s%(cite)s; yours is "
+            "%(score)s", min=p.min_step2_score, cite=_cite(p, "min_step2_score"), score=score)
+    lower = _BAND_LOWER.get(p.step_score_band)
+    if lower is not None and lower >= score + SCREENS_HIGHER_BAND_SD * spec.bench.sd:
+        return gettext_noop(
+            "Tier 2 at best: residents here averaged %(band)s on USMLE Step 1%(cite)s, more "
+            "than %(sds)s SD above your Step 2 CK %(score)s",
+            band=_BAND_NAMES[p.step_score_band], cite=_cite(p, "step_score_band"),
+            sds=f"{SCREENS_HIGHER_BAND_SD:g}", score=score)
+    return ""
+
+
+_STALE_ANSWERS = {
+    "j1_accepted": gettext_noop("J-1 'no'"),
+    "h1b_sponsored": gettext_noop("H-1B 'no'"),
+    "citizens_only": gettext_noop("'citizens only'"),
+}
+
+
+def _stale_note(ctx: _Context, p: ProgramFacts, text: Text, key: str) -> Text:
+    """The row's reason for a Tier 3 cap by an old closing answer: "Tier 3: J-1 'no' in
+    2021; verify"."""
+    answer = _STALE_ANSWERS.get(key) or text.lower_first()
+    return gettext_noop("Tier 3: %(answer)s in %(year)s; verify", answer=answer,
+                        year=p.fact_years.get(key))
+
+
 def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     gates = _gates(ctx, p)
     stale = [(text, key) for text, key in gates if _is_stale(ctx, p, key)]
@@ -410,17 +454,11 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     score = 100 if score > 100 else 0 if score < 0 else score
     tier, notes = _tier(
         ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed,
-        img_note,
+        img_note, _screens_higher(ctx, p, spec),
     )
     if stale and tier > Tier.TIER_3:
         tier = Tier.TIER_3
-        notes = (
-            gettext_noop(
-                "Tier 3 at best until checked: a closing answer on file is too old to rely on "
-                "(see Check first)"
-            ),
-            *notes,
-        )
+        notes = (_stale_note(ctx, p, *stale[0]), *notes)
     confidence = CONF_FLOOR if confidence < CONF_FLOOR else round(confidence, 2)
     return _result(
         p.acgme_id,

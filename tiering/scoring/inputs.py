@@ -144,6 +144,9 @@ class ProgramFacts:
     # the last N years; every Step passed within N years. They go on the to-verify list.
     usce_within_years: int | None = None
     steps_within_years: int | None = None
+    # The residents' average USMLE Step 1 band (AAMC Residency Explorer; programs.ScoreBand
+    # values, "" unknown): evidence that the program screens higher than the applicant's score.
+    step_score_band: str = ""
     # Facts on which two current sources disagree: key -> the values, each with its source,
     # e.g. {"j1_accepted": ("yes (the program's website)", "no (the program's website)")}.
     # The scoring treats such a fact as unknown, to verify.

@@ -32,6 +32,14 @@ TIER1_MIN_Z_NON_SEPARATING = -1.0
 TIER3_BELOW_Z_SEPARATING = -1.0
 # Reach anywhere below z = -2.0, outside the range of about 98% of matched applicants.
 TIER3_BELOW_Z_ANY = -2.0
+# The Tier 1 floor above lowers a program only where its own evidence says it screens higher
+# than the applicant's score (issue 23; docs/scoring.md 5, "The Step 2 CK gap"): a program that
+# is not IMG-heavy, a stated (preferred) Step 2 CK minimum above the score, or residents whose
+# average USMLE band (AAMC Residency Explorer) starts this many SDs of the specialty's matched
+# non-US IMGs above the applicant's Step 2 CK [judgement: Step 1 and Step 2 CK are different
+# exams; a residents' average a full SD above the score on either says the program selects
+# higher scores].
+SCREENS_HIGHER_BAND_SD = 1.0
 
 
 def _tier(
@@ -44,9 +52,12 @@ def _tier(
     setting: str,
     first_attempt_pref_missed: bool,
     img_note: str = "",
+    screens_note: str = "",
 ) -> tuple[Tier, tuple[str, ...]]:
     """Apply the tier rules (the constants above) to an eligible program. ``img_note`` is the
-    "not IMG-heavy" note citing the figure used (components._img_uncached)."""
+    "not IMG-heavy" note citing the figure used (components._img_uncached); ``screens_note``
+    says the program's evidence that it screens higher than the applicant's Step 2 CK
+    (components._screens_higher), "" when it has none."""
     if score >= TIER1_MIN_SCORE:
         by_score = 3
     elif score >= TIER2_MIN_SCORE:
@@ -62,6 +73,7 @@ def _tier(
         visa_known,
         first_attempt_pref_missed,
         img_note,
+        screens_note,
     )
     cached = ctx.tier_cache.get(key)
     if cached is None:
@@ -79,6 +91,7 @@ def _tier_rules(
     visa_known: bool,
     first_attempt_pref_missed: bool,
     img_note: str,
+    screens_note: str,
     *,
     spec: _Spec,
     needs_visa: bool,
@@ -110,7 +123,10 @@ def _tier_rules(
                 "Tier 2 at best: IMGs are not a large share of residents here"
             ))
         )
-    if not spec.tier1_z_ok and spec.tier_note_z1:
+    # The Step 2 CK floor for Tier 1 holds only where the program screens higher.
+    if not spec.tier1_z_ok and screens_note:
+        notes.append((2, screens_note))
+    elif not spec.tier1_z_ok and spec.tier_note_z1 and not_img_heavy:
         notes.append((2, spec.tier_note_z1))
     if first_attempt_pref_missed:
         notes.append((2, gettext_noop(
