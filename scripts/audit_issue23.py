@@ -88,8 +88,10 @@ def main() -> None:
                       key=lambda s: (s.result.tier.number, -s.result.score))
         print(f"Eligible Tier 1-2 border programs left out: {len(left)}")
         for s in left:
+            share = latest_share(s.program)
+            why = f", {share:g}% IMGs" if share is not None and share < 5 else ""
             print(f"    Tier {s.result.tier.number} {s.result.score} {s.program.acgme_id} "
-                  f"{s.program.name[:55]} ({s.program.city})")
+                  f"{s.program.name[:55]} ({s.program.city}{why})")
         few = [(i, latest_share(scored[i].program)) for i in on_list]
         few = [(i, v) for i, v in few if v is not None and v < 5]
         print(f"List programs with under 5% IMGs: {len(few)}")
@@ -123,6 +125,10 @@ def main() -> None:
                     print(f"Ties at score {cut}, {code} Tier {tier.number}: {len(tied_in)} in "
                           f"({dict(states_in.most_common(6))}), {len(tied_out)} out "
                           f"({dict(states_out.most_common(6))})")
+        tier_3 = [i for i in on_list if scored[i].result.tier is Tier.TIER_3]
+        border_3 = sum(bool(scored[i].program.in_border_region) for i in tier_3)
+        no_3 = sum(scored[i].program.j1_accepted == "no" for i in tier_3)
+        print(f"Tier 3 on the list: {len(tier_3)}, border {border_3}, J-1 'no' on file {no_3}")
         tier_1_of = {s.program.acgme_id for s in scored.values()
                      if s.result.tier is Tier.TIER_1}
         entries = ListEntry.objects.filter(profile=profile).count()
