@@ -122,7 +122,8 @@ def main() -> None:
                 if tied_in:
                     states_in = Counter(s.program.state for s in tied_in)
                     states_out = Counter(s.program.state for s in tied_out)
-                    print(f"Ties at score {cut}, {code} Tier {tier.number}: {len(tied_in)} in "
+                    print(f"Ties at score {cut}, {code} Tier {tier.number}: {len(tied_in)} in, "
+                          f"{len(states_in)} states "
                           f"({dict(states_in.most_common(6))}), {len(tied_out)} out "
                           f"({dict(states_out.most_common(6))})")
         tier_3 = [i for i in on_list if scored[i].result.tier is Tier.TIER_3]

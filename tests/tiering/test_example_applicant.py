@@ -69,6 +69,14 @@ def test_internal_medicine_has_tier_1_and_the_border_im_programs_lead_it(built) 
     assert BORDER_IM <= tier_1_im
 
 
+def test_an_img_heavy_program_whose_residents_score_higher_is_not_tier_1(built) -> None:
+    _, _, scored = built
+    conemaugh = scored["1404131367"]  # 99% IMGs (2025); residents 236-245 on Step 1 (2021)
+
+    assert conemaugh.result.tier is scoring.Tier.TIER_2
+    assert "averaged 236-245 on USMLE Step 1" in conemaugh.result.tier_notes[0]
+
+
 def test_no_program_on_the_list_has_under_5_percent_imgs(built) -> None:
     _, chosen, scored = built
 
