@@ -179,3 +179,20 @@ def test_equal_scores_are_broken_by_mission_img_presence_and_visa_then_spread_by
     assert sorted(set(states)) == ["AL", "FL", "NY"]  # not filled from Alabama
     assert max(states.count(s) for s in set(states)) - min(states.count(s)
                                                            for s in set(states)) <= 1
+
+
+def test_a_tier_an_advisor_changed_is_said_first_wherever_the_place_is_said() -> None:
+    from tiering.explain import choice_text
+    from tiering.models import ListEntry
+    from tiering.models import Tier as Stored
+
+    entry = ListEntry(computed_tier=Stored.TIER_3, override_tier=Stored.TIER_2, choice={
+        "code": "ranked", "params": {"tier": 3, "specialty": "140", "rank": 1, "taken": 7,
+                                     "available": 30, "score": 88, "next_name": "X",
+                                     "next_score": 80}})
+
+    text = choice_text(entry, {"140": "Internal Medicine"})
+
+    assert text.startswith("Moved to Tier 2 by the advisor; the scoring placed it in Tier 3. "
+                           "Tier 3 place 1 of 7")
+    assert "next candidate" not in text  # said once per tier, not on each row
