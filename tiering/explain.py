@@ -303,7 +303,7 @@ class ShortList:
     """What keeps a list below its target when the budget does not."""
 
     removed: int  # programs removed by hand
-    eligible: int  # candidates the rule could choose when the list was built
+    eligible: int | None  # candidates the rule could choose at the last build; None: unknown
     few_imgs: int  # eligible programs left out for under 5% IMGs
 
 
@@ -317,7 +317,7 @@ def short_list(summary: ListSummary, *, removed: int) -> ShortList | None:
     except ValueError:
         note = {}
     params = note.get("params", {}) if note.get("code") == "short" else {}
-    return ShortList(removed=removed, eligible=params.get("eligible", summary.size),
+    return ShortList(removed=removed, eligible=params.get("eligible"),
                      few_imgs=params.get("few_imgs", 0))
 
 
@@ -343,7 +343,7 @@ def list_notices(summary: ListSummary, *, owner: bool = True,
                 "next candidate, or put it back",
                 "%(n)s programs removed by hand: rebuild the list to fill their places with "
                 "the next candidates, or put them back", short.removed) % {"n": short.removed})
-        if short and short.eligible < summary.target:
+        if short and short.eligible is not None and short.eligible < summary.target:
             limits.append(ngettext(
                 "only %(n)s program in the specialties and states chosen can go on the list",
                 "only %(n)s programs in the specialties and states chosen can go on the list",

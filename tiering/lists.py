@@ -355,10 +355,11 @@ def budget_note(budget_usd: int, chosen: selection.Selection,
 
 
 def short_note(chosen: selection.Selection) -> str:
-    """For a list below its target that the budget did not limit: what the candidates allowed
-    (``tiering.explain.short_list`` says it), stored with the list so the page reads it without
+    """For a list the budget did not limit: how many candidates the rule could choose (and how
+    many it left out for few IMGs), stored with the list so that a list below its target
+    (after a removal, say) names its real limit (``tiering.explain.short_list``) without
     scoring the scope again."""
-    if chosen.budget_limited or chosen.size >= chosen.target:
+    if chosen.budget_limited:
         return ""
     return json.dumps({"code": "short", "params": {"eligible": chosen.eligible,
                                                     "few_imgs": chosen.few_imgs}},

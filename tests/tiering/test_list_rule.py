@@ -196,3 +196,25 @@ def test_a_tier_an_advisor_changed_is_said_first_wherever_the_place_is_said() ->
     assert text.startswith("Moved to Tier 2 by the advisor; the scoring placed it in Tier 3. "
                            "Tier 3 place 1 of 7")
     assert "next candidate" not in text  # said once per tier, not on each row
+
+
+@pytest.mark.django_db
+def test_a_list_short_of_its_target_names_the_candidates_as_its_limit(client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory
+    from tiering.lists import list_rebuild
+
+    im_ = SpecialtyFactory(code="140", name="Internal Medicine")
+    for n in range(6):
+        ProgramFactory(specialty=im_, j1_accepted="yes", setting="community",
+                       non_us_img_share_pct=[40, 50, 60, 30, 2, 0][n])
+    profile = ProfileFactory(step2_score=240)
+    profile.target_specialties.set([im_])
+    list_rebuild(profile)
+    client.force_login(profile.user)
+
+    page = client.get(reverse("tiering:list", args=[profile.pk])).content.decode()
+
+    assert ("only 4 programs in the specialties and states chosen can go on the list (2 more "
+            "have under 5% IMGs and are left out): add states or a specialty") in page
