@@ -48,12 +48,22 @@ class Cell:
         return self.known / self.total if self.total else 0.0
 
 
+VISA_AND_MIX_FIELDS = ("j1_accepted", "h1b_sponsored", "img_share_pct", "non_us_img_share_pct")
+
+
 @dataclass(frozen=True)
 class Row:
     code: str
     name: str
     programs: int
     cells: tuple[Cell, ...]
+
+    @property
+    def no_visa_source(self) -> bool:
+        """No program of the specialty has a visa answer or an IMG share: no source covers
+        them (e.g. Urology: not in Residency Explorer 2021, and FREIDA 2025 is IM only)."""
+        keys = list(FIELDS)
+        return all(self.cells[keys.index(key)].known == 0 for key in VISA_AND_MIX_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from applicants.access import active_links
 from applicants.models import AdvisorLink, Profile, User, VisaNeed
 from programs.models import Strictness
 from tiering import budget
-from tiering.lists import catalog_changed_at, list_is_stale, season_year
+from tiering.lists import catalog_changed_at, list_is_stale
 from tiering.models import EntryEvent, ListEntry, Status, Tier
+from tiering.scored import season_year
 
 # 16 random bytes: 128 bits, far beyond guessing, and 22 URL-safe characters that fit the
 # 32-character column and survive being pasted into an email.

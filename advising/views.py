@@ -413,7 +413,9 @@ def freshness(request: HttpRequest) -> HttpResponse:
     if not is_staff_reviewer(request.user):
         raise PermissionDenied
     programs = catalog_programs()
+    rows = freshness_table(programs)
     return render(request, "advising/freshness.html", {
-        "fields": FIELDS.values(), "rows": freshness_table(programs),
-        "next": verify_next(25, programs),
+        "fields": FIELDS.values(), "rows": rows, "next": verify_next(25, programs),
+        "no_visa_source": [row for row in rows if row.no_visa_source],
+        "not_located": [p for p in programs if p.latitude is None],
     })

@@ -93,7 +93,8 @@ def in_process(profile, repeat: int) -> dict:
     from applicants.models import Profile
     from programs.models import Program
     from programs.verification import approved_prefetch
-    from tiering import lists, scoring
+    from tiering import facts as scoring_facts
+    from tiering import scope, scored, scoring
 
     client = Client()
     client.force_login(profile.user)
@@ -144,17 +145,16 @@ def in_process(profile, repeat: int) -> dict:
     save({**unchanged})()
     profile.refresh_from_db()
 
-    applicant = lists.applicant_of(profile)
+    applicant = scored.applicant_of(profile)
     everything = list(Program.objects.select_related("specialty")
                       .prefetch_related(approved_prefetch()).order_by("acgme_id"))
-    facts = [lists.facts_of(p) for p in everything]
+    facts = [scoring_facts.facts_of(p) for p in everything]
     score_ms = median_seconds(
         lambda: scoring.score_programs(applicant=applicant, programs=facts), repeat) * 1000
-    inputs = getattr(lists, "catalog_facts", None) or (lambda: [
-        lists.cached_facts(p) for p in Program.objects.select_related("specialty")])
+    inputs = scope.catalog_facts
     inputs()  # warm, as a running server has them
     inputs_ms = median_seconds(inputs, repeat) * 1000
-    cold_ms = median_seconds(lambda: [lists.facts_of(p) for p in everything], 3) * 1000
+    cold_ms = median_seconds(lambda: [scoring_facts.facts_of(p) for p in everything], 3) * 1000
 
     export_ms, plain_ms, export_rows = export_figures(profile, repeat)
     return {
@@ -347,7 +347,7 @@ def main() -> None:
     wide = core_profile("wide@example.org")
     wide.target_specialties.set(Specialty.objects.all())
     figures["widest_rebuild_ms"] = round(median_seconds(lambda: list_recompute(wide), 3) * 1000)
-    from tiering.lists import score_scope
+    from tiering.scope import score_scope
 
     figures["widest_rebuild_programs"] = len(score_scope(wide))
     # The largest download a request can ask for: that list's workbook with every candidate.

@@ -39,7 +39,8 @@ def main() -> None:
 
     from applicants.models import Profile, User
     from programs.models import Specialty
-    from tiering.lists import list_recompute, score_scope
+    from tiering.lists import list_recompute
+    from tiering.scope import score_scope
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:

@@ -50,7 +50,9 @@ def main() -> None:
 
     from programs.models import Program
     from tiering import scoring
-    from tiering.lists import applicant_of, facts_of, list_recompute
+    from tiering.facts import facts_of
+    from tiering.lists import list_recompute
+    from tiering.scored import applicant_of
 
     profile = persona_profile()
     applicant = applicant_of(profile)

@@ -33,7 +33,8 @@ def main() -> None:
     from applicants.models import Profile, User
     from programs.models import Specialty
     from tiering import scope
-    from tiering.lists import applicant_of, list_rebuild
+    from tiering.lists import list_rebuild
+    from tiering.scored import applicant_of
     from tiering.what_if import (
         _decisions,
         outcome_of,

@@ -128,6 +128,14 @@ def _year(value: str) -> int:
     return _integer(1900, 2100)(value)
 
 
+def _period(value: str) -> str:
+    """A survey period of whole years, "2019-2023"; a single year is a period too."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value.strip())
+    if not match or (match[2] and int(match[2]) < int(match[1])):
+        raise CellError(f"{value!r} is not a period of years such as 2019-2023")
+    return value.strip()
+
+
 def _acgme_id(value: str) -> str:
     digits = value.strip()
     if digits.endswith(".0"):
@@ -180,6 +188,12 @@ FACT_COLUMNS: dict[str, tuple[Parser, str, Any]] = {
     "armed_forces": (_choice(TriState), "armed_forces", TriState.UNKNOWN),
     "usce_within_years": (_integer(1, 70), "usce_within_years", None),
     "steps_within_years": (_integer(1, 70), "steps_within_years", None),
+    "county_spanish_share": (_decimal(0, 100), "county_spanish_share", None),
+    "county_spanish_share_period": (_period, "county_spanish_share", ""),
+    "hpsa_primary_care": (_choice(TriState), "hpsa_primary_care", TriState.UNKNOWN),
+    "hpsa_primary_care_score": (_integer(0, 26), "hpsa_primary_care", None),
+    "hpsa_mental_health": (_choice(TriState), "hpsa_mental_health", TriState.UNKNOWN),
+    "hpsa_mental_health_score": (_integer(0, 26), "hpsa_mental_health", None),
 }
 OTHER_VALUES = "other_values"
 OTHER_VALUE_KEYS = {"key", "value", "source", "year", "url", "kind"}

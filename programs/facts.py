@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from programs.community import (
+    COMMUNITY_KEYS,
+    VISA_AND_MIX_KEYS,
+    community_rows,
+    no_source_note,
+    specialty_without_visa_source,
+)
 from programs.models import Program, Strictness, TriState
-from programs.sources import describe
+from programs.sources import describe, short_name
 from programs.verification import with_verified
 
 UNKNOWN = "unknown"  # the value of a fact not known; the pages say it in the reader's language
@@ -43,6 +50,8 @@ class Fact:
     verified_on: str = ""  # ISO date, for a fact verified with the program
     age: int | None = None  # seasons since the fact's year; None when the year is not stated
     others: tuple[OtherValue, ...] = ()
+    note: str = ""  # why a fact is unknown, or what a known one does not say
+    period: str = ""  # a survey period shown instead of the year ("2019-2023")
 
     @property
     def known(self) -> bool:
@@ -64,6 +73,9 @@ class Fact:
         if self.key in VISA_KEYS:
             return gettext("%(n)s seasons old; %(change)s: verify") % {
                 "n": self.age, "change": VISA_CHANGE_NOTE}
+        if self.key in COMMUNITY_KEYS:
+            # A county's figure is not the program's to confirm: its age is said, no "verify".
+            return gettext("%(n)s years old") % {"n": self.age}
         return gettext("%(n)s seasons old: verify") % {"n": self.age}
 
 
@@ -193,6 +205,15 @@ def program_facts(program: Program) -> list[Fact]:
             "steps_within_years",
         ),
     ]
+    notes: dict[str, str] = {}
+    for label, value, key, note in community_rows(program):
+        rows.append((label, value or UNKNOWN, key))
+        notes[key] = note
+    if any(getattr(program, k) in (None, TriState.UNKNOWN) for k in VISA_AND_MIX_KEYS) and (
+        specialty_without_visa_source(program.specialty_id)
+    ):
+        for key in VISA_AND_MIX_KEYS:
+            notes[key] = no_source_note(program.specialty.name)
     season = timezone.now().year
     others = _other_values(program)
     facts = []
@@ -211,6 +232,10 @@ def program_facts(program: Program) -> list[Fact]:
                 age=None if year is None else season - year,
                 # Identity and location rows share a key: show other values once.
                 others=others.pop(key, ()) if key not in ("identity", "location") else (),
+                note=notes.get(key, "") if key not in VISA_AND_MIX_KEYS or value == UNKNOWN
+                else "",
+                period=program.county_spanish_share_period
+                if key == "county_spanish_share" and value != UNKNOWN else "",
             )
         )
     return facts
@@ -235,3 +260,23 @@ def _other_values(program: Program) -> dict[str, tuple[OtherValue, ...]]:
             )
         )
     return {key: tuple(values) for key, values in out.items()}
+
+
+def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
+    """Facts on which two current answers disagree: key -> each value with its source (what
+    the scoring reads, in ``tiering.facts``)."""
+    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
+    if not others:
+        return {}
+    provenance = program.provenance or {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in dict.fromkeys(o["key"] for o in others):
+        origin = provenance.get(key, {})
+        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
+        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
+        out[key] = tuple(
+            f"{value} ({short_name(source) if source else 'source not stated'}"
+            f"{f', {year}' if year else ''})"
+            for value, source, year in values
+        )
+    return out

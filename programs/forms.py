@@ -9,6 +9,15 @@ from programs.models import US_STATES, Program, Setting, Specialty, TriState, Ve
 from programs.verification import VERIFIABLE, check_entry, clean_value
 
 ANY = [("", _("Any"))]
+# Thresholds of the county's Spanish-at-home share the catalog offers (issue 28).
+SPANISH_SHARES = (10, 25, 50, 75)
+
+
+def spanish_share_choices() -> list[tuple[str | int, str]]:
+    """Called for each form, so the labels are in the request's language."""
+    return [("", gettext("Any"))] + [
+        (n, gettext("at least %(n)s%% speak Spanish at home") % {"n": n}) for n in SPANISH_SHARES
+    ]
 
 
 class CatalogFilterForm(forms.Form):
@@ -23,6 +32,17 @@ class CatalogFilterForm(forms.Form):
         choices=[("", _("Any state"))] + [(s, s) for s in sorted(US_STATES)], required=False
     )
     border = forms.BooleanField(label=_("Border region only (within 100 km)"), required=False)
+    spanish = forms.TypedChoiceField(
+        label=_("Spanish-speaking community"),
+        choices=spanish_share_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("county, Census 2019-2023"),
+    )
+    shortage = forms.BooleanField(
+        label=_("Primary-care shortage area (county has a geographic HPSA)"), required=False
+    )
     j1 = forms.ChoiceField(label="J-1", choices=ANY + TriState.choices, required=False)
     h1b = forms.ChoiceField(label="H-1B", choices=ANY + TriState.choices, required=False)
     setting = forms.ChoiceField(
@@ -38,6 +58,11 @@ class CatalogFilterForm(forms.Form):
             programs = programs.filter(state=data["state"])
         if data.get("border"):
             programs = programs.in_border_region()
+        if data.get("spanish") is not None:
+            # An unknown share never passes a threshold.
+            programs = programs.filter(county_spanish_share__gte=data["spanish"])
+        if data.get("shortage"):
+            programs = programs.filter(hpsa_primary_care=TriState.YES)
         if data.get("j1"):
             programs = programs.filter(j1_accepted=data["j1"])
         if data.get("h1b"):

@@ -76,6 +76,9 @@ PROVENANCE_KEYS: tuple[str, ...] = (
     "armed_forces",
     "usce_within_years",
     "steps_within_years",
+    "county_spanish_share",
+    "hpsa_primary_care",
+    "hpsa_mental_health",
 )
 
 
@@ -242,6 +245,42 @@ class Program(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(70)],
     )
+    # The program's county (issue 28; docs/data-sources.md, "Community facts"). Facts about
+    # the community a program serves, not about the program.
+    county_spanish_share = models.FloatField(
+        "county: people aged 5+ who speak Spanish at home (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    county_spanish_share_period = models.CharField(
+        "period of the county's Spanish-at-home share", max_length=9, blank=True,
+        help_text="The ACS 5-year period, e.g. 2019-2023.",
+    )
+    hpsa_primary_care = models.CharField(
+        "county holds a designated geographic primary-care HPSA",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
+    )
+    hpsa_primary_care_score = models.PositiveSmallIntegerField(
+        "highest primary-care HPSA score in the county",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(26)],
+    )
+    hpsa_mental_health = models.CharField(
+        "county holds a designated geographic mental-health HPSA",
+        max_length=7,
+        choices=TriState.choices,
+        default=TriState.UNKNOWN,
+    )
+    hpsa_mental_health_score = models.PositiveSmallIntegerField(
+        "highest mental-health HPSA score in the county",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(26)],
+    )
     provenance = models.JSONField(default=dict, blank=True)
     # Values another source gives for a fact: [{"key", "value", "source", "year", "url",
     # "kind"}], kind "conflict" (two current answers disagree) or "replaced" (by a later
@@ -268,6 +307,11 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(border_distance_km__isnull=True) | Q(border_distance_km__gte=0),
                 name="program_border_distance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(county_spanish_share__isnull=True)
+                | Q(county_spanish_share__gte=0, county_spanish_share__lte=100),
+                name="program_county_spanish_share_is_a_percentage",
             ),
             models.CheckConstraint(
                 condition=Q(max_attempts_per_step__isnull=True)

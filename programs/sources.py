@@ -108,6 +108,39 @@ SOURCES: dict[str, Source] = {
             collected_from="https://github.com/cublya/world-atlas",
         ),
         Source(
+            id="acs-2019-2023",
+            short_name="Census ACS",
+            name="American Community Survey 5-year estimates 2019-2023, by county: language "
+                 "spoken at home (table C16001)",
+            publisher="U.S. Census Bureau",
+            year=2023,
+            url="https://data.census.gov",
+            license=(
+                "Public domain (US government work). The share is people aged 5 and over in the "
+                "program's county who speak Spanish at home; the period is 2019-2023."
+            ),
+            attribution="U.S. Census Bureau, 2019-2023 American Community Survey 5-Year "
+                        "Estimates",
+            collected_from="https://github.com/BazilAkram/US-County-Data-Explorer",
+        ),
+        Source(
+            id="hrsa-hpsa-pc-2020",
+            short_name="HRSA",
+            name="HRSA primary-care Health Professional Shortage Areas, 2020: designated "
+                 "geographic HPSAs by county",
+            publisher="Health Resources and Services Administration (HRSA)",
+            year=2020,
+            url="https://data.hrsa.gov/topics/health-workforce/shortage-areas",
+            license=(
+                "Public domain (US government work). Geographic and high-needs geographic HPSAs "
+                "only, as cut by the Urban Institute; population and facility HPSAs are not "
+                "included (docs/data-sources.md)."
+            ),
+            attribution="HRSA Health Professional Shortage Areas (2020), via the Urban "
+                        "Institute",
+            collected_from="https://github.com/UI-Research/mobility-from-poverty",
+        ),
+        Source(
             id="armed-forces-rule",
             short_name="armed-forces sponsor (10 U.S.C. 532)",
             name="Armed-forces program, marked from its sponsor",

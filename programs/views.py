@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from programs import verification
+from programs.community import no_source_note, specialty_without_visa_source
 from programs.facts import program_facts
 from programs.forms import CatalogFilterForm, ErrorReportForm, VerifiedFactForm
 from programs.models import Program, VerifiedFact
@@ -36,6 +37,12 @@ def program_list(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
 
+    def no_visa_source() -> str:  # only run when the cached content is missing
+        specialty = form.cleaned_data.get("specialty") if form.is_valid() else None
+        if specialty is None or not specialty_without_visa_source(specialty.pk):
+            return ""
+        return no_source_note(specialty.name)
+
     query = request.GET.copy()
     query.pop("page", None)
     # The filters the form knows and the page number, so stray parameters share one entry.
@@ -45,6 +52,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         request,
         "programs/program_list.html",
         {"form": form, "page": SimpleLazyObject(page), "query": query.urlencode(),
+         "no_visa_source": no_visa_source,
          "catalog_version": catalog_version(), "cache_key": cache_key,
          "cache_seconds": PAGE_CACHE_SECONDS},
     )

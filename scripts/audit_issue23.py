@@ -34,8 +34,9 @@ from django.utils import timezone  # noqa: E402
 
 from applicants.models import Profile, User  # noqa: E402
 from programs.models import Specialty  # noqa: E402
-from tiering.lists import list_rebuild, score_scope  # noqa: E402
+from tiering.lists import list_rebuild  # noqa: E402
 from tiering.models import ListEntry  # noqa: E402
+from tiering.scope import score_scope  # noqa: E402
 from tiering.scoring import Tier  # noqa: E402
 
 EMAIL = "audit-issue23@example.org"

@@ -20,9 +20,9 @@ from applicants.models import Profile
 from programs.models import Program
 from strategy.season import SOAP_MAX_APPLICATIONS, SOAP_SPECIALTIES
 from tiering import scoring
-from tiering.lists import applicant_of
 from tiering.models import ListEntry
 from tiering.scope import snapshot
+from tiering.scored import applicant_of
 
 TIER_NAMES = {scoring.Tier.TIER_1: gettext_lazy("Tier 1"),
               scoring.Tier.TIER_2: gettext_lazy("Tier 2"),

@@ -8,28 +8,16 @@ No database access: it reads the scored programs it is given.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from tiering import budget, scoring, selection
+from tiering.facts import facts_known
+from tiering.scored import Scored
 from tiering.scoring.divisions import division_of
 from tiering.scoring.few_imgs import few_imgs_note
 from tiering.scoring.gap import list_z, specialty_weights
 
-if TYPE_CHECKING:
-    from tiering.lists import Scored
-
 NO_DECISIONS = selection.Decisions()
 _VISA_KEYS = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}
-_KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")
-
-
-def facts_known(facts: scoring.ProgramFacts) -> int:
-    known = sum(getattr(facts, name) != scoring.UNKNOWN for name in _KNOWN_FACTS)
-    known += facts.img_share_pct is not None
-    known += facts.non_us_img_share_pct is not None
-    known += bool(facts.setting)
-    known += facts.border_distance_km is not None
-    return known
 
 
 def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,

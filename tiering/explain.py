@@ -1,5 +1,6 @@
-"""What the pages say: the parts of one program's score and its explanation, why a program is
-on the list, and the list as a whole (composition, border programs, visas to verify, cost)."""
+"""What the pages say: the parts of one program's score and its explanation (the programs a
+page shows are scored again here, with their reasons), why a program is on the list, and the
+list as a whole (composition, border programs, visas to verify, cost)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,20 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from applicants.models import Profile
+from programs.models import Program
 from tiering import budget, scoring
+from tiering.facts import cached_facts
 from tiering.models import ApplicantList, ListEntry, Status, Tier
+from tiering.scored import STORED_TIER, Scored, applicant_of
+from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.gap import score_gaps
 from tiering.scoring.text import Text
-
-if TYPE_CHECKING:
-    from tiering.lists import Scored
-
 
 # What each component is called on the page, and its most points (scoring/weights.py).
 COMPONENT_NAMES = {
@@ -126,6 +127,41 @@ def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = N
     }
 
 
+def attach_explanations(profile: Profile, entries: Iterable[ListEntry], *,
+                        applicant: scoring.Applicant | None = None) -> None:
+    """Score the entries' programs again and set ``entry.explanation`` (not stored).
+    ``applicant``: the profile's, when the caller has built it."""
+    entries = list(entries)
+    if not entries or not profile.is_complete:
+        return
+    results = scoring.score_programs(
+        applicant=applicant or applicant_of(profile),
+        programs=[cached_facts(e.program) for e in entries],
+    )
+    for entry, result in zip(entries, results, strict=True):
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
+
+
+def candidate_entries(profile: Profile, programs: Iterable[Program], *,
+                      applicant: scoring.Applicant | None = None) -> list[ListEntry]:
+    """Unsaved entries for candidates, scored again with their reasons, so they render like
+    the list's rows."""
+    programs = list(programs)
+    results = scoring.score_programs(applicant=applicant or applicant_of(profile),
+                                     programs=[cached_facts(p) for p in programs])
+    entries = []
+    for program, result in zip(programs, results, strict=True):
+        entry = ListEntry(profile=profile, program=program,
+                          computed_tier=STORED_TIER[result.tier], score=result.score,
+                          confidence=result.confidence)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
+        # A program the list's rule leaves out for few IMGs says so where it is a candidate.
+        note = few_imgs_note(cached_facts(program)) if result.eligible else None
+        entry.few_imgs = translated(note) if note is not None else ""
+        entries.append(entry)
+    return entries
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListSummary:
     """The list as a whole, for the top of the list page."""
@@ -149,15 +185,17 @@ class ListSummary:
         return self.counts.get((code, tier), 0)
 
 
-def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
-    """Composition, border programs, visas to verify and cost of the entries on the list."""
+def list_summary(profile: Profile, entries: Iterable[ListEntry], *,
+                 the_list: ApplicantList | None = None) -> ListSummary:
+    """Composition, border programs, visas to verify and cost of the entries on the list.
+    ``the_list``: the profile's, when the caller has loaded it."""
     entries = list(entries)
     counts: dict[tuple[str, int], int] = {}
     tiers = {tier.value: 0 for tier in Tier}
     specialties: dict[str, str] = {}
     per_specialty: dict[str, int] = {}
     border = visa_to_verify = 0
-    year = timezone.now().year  # the season, as tiering.lists.season_year
+    year = timezone.now().year  # the season, as tiering.scored.season_year
     visa_key = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}.get(profile.visa_need)
     for entry in entries:
         program = entry.program
@@ -174,7 +212,8 @@ def list_summary(profile: Profile, entries: Iterable[ListEntry]) -> ListSummary:
                     or year - fact_year >= scoring.FACT_AGE_VERIFY:
                 visa_to_verify += 1
     cost = budget.season_cost(per_specialty)
-    the_list = ApplicantList.objects.get_or_create(profile=profile)[0]
+    if the_list is None:
+        the_list = ApplicantList.objects.get_or_create(profile=profile)[0]
     over = max(0, cost.total_usd - profile.budget_usd) if profile.budget_usd is not None else 0
     return ListSummary(
         size=len(entries), target=the_list.target, budget_limited=the_list.budget_limited,
@@ -296,6 +335,19 @@ def budget_note_text(stored: str, *, owner: bool = True) -> str:
         "%(full)s ($%(full_cost)s), $%(more)s more.") if owner else gettext(
         "The client's budget of $%(budget)s set the list at %(size)s programs; the guidance "
         "suggests %(full)s ($%(full_cost)s), $%(more)s more.")) % figures
+
+
+def score_gap_texts(applicant: scoring.Applicant, codes: Iterable[str], *,
+                    only: str | None = None) -> list[str]:
+    """The Step 2 CK gap per target specialty, as its own signal (``scoring.gap``), in the
+    active language; ``only``: the one of this specialty."""
+    return [translated(gap.text) for gap in score_gaps(applicant, codes)
+            if only is None or gap.specialty_code == only]
+
+
+def applicant_notices(applicant: scoring.Applicant) -> list[str]:
+    """What the scoring warns about the applicant's own inputs, in the active language."""
+    return [translated(text) for text in scoring.applicant_warnings(applicant=applicant)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,227 +1,37 @@
-"""The list: scoring a profile against the catalog, building the list from the results, and
-the changes people make to it by hand.
+"""The stored list: building it from the scored scope, and keeping it current.
 
 Only the list is stored (``ListEntry``: the programs applied to, and the ones removed by hand);
-candidates are scored from the catalog when a page needs them. A list is rebuilt when the
-profile is saved, and lazily when the catalog or the scoring model changed since; a rebuild
-keeps every pinned, added and removed program and everything tracked.
+candidates are scored from the catalog when a page needs them (``tiering.scope``). A list is
+rebuilt when the profile is saved, and lazily when the catalog or the scoring model changed
+since; a rebuild keeps every pinned, added and removed program and everything tracked (the
+changes by hand are in ``tiering.edits``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
 
-from applicants.models import EcfmgStatus, Profile, User
-from programs.models import PROVENANCE_KEYS, Program
-from programs.sources import short_name
-from programs.verification import approved_prefetch, with_verified
+from applicants.models import Profile, User
+from programs.models import Program
 from programs.versions import catalog_latest_change
-from tiering import budget, bulk, choosing, scope, scoring, selection
-from tiering.explain import explanation_of, translated
-from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, Tier
+from tiering import budget, bulk, choosing, selection
+from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry
+from tiering.scope import score_scope, with_programs
+from tiering.scored import SCORING_VERSION, STORED_TIER, applicant_of, list_inputs
 
-# Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.12-7"  # issue 23: tiers relative to the applicant, the list's rule
 BUILDS_KEPT = 20  # per applicant
-
-# The stored tier of each scoring tier, and back.
-STORED_TIER = {
-    scoring.Tier.TIER_1: Tier.TIER_1,
-    scoring.Tier.TIER_2: Tier.TIER_2,
-    scoring.Tier.TIER_3: Tier.TIER_3,
-    scoring.Tier.NOT_ELIGIBLE: Tier.NOT_ELIGIBLE,
-}
-SCORING_TIER = {stored: scored for scored, stored in STORED_TIER.items()}
-
-
-def season_year() -> int:
-    return timezone.now().year
-
-
-def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.Applicant:
-    return scoring.Applicant(
-        step1_passed=profile.step1_passed,
-        step1_attempts=profile.step1_attempts,
-        step2_score=profile.step2_score,
-        step2_attempts=profile.step2_attempts,
-        step3_passed=profile.step3_passed,
-        step3_attempts=profile.step3_attempts,
-        graduation_year=_required(profile.graduation_year, "graduation year"),
-        visa_need=profile.visa_need,
-        citizenship=profile.citizenship,
-        ecfmg_certified=profile.ecfmg_status == EcfmgStatus.CERTIFIED,
-        usce_hands_on_months=profile.usce_hands_on_months,
-        usce_observership_months=profile.usce_observership_months,
-        usce_border_months=profile.usce_border_months,
-        us_letters=profile.us_letters,
-        research_experiences=profile.research_experiences,
-        border_or_underserved_projects=profile.border_or_underserved_projects,
-        spanish_level=profile.spanish_level,
-        as_of_year=as_of_year or season_year(),
-        preferred_divisions=tuple(sorted(profile.geographic_divisions or ())),
-    )
-
-
-def _required(value: int | None, what: str) -> int:
-    # An unknown graduation year must not score as a recent one: a list needs it.
-    if value is None:
-        raise ValueError(f"The profile has no {what}; it cannot be scored.")
-    return value
-
-
-def facts_of(program: Program) -> scoring.ProgramFacts:
-    program = with_verified(program)  # approved verified facts are the newest source
-    provenance = program.provenance or {}
-    return scoring.ProgramFacts(
-        acgme_id=program.acgme_id,
-        name=program.name,
-        specialty_code=program.acgme_id[:3],
-        state=program.state,
-        in_border_region=program.in_border_region,
-        border_distance_km=program.border_distance_km,
-        setting=program.setting,
-        j1_accepted=program.j1_accepted,
-        h1b_sponsored=program.h1b_sponsored,
-        citizens_only=program.citizens_only,
-        img_share_pct=program.img_share_pct,
-        non_us_img_share_pct=program.non_us_img_share_pct,
-        min_step2_score=program.min_step2_score,
-        min_step2_strictness=program.min_step2_strictness,
-        max_years_since_graduation=program.max_years_since_graduation,
-        max_years_since_graduation_strictness=program.max_years_since_graduation_strictness,
-        max_attempts_per_step=program.max_attempts_per_step,
-        max_attempts_per_step_strictness=program.max_attempts_per_step_strictness,
-        min_usce_months=program.min_usce_months,
-        min_usce_months_strictness=program.min_usce_months_strictness,
-        step3_required=program.step3_required,
-        step3_strictness=program.step3_strictness,
-        armed_forces=program.armed_forces,
-        usce_within_years=program.usce_within_years,
-        steps_within_years=program.steps_within_years,
-        step_score_band=program.step_score_band,
-        conflicts=conflicts_of(program),
-        fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
-        fact_sources={
-            k: short_name(provenance[k]["source"])
-            for k in PROVENANCE_KEYS
-            if provenance.get(k, {}).get("source")
-        },
-    )
-
-
-def conflicts_of(program: Program) -> dict[str, tuple[str, ...]]:
-    """Facts on which two current answers disagree: key -> each value with its source."""
-    others = [o for o in program.other_values or [] if o.get("kind") == "conflict"]
-    if not others:
-        return {}
-    provenance = program.provenance or {}
-    out: dict[str, tuple[str, ...]] = {}
-    for key in dict.fromkeys(o["key"] for o in others):
-        origin = provenance.get(key, {})
-        values = [(getattr(program, key, ""), origin.get("source", ""), origin.get("year"))]
-        values += [(o["value"], o["source"], o["year"]) for o in others if o["key"] == key]
-        out[key] = tuple(
-            f"{value} ({short_name(source) if source else 'source not stated'}"
-            f"{f', {year}' if year else ''})"
-            for value, source, year in values
-        )
-    return out
-
-
-def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
-    """The programs of these specialties, in these states when any are given."""
-    programs = (
-        Program.objects.filter(specialty__in=specialties)
-        .select_related("specialty")
-        .prefetch_related(approved_prefetch())
-    )
-    states = list(states)
-    if states:
-        programs = programs.filter(state__in=states)
-    return programs.order_by("acgme_id")
-
-
-def programs_in_scope(profile: Profile) -> QuerySet[Program]:
-    return programs_for(profile.target_specialties.all(), profile.target_states or [])
-
-
-# ---------------------------------------------------------------------------------------------
-# Scoring the catalog for a profile (candidates are never stored)
-# ---------------------------------------------------------------------------------------------
-
-catalog_facts = scope.catalog_facts
-
-# ProgramFacts per (program id, last change): the catalog changes rarely and building the
-# facts costs more than scoring them, so each process keeps them across requests.
-_FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
-
-
-def cached_facts(program: Program) -> scoring.ProgramFacts:
-    key = (program.pk, program.updated_at)
-    facts = _FACTS.get(key)
-    if facts is None:
-        if len(_FACTS) > 50_000:  # a rebuilt catalog leaves old keys behind
-            _FACTS.clear()
-        facts = _FACTS[key] = facts_of(program)
-    return facts
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    program: Program
-    facts: scoring.ProgramFacts
-    result: scoring.ProgramResult
-
-
-def score_scope(profile: Profile) -> list[Scored]:
-    """Every program in the profile's specialties and states, scored for it (from the
-    process's catalog snapshot: no program is loaded from the database when warm)."""
-    pairs = scope.snapshot().in_scope(
-        profile.target_specialties.values_list("pk", flat=True), profile.target_states)
-    results = scoring.score_programs(applicant=applicant_of(profile),
-                                     programs=[facts for _, facts in pairs])
-    return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
-
-
-# What the selection reads of a scored program, and the size: decided in one place for the
-# list, the what-ifs, the try-it page and the command (tiering.choosing).
-candidate_of = choosing.candidate_of
-facts_known = choosing.facts_known
-
-
-def attach_explanations(profile: Profile, entries: Iterable[ListEntry]) -> None:
-    """Score the entries' programs again and set ``entry.explanation`` (not stored)."""
-    entries = list(entries)
-    if not entries or not profile.is_complete:
-        return
-    results = scoring.score_programs(
-        applicant=applicant_of(profile), programs=[cached_facts(e.program) for e in entries]
-    )
-    for entry, result in zip(entries, results, strict=True):
-        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
 
 
 # ---------------------------------------------------------------------------------------------
 # Building the list
 # ---------------------------------------------------------------------------------------------
-
-
-class ListChanged(Exception):
-    """The list changed since the page was loaded (another tab, or the advisor)."""
-
-    message = gettext_lazy("Your list was changed in another tab or by your advisor since this "
-                           "page was loaded. Nothing was changed; the page now shows the "
-                           "current list.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +45,12 @@ def applicant_list(profile: Profile) -> ApplicantList:
     return ApplicantList.objects.get_or_create(profile=profile)[0]
 
 
+def list_entries(profile: Profile) -> list[ListEntry]:
+    """The list's entries in scope (on the list and removed), each with its program from the
+    process's catalog snapshot."""
+    return with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
+
+
 def list_rebuild(profile: Profile, *, actor: User | None = None,
                  cause: str = "Your profile changed") -> BuildResult:
     """Build the list from the profile, keeping every decision made by hand."""
@@ -245,7 +61,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         # Programs from the process's snapshot, and only which entries have a history (not
         # the events themselves): a rebuild reads no more than it decides on.
         entries = {e.program.acgme_id: e for e in
-                   scope.with_programs(ListEntry.objects.filter(profile=profile))}
+                   with_programs(ListEntry.objects.filter(profile=profile))}
         with_history = set(EntryEvent.objects.filter(entry__profile=profile)
                            .order_by().values_list("entry_id", flat=True).distinct())
         kept_ids = {code for code, e in entries.items()
@@ -333,6 +149,18 @@ def _as_stored(value: dict) -> dict:
     return json.loads(json.dumps(value))
 
 
+def short_note(chosen: selection.Selection) -> str:
+    """For a list the budget did not limit: how many candidates the rule could choose (and how
+    many it left out for few IMGs), stored with the list so that a list below its target
+    (after a removal, say) names its real limit (``tiering.explain.short_list``) without
+    scoring the scope again."""
+    if chosen.budget_limited:
+        return ""
+    return json.dumps({"code": "short", "params": {"eligible": chosen.eligible,
+                                                    "few_imgs": chosen.few_imgs}},
+                      separators=(",", ":"))
+
+
 def budget_note(budget_usd: int, chosen: selection.Selection,
                 full: selection.Selection) -> str:
     """What the budget did to the list, and what more money would buy: stored as its code and
@@ -354,29 +182,9 @@ def budget_note(budget_usd: int, chosen: selection.Selection,
     return json.dumps({"code": code, "params": params}, separators=(",", ":"))
 
 
-def short_note(chosen: selection.Selection) -> str:
-    """For a list the budget did not limit: how many candidates the rule could choose (and how
-    many it left out for few IMGs), stored with the list so that a list below its target
-    (after a removal, say) names its real limit (``tiering.explain.short_list``) without
-    scoring the scope again."""
-    if chosen.budget_limited:
-        return ""
-    return json.dumps({"code": "short", "params": {"eligible": chosen.eligible,
-                                                    "few_imgs": chosen.few_imgs}},
-                      separators=(",", ":"))
-
-
 def list_recompute(profile: Profile) -> int:
     """Rebuild; returns the number of programs on the list."""
     return list_rebuild(profile).selection.size
-
-
-def list_inputs(profile: Profile) -> str:
-    """Everything of the profile that the scoring and the list are built from, as one key."""
-    inputs = (applicant_of(profile), sorted(profile.target_specialties.values_list("pk",
-                                                                                 flat=True)),
-              sorted(profile.target_states or []), profile.budget_usd)
-    return hashlib.sha256(repr(inputs).encode()).hexdigest()
 
 
 def _inputs_key(profile: Profile) -> str:
@@ -443,93 +251,3 @@ def list_ensure_current(profile: Profile) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------------------------------
-# Changes by hand: add, remove, pin (each raises the list's revision)
-# ---------------------------------------------------------------------------------------------
-
-
-class ListEditError(Exception):
-    pass
-
-
-def _bump(profile: Profile, revision: int | None) -> None:
-    """Raise the list's revision; refuse when the page's revision is no longer current."""
-    updated = ApplicantList.objects.filter(profile=profile)
-    if revision is not None:
-        updated = updated.filter(revision=revision)
-    if not updated.update(revision=F("revision") + 1):
-        raise ListChanged(ListChanged.message)
-
-
-def _reason(profile: Profile, by: User, reason: str) -> str:
-    reason = (reason or "").strip()
-    if by.pk != profile.user_id and not reason:
-        raise ListEditError(gettext("Say why: your client sees the reason in the list's "
-                                    "history."))
-    return reason
-
-
-def entry_add(profile: Profile, program: Program, *, by: User, reason: str = "",
-              revision: int | None = None) -> ListEntry:
-    """Put a candidate on the list by hand. Not eligible programs cannot be added."""
-    reason = _reason(profile, by, reason)
-    [item] = score_scope_of(profile, [program])
-    if not item.result.eligible:
-        raise ListEditError(gettext("%(program)s is not eligible for you: %(reasons)s") % {
-            "program": program.name,
-            "reasons": "; ".join(translated(text) for text in item.result.hard_reasons)})
-    with transaction.atomic():
-        _bump(profile, revision)
-        entry, created = ListEntry.objects.get_or_create(
-            profile=profile, program=program,
-            defaults={"computed_tier": STORED_TIER[item.result.tier],
-                      "score": item.result.score, "confidence": item.result.confidence},
-        )
-        if not created and not entry.excluded and entry.in_scope:
-            raise ListEditError(gettext("%(program)s is already on the list.")
-                                % {"program": program.name})
-        entry.excluded, entry.excluded_reason, entry.in_scope = False, "", True
-        entry.added = True
-        entry.choice = {"code": "added", "params": {}}
-        entry.save()
-        EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.ADD,
-                                  after="On the list", text=reason)
-    return entry
-
-
-def entry_remove(entry: ListEntry, *, by: User, reason: str = "",
-                 revision: int | None = None) -> ListEntry:
-    reason = _reason(entry.profile, by, reason)
-    if entry.excluded:
-        raise ListEditError(gettext("%(program)s is not on the list.")
-                            % {"program": entry.program.name})
-    with transaction.atomic():
-        _bump(entry.profile, revision)
-        entry.excluded, entry.excluded_reason, entry.pinned = True, reason, False
-        entry.save(update_fields=["excluded", "excluded_reason", "pinned"])
-        EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.REMOVE,
-                                  before="On the list", after="Removed", text=reason)
-    return entry
-
-
-def entry_pin(entry: ListEntry, *, by: User, pinned: bool, reason: str = "",
-              revision: int | None = None) -> ListEntry:
-    reason = _reason(entry.profile, by, reason)
-    if entry.excluded:
-        raise ListEditError(gettext("Put the program back on the list before pinning it."))
-    with transaction.atomic():
-        _bump(entry.profile, revision)
-        entry.pinned = pinned
-        entry.save(update_fields=["pinned"])
-        EntryEvent.objects.create(
-            entry=entry, actor=by, kind=EntryEvent.Kind.PIN if pinned else EntryEvent.Kind.UNPIN,
-            text=reason,
-        )
-    return entry
-
-
-def score_scope_of(profile: Profile, programs: Iterable[Program]) -> list[Scored]:
-    programs = list(programs)
-    facts = [cached_facts(p) for p in programs]
-    results = scoring.score_programs(applicant=applicant_of(profile), programs=facts)
-    return [Scored(p, f, r) for p, f, r in zip(programs, facts, results, strict=True)]

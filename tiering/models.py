@@ -107,7 +107,7 @@ class ListEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.program_id} on the list of profile {self.profile_id}"
 
-    # Filled for the programs a page shows by tiering.lists.attach_explanations.
+    # Filled for the programs a page shows by tiering.explain.attach_explanations.
     explanation: dict | None = None
 
     @property

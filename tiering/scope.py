@@ -1,4 +1,5 @@
-"""The catalog as the scoring reads it, built once per catalog version per process.
+"""The catalog as the scoring reads it, built once per catalog version per process, and a
+profile's scope (its specialties and states) scored from it.
 
 Loading a scope's ~1,900 programs from the database and building their ProgramFacts cost
 several times the scoring itself on every view. The catalog changes rarely (an import, an edit
@@ -18,11 +19,15 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 
+from applicants.models import Profile
 from programs.models import Program
 from programs.verification import approved_prefetch
 from programs.versions import catalog_version
 from tiering import scoring
+from tiering.facts import cached_facts
+from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 
 T = TypeVar("T")
 
@@ -55,9 +60,6 @@ def snapshot(version: str | None = None) -> Snapshot:
     global _SNAPSHOT
     version = version or catalog_version()
     if _SNAPSHOT is None or _SNAPSHOT.version != version:
-        # Imported here: tiering.lists builds the facts and itself reads this module.
-        from tiering.lists import cached_facts
-
         by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
         # The approved verified facts come in one query: one per program took 5.7 s.
         programs = (Program.objects.select_related("specialty")
@@ -111,36 +113,34 @@ RANKED_CACHE_SECONDS = 6 * 3600
 RANKED_COMPONENTS = (scoring.C_BORDER, scoring.C_IMG)
 
 
-def ranked_scope(profile, *, inputs: str | None = None) -> list:
-    """``tiering.lists.score_scope`` with ``Ranked`` results, kept in the cache (a few bytes
-    per program) under what they depend on: the profile's scored fields, the catalog's version
-    and the scoring model. Scoring the whole scope on every view cost most of the page."""
-    from tiering import lists  # tiering.lists reads this module
-
+def ranked_scope(profile: Profile, *, inputs: str | None = None,
+                 applicant: scoring.Applicant | None = None) -> list[Scored]:
+    """``score_scope`` with ``Ranked`` results, kept in the cache (a few bytes per program)
+    under what they depend on: the profile's scored fields, the catalog's version and the
+    scoring model. Scoring the whole scope on every view cost most of the page. ``inputs`` and
+    ``applicant``: the profile's, when the caller has built them."""
     catalog = snapshot()
     pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
                              profile.target_states)
     key = "ranked:" + _scope_key(profile, inputs, catalog.version)
     ranks = cache.get(key)
     if ranks is None or len(ranks) != len(pairs):
-        results = scoring.score_programs(applicant=lists.applicant_of(profile),
+        results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                          programs=[facts for _, facts in pairs])
         ranks = [(r.tier, r.score, r.confidence, r.eligible,
                   {k: r.components[k] for k in RANKED_COMPONENTS if k in r.components})
                  for r in results]
         cache.set(key, ranks, RANKED_CACHE_SECONDS)
-    return [lists.Scored(program, facts, Ranked(*rank))
+    return [Scored(program, facts, Ranked(*rank))
             for (program, facts), rank in zip(pairs, ranks, strict=True)]
 
 
-def _scope_key(profile, inputs: str | None, version: str) -> str:
-    from tiering import lists
-
-    return hashlib.sha256(repr((inputs or lists.list_inputs(profile), version,
-                                lists.SCORING_VERSION)).encode()).hexdigest()
+def _scope_key(profile: Profile, inputs: str | None, version: str) -> str:
+    return hashlib.sha256(repr((inputs or list_inputs(profile), version,
+                                SCORING_VERSION)).encode()).hexdigest()
 
 
-def any_eligible(profile, inputs: str | None, ranked: Callable[[], list]) -> bool:
+def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list]) -> bool:
     """Whether any program in scope is open to the applicant, kept beside the ranks so a page
     whose parts are all cached need not rank the scope."""
     key = "any-eligible:" + _scope_key(profile, inputs, snapshot().version)
@@ -149,3 +149,47 @@ def any_eligible(profile, inputs: str | None, ranked: Callable[[], list]) -> boo
         answer = any(item.result.eligible for item in ranked())
         cache.set(key, answer, RANKED_CACHE_SECONDS)
     return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# A profile's scope, scored with its reasons (the candidates are never stored)
+# ---------------------------------------------------------------------------------------------
+
+
+def score_scope(profile: Profile, *, applicant: scoring.Applicant | None = None
+                ) -> list[Scored]:
+    """Every program in the profile's specialties and states, scored for it (from the
+    process's catalog snapshot: no program is loaded from the database when warm)."""
+    pairs = snapshot().in_scope(
+        profile.target_specialties.values_list("pk", flat=True), profile.target_states)
+    results = scoring.score_programs(applicant=applicant or applicant_of(profile),
+                                     programs=[facts for _, facts in pairs])
+    return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+
+
+def score_scope_of(profile: Profile, programs: Iterable[Program], *,
+                   applicant: scoring.Applicant | None = None) -> list[Scored]:
+    """These programs, scored for the profile."""
+    programs = list(programs)
+    facts = [cached_facts(p) for p in programs]
+    results = scoring.score_programs(applicant=applicant or applicant_of(profile),
+                                     programs=facts)
+    return [Scored(p, f, r) for p, f, r in zip(programs, facts, results, strict=True)]
+
+
+def programs_for(specialties: Iterable, states: Iterable[str]) -> QuerySet[Program]:
+    """The programs of these specialties, in these states when any are given (from the
+    database, for a command; the pages read the snapshot)."""
+    programs = (
+        Program.objects.filter(specialty__in=specialties)
+        .select_related("specialty")
+        .prefetch_related(approved_prefetch())
+    )
+    states = list(states)
+    if states:
+        programs = programs.filter(state__in=states)
+    return programs.order_by("acgme_id")
+
+
+def programs_in_scope(profile: Profile) -> QuerySet[Program]:
+    return programs_for(profile.target_specialties.all(), profile.target_states or [])

@@ -24,13 +24,9 @@ from programs.models import Specialty
 from tiering import advice, budget, choosing, scope, scoring
 from tiering.explain import choice_text, explanation_of
 from tiering.forms import TRIAL_FIELDS, TrialForm
-from tiering.lists import (
-    STORED_TIER,
-    Scored,
-    applicant_of,
-    budget_note,
-)
+from tiering.lists import budget_note
 from tiering.models import ListEntry, Tier
+from tiering.scored import STORED_TIER, Scored, applicant_of
 
 SESSION_KEY = "try-it-profile"
 
@@ -54,7 +50,7 @@ def specialty_ids(inputs: Mapping) -> list[int]:
 
 
 def inputs_key(inputs: Mapping) -> str:
-    """The answers as one cache key, like ``tiering.lists.list_inputs`` for a saved profile."""
+    """The answers as one cache key, like ``tiering.scored.list_inputs`` for a saved profile."""
     profile = trial_profile(inputs)
     return "trial:" + hashlib.sha256(repr((
         applicant_of(profile), sorted(specialty_ids(inputs)), (), profile.budget_usd,

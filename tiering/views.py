@@ -22,41 +22,27 @@ from applicants.models import Profile, User
 from programs.facts import program_facts
 from programs.models import Program
 from tiering import advice, scoring, trial
+from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.explain import (
+    applicant_notices,
+    attach_explanations,
+    candidate_entries,
     choice_text,
-    explanation_of,
     list_notices,
     list_summary,
     next_candidates,
     no_eligible_reasons,
-    place_of,
+    score_gap_texts,
     short_list,
     translated,
 )
+from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
-from tiering.lists import (
-    SCORING_VERSION,
-    STORED_TIER,
-    ListChanged,
-    ListEditError,
-    applicant_list,
-    applicant_of,
-    attach_explanations,
-    cached_facts,
-    entry_add,
-    entry_pin,
-    entry_remove,
-    list_ensure_current,
-    list_inputs,
-    list_rebuild,
-    score_scope,
-    score_scope_of,
-)
+from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.row_cache import cached_rows
-from tiering.scope import any_eligible, ranked_scope, with_programs
-from tiering.scoring.few_imgs import few_imgs_note
-from tiering.scoring.gap import score_gaps
+from tiering.scope import any_eligible, ranked_scope, score_scope
+from tiering.scored import SCORING_VERSION, applicant_of, list_inputs
 from tiering.what_if import budget_what_if, scenarios_what_if
 
 
@@ -68,20 +54,9 @@ def my_list(request: HttpRequest) -> HttpResponse:
     return redirect("tiering:list", pk=profile.pk)
 
 
-def _candidate(profile: Profile, item) -> ListEntry:
-    """An unsaved entry for a scored candidate, so the rows render like the list's."""
-    entry = ListEntry(profile=profile, program=item.program,
-                      computed_tier=STORED_TIER[item.result.tier], score=item.result.score,
-                      confidence=item.result.confidence)
-    entry.explanation = explanation_of(item.result, step2_score=profile.step2_score)
-    note = few_imgs_note(item.facts)
-    entry.few_imgs = translated(note) if note is not None and item.result.eligible else ""
-    return entry
-
-
-def _candidates(request: HttpRequest, profile: Profile, scored: list, taken: set[int]) -> dict:
-    """The candidates' part of the list page: filters, one page of candidates, scored again
-    with their reasons (the rest of the scope is only ranked)."""
+def _candidate_page(request: HttpRequest, scored: list, taken: set[int]) -> dict:
+    """The candidates' part of the list page: the filters and one page of candidates, from
+    the scope's ranks (the page's candidates are scored again with their reasons after)."""
     pool = [item for item in scored if item.program.pk not in taken]
     specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
                          key=lambda s: s[1])
@@ -89,82 +64,97 @@ def _candidates(request: HttpRequest, profile: Profile, scored: list, taken: set
     form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
     shown = form.filter(pool)
     page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
-    candidates = [_candidate(profile, item) for item in
-                  score_scope_of(profile, [item.program for item in page.object_list])]
-    return {"form": form, "page": page, "candidates": candidates, "candidate_count": len(shown)}
+    return {"form": form, "page": page, "candidate_count": len(shown)}
 
 
 @login_required
 def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list page, assembled in one pass: what is owned; the applicant and the page's
+    inputs, built once and handed down; the list loaded; the cached parts looked up; the scope
+    scored where a part is missing; the what-ifs; the explanations; the advice; render. Each
+    module is entered once, in that order (tests/tiering/test_list_page_path.py)."""
     profile = get_applicant_for(request.user, pk)
     context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile),
                      "can_edit": is_owner(request.user, profile)
                      or is_linked_advisor(request.user, profile)}
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
-    list_ensure_current(profile)
+    applicant = applicant_of(profile)
+    inputs = list_inputs(profile, applicant=applicant)
 
-    entries = with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
-    # Places in their order: by tier, then specialty, then the place the rule gave them.
-    on_list = sorted((e for e in entries if not e.excluded),
-                     key=lambda e: (e.tier, e.program.specialty.name, place_of(e), -e.score,
-                                    e.program.name))
+    # Load: the list, current, with its entries in scope.
+    list_ensure_current(profile)
+    entries = list_entries(profile)
+    the_list = applicant_list(profile)
+    # Places in their order: by tier, then specialty, then the place the rule gave them (a
+    # program kept by hand after the ranked ones).
+    on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
+        e.tier, e.program.specialty.name,
+        (e.choice or {}).get("params", {}).get("rank", 10_000)
+        if (e.choice or {}).get("code") == "ranked" else 10_000, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
-    summary = list_summary(profile, on_list)
-    names = dict(summary.specialties)
     # The rows and the candidates are cached as HTML under everything they show
     # (tiering.row_cache); what only they need is computed when they are not.
-    inputs = list_inputs(profile)
     flags = (context["is_owner"], context["can_edit"])
+    taken = {e.program_id for e in entries}
     rows = cached_rows(request, profile, entries, inputs=inputs,
-                       scoring_version=SCORING_VERSION, revision=summary.revision, flags=flags)
+                       scoring_version=SCORING_VERSION, revision=the_list.revision, flags=flags)
+    more = cached_rows(request, profile, (), inputs=inputs, scoring_version=SCORING_VERSION,
+                       revision=the_list.revision, flags=flags, taken=taken, kind="candidates")
+
+    # Score what is needed: the scope's ranks on misses only, the full reasons only when no
+    # program is open to the applicant.
+    ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs, applicant=applicant))
+    eligible = any_eligible(profile, inputs, ranked)
+    closed = [] if eligible else score_scope(profile, applicant=applicant)
+    if more.html is None:
+        context.update(_candidate_page(request, ranked(), taken))
+    what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
+                             entries=entries, applicant=applicant) if on_list else None
+    # Shown with an empty list too: what would open programs matters most then.
+    scenarios = scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked,
+                                  applicant=applicant)
+
+    # Explain: the summary, and the reasons of the rows the page renders.
+    summary = list_summary(profile, on_list, the_list=the_list)
+    names = dict(summary.specialties)
     if rows.html is None:  # the reasons are shown only in the rows
-        attach_explanations(profile, on_list + removed)
+        attach_explanations(profile, on_list + removed, applicant=applicant)
         for entry in on_list:
             entry.why_chosen = choice_text(entry, names)
-    following = next_candidates(on_list, names)
-    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value],
-                 "next": following.get(tier.value, [])} for tier in Tier]
-
-    ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs))  # on misses only
-    taken = {e.program_id for e in entries}
-    more = cached_rows(request, profile, (), inputs=inputs, scoring_version=SCORING_VERSION,
-                       revision=summary.revision, flags=flags, taken=taken, kind="candidates")
     if more.html is None:
-        context.update(_candidates(request, profile, ranked(), taken))
-
+        context["candidates"] = candidate_entries(
+            profile, [item.program for item in context["page"].object_list],
+            applicant=applicant)
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
     warnings = [gettext("Every %(tier)s program was removed from the list: no program of this "
                         "tier is left.") % {"tier": Tier(tier).label} for tier in empty_tiers]
-    warnings += [translated(text)
-                 for text in scoring.applicant_warnings(applicant=applicant_of(profile))]
+    owner = context["is_owner"]
+    notices = (list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
+               + warnings + applicant_notices(applicant))
+    no_eligible = [] if eligible else no_eligible_reasons(closed)
+    gaps = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True))
+    following = next_candidates(on_list, names)
+
+    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value],
+                 "next": following.get(tier.value, [])} for tier in Tier]
     # What the advisor changed, for the applicant to find from the top of the list.
     changed_ids = set(EntryEvent.objects.filter(
         entry__profile=profile, actor__role=User.Role.ADVISOR).exclude(
         kind=EntryEvent.Kind.NOTE).values_list("entry_id", flat=True))
     query = request.GET.copy()
     query.pop("page", None)
-    short = short_list(summary, removed=len(removed))
-    applicant = applicant_of(profile)
-    codes = profile.target_specialties.values_list("code", flat=True)
     context.update({
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
-        "specialty_names": names,
-        "notices": list_notices(summary, owner=context["is_owner"], short=short) + warnings,
-        "score_gaps": [translated(gap.text) for gap in score_gaps(applicant, codes)],
-        "empty_tiers": empty_tiers,
-        "what_if": budget_what_if(profile, ranked, summary.size, inputs=inputs,
-                                  entries=entries) if summary.size else None,
-        # Shown with an empty list too: what would open programs matters most then.
-        "scenarios": scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked),
+        "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
+        "what_if": what_if, "scenarios": scenarios, "score_gaps": gaps,
         "advice": advice.advice_for(applicant=applicant,
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),
-        "no_eligible": [] if any_eligible(profile, inputs, ranked) else
-        no_eligible_reasons(score_scope(profile)),
+        "no_eligible": no_eligible,
         "query": query.urlencode(), "revision": summary.revision,
     })
     return render(request, "tiering/tier_list.html", context)
@@ -175,6 +165,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     profile = get_applicant_for(request.user, pk)
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
+    applicant = applicant_of(profile)
     list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
@@ -183,23 +174,23 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
             Program.objects.select_related("specialty"), acgme_id=acgme_id,
             specialty__in=profile.target_specialties.all(),
         )
-        entry = _candidate(profile, score_scope_of(profile, [program])[0])
+        [entry] = candidate_entries(profile, [program], applicant=applicant)
     else:
-        attach_explanations(profile, [entry])
+        attach_explanations(profile, [entry], applicant=applicant)
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
     code = entry.program.acgme_id[:3]
-    gap = next((translated(g.text) for g in score_gaps(
-        applicant_of(profile), profile.target_specialties.values_list("code", flat=True))
-        if g.specialty_code == code), "")
+    gap = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True),
+                          only=code)
     suggestion = None
     if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
-            applicant=applicant_of(profile), program=cached_facts(entry.program)
+            applicant=applicant, program=cached_facts(entry.program)
         )
     return render(request, "tiering/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
-        "facts": program_facts(entry.program), "suggestion": suggestion, "score_gap": gap,
+        "facts": program_facts(entry.program), "suggestion": suggestion,
+        "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
         "is_owner": is_owner(request.user, profile),
         "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),

@@ -24,14 +24,9 @@ from django.core.cache import cache
 from applicants.models import Profile
 from programs.models import Program
 from tiering import choosing, scope, scoring, selection
-from tiering.lists import (
-    INPUTS_TTL_SECONDS,
-    SCORING_VERSION,
-    Scored,
-    applicant_of,
-    list_inputs,
-)
+from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
+from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
 
 
@@ -51,10 +46,12 @@ WHAT_IF_PROGRAMS = 5
 
 def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Scored]],
                    size: int, *, inputs: str | None = None,
-                   entries: Iterable[ListEntry] | None = None) -> BudgetWhatIf:
+                   entries: Iterable[ListEntry] | None = None,
+                   applicant: scoring.Applicant | None = None) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter.
     ``scored`` may be a function, called only when the answer is not cached; ``entries``, the
-    list's entries in scope when the caller has them loaded."""
+    list's entries in scope when the caller has them loaded; ``applicant``, the profile's,
+    when the caller has built it."""
     with_decisions = _decisions(profile, entries)
     by_id = scope.snapshot().by_acgme_id
     # Three selections over the whole scope cost more than the rest of the page's data: the
@@ -67,7 +64,7 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
     answer = cache.get(key)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
         items = scored() if callable(scored) else scored
-        applicant = applicant_of(profile)
+        applicant = applicant or applicant_of(profile)
 
         def build(n: int) -> selection.Selection:
             return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
@@ -309,7 +306,8 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                       entries: Iterable[ListEntry] | None = None,
                       specialty_ids: Iterable[int] | None = None,
                       states: Iterable[str] | None = None,
-                      ranked: Callable[[], list[Scored]] | None = None) -> list[Scenario]:
+                      ranked: Callable[[], list[Scored]] | None = None,
+                      applicant: scoring.Applicant | None = None) -> list[Scenario]:
     """The four scenarios for a profile's list, cached under what they depend on.
 
     A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
@@ -333,8 +331,9 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                                   for i in (*a[3], *a[4], *a[5])):
         pairs = catalog.in_scope(specialty_ids, states or [])
         scored = ranked() if ranked is not None else None
-        answers = scenarios_of(applicant=applicant_of(profile), budget_usd=profile.budget_usd,
-                               pairs=pairs, decisions=decisions, states=states or [],
+        answers = scenarios_of(applicant=applicant or applicant_of(profile),
+                               budget_usd=profile.budget_usd, pairs=pairs, decisions=decisions,
+                               states=states or [],
                                scored=scored if scored is not None
                                and len(scored) == len(pairs) else None)
         cache.set(key, answers, INPUTS_TTL_SECONDS)

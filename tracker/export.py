@@ -32,16 +32,10 @@ from programs.sources import SOURCES, describe
 from strategy import season
 from strategy.soap import soap_list
 from tiering import budget
-from tiering.explain import translated
-from tiering.lists import (
-    SCORING_VERSION,
-    STORED_TIER,
-    Scored,
-    attach_explanations,
-    score_scope,
-)
+from tiering.explain import attach_explanations, translated
 from tiering.models import ListEntry, Status, Tier
-from tiering.scope import with_programs
+from tiering.scope import score_scope, with_programs
+from tiering.scored import SCORING_VERSION, STORED_TIER, Scored
 
 # ---------------------------------------------------------------------------------------------
 # Columns

@@ -29,6 +29,13 @@ from programs.catalog_build.common import (
     Provenance,
     Value,
 )
+from programs.catalog_build.community import (
+    CommunityReport,
+    add_community_facts,
+    missing_community_dirs,
+    read_primary_care_hpsa,
+    read_spanish_shares,
+)
 from programs.catalog_build.military import mark_armed_forces
 from programs.catalog_build.pages import apply_page_facts, check_page_facts, read_page_rows
 from programs.catalog_build.places import LocationReport, add_locations, read_places
@@ -120,10 +127,16 @@ def add_freida(programs: dict[str, Program], freida: Mapping[str, FreidaProgram]
         program.set("website", {"website": row.website}, source)
 
 
-def build_programs(raw: Path) -> tuple[dict[str, Program], LocationReport]:
+def build_programs(raw: Path) -> tuple[dict[str, Program], LocationReport, CommunityReport]:
     """Every program of the catalog with its facts, from the raw files under ``raw``."""
     if not raw.is_dir():
         raise CatalogBuildError(f"raw data folder not found: {raw}")
+    missing = missing_community_dirs(raw)
+    if missing:
+        # A raw folder collected before the county sources were added: refuse rather than
+        # write a catalog without them.
+        raise CatalogBuildError(f"{raw} lacks the county sources {', '.join(missing)} "
+                                "(see its SOURCES.md, sections 13 and 14)")
     page_rows = read_page_rows(raw)
     check_page_facts(page_rows)
     eras, names = read_eras(raw)
@@ -134,7 +147,8 @@ def build_programs(raw: Path) -> tuple[dict[str, Program], LocationReport]:
     apply_page_facts(programs, page_rows)
     mark_armed_forces(programs)
     report = add_locations(programs, read_places(raw))
-    return programs, report
+    community = add_community_facts(programs, read_spanish_shares(raw), read_primary_care_hpsa(raw))
+    return programs, report, community
 
 
 # --- checking and writing ------------------------------------------------------------------------
@@ -272,6 +286,7 @@ class BuildSummary:
     in_border_region: int
     known_j1: int
     known_img_share: int
+    community: CommunityReport
 
     def lines(self) -> list[str]:
         unmatched = sum(self.unmatched.values())
@@ -286,10 +301,23 @@ class BuildSummary:
             f"not located: {examples}" if examples else "not located: none",
             f"in the {BORDER_REGION_KM} km border region: {self.in_border_region}",
             f"J-1 policy known: {self.known_j1}; IMG share known: {self.known_img_share}",
+            f"county Spanish-at-home share known: {self.community.spanish_known}; unknown: "
+            + _reasons(self.community.spanish_unknown),
+            f"county primary-care HPSA known: {self.community.hpsa_known} "
+            f"(yes {self.community.hpsa_yes}); unknown: " + _reasons(self.community.hpsa_unknown),
+            f"county mental-health HPSA known: 0; unknown: {self.rows} (no source found)",
         ]
 
 
-def summarise(programs: Mapping[str, Program], report: LocationReport) -> BuildSummary:
+def _reasons(counts: Mapping[str, int]) -> str:
+    if not counts:
+        return "0"
+    return f"{sum(counts.values())} (" + ", ".join(
+        f"{reason} {n}" for reason, n in sorted(counts.items())) + ")"
+
+
+def summarise(programs: Mapping[str, Program], report: LocationReport,
+              community: CommunityReport) -> BuildSummary:
     values = list(programs.values())
     distances = [p.get("border_distance_km") for p in values]
     return BuildSummary(
@@ -301,16 +329,17 @@ def summarise(programs: Mapping[str, Program], report: LocationReport) -> BuildS
         in_border_region=sum(d is not None and float(d) <= BORDER_REGION_KM for d in distances),
         known_j1=sum(p.get("j1_accepted") in ("yes", "no") for p in values),
         known_img_share=sum(p.get("img_share_pct") is not None for p in values),
+        community=community,
     )
 
 
 def build_catalog(raw: Path = DEFAULT_RAW, out: Path = DEFAULT_OUT) -> BuildSummary:
     """Write the catalog CSV built from ``raw`` to ``out`` and say what it holds."""
-    programs, report = build_programs(raw)
+    programs, report, community = build_programs(raw)
     rows = catalog_rows(programs)
     check_rows(rows)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_bytes(render_csv(rows))
     partial.replace(out)
-    return summarise(programs, report)
+    return summarise(programs, report, community)

@@ -55,6 +55,10 @@ FACT_GROUPS: dict[str, tuple[str, ...]] = {
     "armed_forces": ("armed_forces",),
     "usce_within_years": ("usce_within_years",),
     "steps_within_years": ("steps_within_years",),
+    # Added for issue 28: the program's county (docs/data-sources.md, "community facts").
+    "county_spanish_share": ("county_spanish_share", "county_spanish_share_period"),
+    "hpsa_primary_care": ("hpsa_primary_care", "hpsa_primary_care_score"),
+    "hpsa_mental_health": ("hpsa_mental_health", "hpsa_mental_health_score"),
 }
 GROUP_OF: dict[str, str] = {col: key for key, cols in FACT_GROUPS.items() for col in cols}
 FACT_COLUMNS: tuple[str, ...] = tuple(GROUP_OF)
@@ -81,7 +85,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "step_score_band": SCORE_BANDS,
     **{col: TRI_STATE for col in ("j1_accepted", "h1b_sponsored", "participates_in_eras",
                                   "citizens_only", "step3_required", "medical_spanish",
-                                  "armed_forces")},
+                                  "armed_forces", "hpsa_primary_care", "hpsa_mental_health")},
     **{col: STRICTNESS for col in FACT_COLUMNS if col.endswith("_strictness")},
 }
 

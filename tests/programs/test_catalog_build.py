@@ -28,6 +28,7 @@ from programs.catalog_build import (
     parse_freida_visas,
     place_key,
 )
+from programs.catalog_build.community import missing_community_dirs
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOG = REPO / "fixtures" / "catalog.csv"
@@ -51,6 +52,10 @@ def catalog() -> dict[str, dict[str, str]]:
 def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not RAW.is_dir():
         pytest.skip("the raw sources (../shared/data/raw beside the repo) are not here")
+    if missing_community_dirs(RAW):
+        # A copy of the raw folder made before the county sources were added (SOURCES.md 13-14).
+        pytest.skip(f"the raw folder lacks the county sources {missing_community_dirs(RAW)}: "
+                    "it predates them, so the catalog cannot be rebuilt from it")
     out = tmp_path_factory.mktemp("catalog") / "catalog.csv"
     build_catalog(RAW, out)
     return out

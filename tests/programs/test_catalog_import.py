@@ -256,3 +256,36 @@ def test_new_specialties_are_named(tmp_path: Path) -> None:
     output = run_import(write_csv(tmp_path, GOOD_ROWS))
 
     assert "New specialties: 120 Family Medicine; 140 Internal Medicine" in output
+
+
+def test_county_facts_are_imported_with_their_period_and_source(tmp_path: Path) -> None:
+    header = ["acgme_id", "name", "specialty_name", "city", "state", "county_spanish_share",
+              "county_spanish_share_period", "county_spanish_share_source",
+              "county_spanish_share_year", "hpsa_primary_care", "hpsa_primary_care_score",
+              "hpsa_mental_health"]
+    rows = [["1404899001", "Border Community Program", "Internal Medicine", "El Paso", "TX",
+             "66.3", "2019-2023",
+             "acs-2019-2023", "2023", "yes", "12", ""]]
+    run_import(write_csv(tmp_path, rows, header))
+
+    program = Program.objects.get(acgme_id="1404899001")
+    assert (program.county_spanish_share, program.county_spanish_share_period) == (66.3,
+                                                                                  "2019-2023")
+    assert program.source_of("county_spanish_share") == {"source": "acs-2019-2023", "year": 2023}
+    assert (program.hpsa_primary_care, program.hpsa_primary_care_score) == ("yes", 12)
+    assert program.hpsa_mental_health == "unknown"
+    assert program.source_of("hpsa_mental_health") == {}
+
+
+def test_a_share_over_100_or_a_period_that_is_not_years_is_refused(tmp_path: Path) -> None:
+    from programs.catalog_import import import_catalog, read_table
+
+    header = ["acgme_id", "name", "specialty_name", "city", "state", "county_spanish_share",
+              "county_spanish_share_period"]
+    rows = [["1404899001", "Border Community Program", "Internal Medicine", "El Paso", "TX",
+             "101", "2023-2019"]]
+    result = import_catalog(read_table(write_csv(tmp_path, rows, header)), default_source="f")
+
+    assert sorted(error.column for error in result.errors) == [
+        "county_spanish_share", "county_spanish_share_period"]
+    assert not Program.objects.exists()

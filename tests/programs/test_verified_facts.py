@@ -16,8 +16,11 @@ from programs import verification
 from programs.catalog_import import import_catalog
 from programs.models import Program, Specialty, VerifiedFact
 from tests.factories import ProfileFactory, ProgramFactory, UserFactory
-from tiering.lists import STORED_TIER, facts_of, list_ensure_current, list_recompute, score_scope
+from tiering.facts import facts_of
+from tiering.lists import list_ensure_current, list_recompute
 from tiering.models import Tier
+from tiering.scope import score_scope
+from tiering.scored import STORED_TIER
 
 pytestmark = pytest.mark.django_db
 

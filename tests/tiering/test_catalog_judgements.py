@@ -4,6 +4,7 @@ current ones, and armed-forces programs are closed to non-citizens."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -15,7 +16,7 @@ from programs.facts import program_facts
 from programs.models import Program
 from tests.conftest import ROOT
 from tiering import scoring
-from tiering.lists import facts_of
+from tiering.facts import facts_of
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,21 @@ def test_the_case_applicant_finds_texas_tech_el_paso_im_in_tier_1_or_2(whole_cat
     result = scoring.score_program(applicant=applicant(), program=facts_of(program))
     assert result.tier in (scoring.Tier.TIER_1, scoring.Tier.TIER_2), result.tier_notes
     assert result.reasons[0].text.startswith("IMGs are 64% of residents here (AMA FREIDA, 2025)")
+
+
+def test_the_audit_command_counts_the_judgements_over_the_catalog_in_the_database() -> None:
+    from django.core.management import call_command
+
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(name="Naval Medical Center Test", city="SAN DIEGO", state="CA",
+                   j1_accepted="unknown")
+    out = io.StringIO()
+
+    call_command("audit_catalog_judgements", stdout=out)
+
+    counts = {line[7:]: int(line[:5]) for line in out.getvalue().splitlines()
+              if line[:5].strip().isdigit()}
+    assert counts["armed-forces programs (rule)"] == 1
+    assert counts["city names all capitals or all lowercase"] == 1
+    assert counts["reasons contradicting the facts table"] == 0

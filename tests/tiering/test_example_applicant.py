@@ -18,8 +18,10 @@ from applicants.models import AdvisorLink
 from programs.models import Specialty
 from tests.factories import ProfileFactory, UserFactory
 from tiering import scoring
-from tiering.lists import entry_remove, list_rebuild, score_scope
+from tiering.edits import entry_remove
+from tiering.lists import list_rebuild
 from tiering.models import ListEntry
+from tiering.scope import score_scope
 
 pytestmark = pytest.mark.django_db
 

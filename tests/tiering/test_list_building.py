@@ -10,20 +10,11 @@ from applicants.models import AdvisorLink
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
 from tests.tiering.test_tier_list import persona
 from tiering import budget, selection
+from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.explain import budget_note_text
-from tiering.lists import (
-    BUILDS_KEPT,
-    ListChanged,
-    ListEditError,
-    applicant_list,
-    budget_note,
-    entry_add,
-    entry_pin,
-    entry_remove,
-    list_rebuild,
-    score_scope,
-)
+from tiering.lists import BUILDS_KEPT, applicant_list, budget_note, list_rebuild
 from tiering.models import ListBuild, ListEntry
+from tiering.scope import score_scope
 from tiering.scoring import Tier
 
 pytestmark = pytest.mark.django_db

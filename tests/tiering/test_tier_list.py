@@ -18,8 +18,10 @@ from programs.catalog_import import import_catalog
 from programs.models import Specialty
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory
 from tiering import scoring
-from tiering.lists import STORED_TIER, list_recompute, score_scope
+from tiering.lists import list_recompute
 from tiering.models import ListEntry, Tier
+from tiering.scope import score_scope
+from tiering.scored import STORED_TIER
 
 pytestmark = pytest.mark.django_db
 

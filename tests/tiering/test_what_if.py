@@ -18,8 +18,10 @@ from tiering.advice import (
     TRANSITIONAL_BRIDGE,
     advice_for,
 )
-from tiering.lists import applicant_of, list_rebuild, score_scope
+from tiering.lists import list_rebuild
 from tiering.models import ListEntry
+from tiering.scope import score_scope
+from tiering.scored import applicant_of
 from tiering.what_if import BORDER, BUDGET, SCENARIOS, SPANISH, STEP3, scenarios_what_if
 
 pytestmark = pytest.mark.django_db

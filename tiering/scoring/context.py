@@ -16,12 +16,6 @@ from tiering.scoring.inputs import (
 )
 from tiering.scoring.results import Reason, Tier
 from tiering.scoring.text import Text, gettext_noop, ngettext
-from tiering.scoring.tiers import (
-    TIER1_MIN_Z_NON_SEPARATING,
-    TIER1_MIN_Z_SEPARATING,
-    TIER3_BELOW_Z_ANY,
-    TIER3_BELOW_Z_SEPARATING,
-)
 from tiering.scoring.weights import (
     _CO,
     ATTEMPTS_CREDIT,
@@ -39,6 +33,10 @@ from tiering.scoring.weights import (
     STEP2_BENCHMARKS,
     STEP2_Z_FULL_CREDIT,
     STEP2_Z_NO_CREDIT,
+    TIER1_MIN_Z_NON_SEPARATING,
+    TIER1_MIN_Z_SEPARATING,
+    TIER3_BELOW_Z_ANY,
+    TIER3_BELOW_Z_SEPARATING,
     USCE_LETTER_SHARE,
     WEIGHT_ATTEMPTS,
     WEIGHT_BORDER,

@@ -4,8 +4,8 @@ a candidate, with the reason, and only a pin or an addition by hand puts it on t
 
 from __future__ import annotations
 
-from tiering.scoring.components import _img_figure
 from tiering.scoring.context import _cite, _fmt_pct
+from tiering.scoring.img_share import _img_figure
 from tiering.scoring.inputs import ProgramFacts
 from tiering.scoring.text import Text, gettext_noop
 

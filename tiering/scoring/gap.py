@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from tiering.scoring.context import benchmark_for, step2_z
 from tiering.scoring.inputs import Applicant
 from tiering.scoring.text import Text, gettext_noop
-from tiering.scoring.tiers import TIER1_MIN_Z_NON_SEPARATING, TIER1_MIN_Z_SEPARATING
-from tiering.scoring.weights import _CO
+from tiering.scoring.weights import _CO, TIER1_MIN_Z_NON_SEPARATING, TIER1_MIN_Z_SEPARATING
 
 # Estimated chance that a non-US IMG who preferred the specialty matched in it, by Step 2 CK
 # band: <220, 220-229, 230-239, 240-249, 250+. FACTS F9.18 [D]: an equal-variance normal model

@@ -13,7 +13,7 @@ from tiering.scoring.weights import ARMED_FORCES_LAW
 
 # A gate is (text, the program fact it rests on); law gates rest on no program fact (""), so
 # they never age. A program fact's age decides whether its gate closes the program or only
-# caps it (components._split_stale).
+# caps it (components._is_stale, components._score).
 Gate = tuple[Text, str]
 
 

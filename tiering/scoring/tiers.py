@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tiering.scoring.results import _TIER_BY_RANK, Tier
 from tiering.scoring.text import gettext_noop
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # one way: context.py imports nothing of this module
     from tiering.scoring.context import _Context, _Spec
 
 # ---------------------------------------------------------------------------------------------
@@ -19,27 +19,8 @@ TIER2_MIN_SCORE = 45  # FACTS §8C proposal
 TIER1_MIN_IMG_FRIENDLINESS = 0.7  # FACTS §8C: Tier 1 needs an IMG-friendly program
 # FACTS §8C: a university program with IMG-friendliness below 0.5 is a reach.
 TIER3_UNIVERSITY_BELOW_FRIENDLINESS = 0.5
-# Tier 1 needs Step 2 CK z >= -0.5 (FACTS §8C) in specialties where Step 2 CK separates matched
-# from unmatched non-US IMGs. Where it does not (FM 231 vs 232, F9.6: the derived match chance
-# is flat across score bands, F9.18), a -0.5 gate has no evidence behind it; Tier 1 then only
-# needs a score inside the usual range of matched applicants, z >= -1.0 (FM: 219; the FM
-# matched interquartile range is 222-239, F9.6).
-TIER1_MIN_Z_SEPARATING = -0.5
-TIER1_MIN_Z_NON_SEPARATING = -1.0
-# Reach (Tier 3) when Step 2 CK z < -1.0 (FACTS §8C) in a separating specialty, unless the
-# program is IMG-heavy (friendliness >= 0.7): matched IM non-US IMGs reach down to 209 (F9.5)
-# and community programs fill 55-70% of PGY-1 posts with IMGs (F7.5) [judgement].
-TIER3_BELOW_Z_SEPARATING = -1.0
-# Reach anywhere below z = -2.0, outside the range of about 98% of matched applicants.
-TIER3_BELOW_Z_ANY = -2.0
-# The Tier 1 floor above lowers a program only where its own evidence says it screens higher
-# than the applicant's score (issue 23; docs/scoring.md 5, "The Step 2 CK gap"): a program that
-# is not IMG-heavy, a stated (preferred) Step 2 CK minimum above the score, or residents whose
-# average USMLE band (AAMC Residency Explorer) starts this many SDs of the specialty's matched
-# non-US IMGs above the applicant's Step 2 CK [judgement: Step 1 and Step 2 CK are different
-# exams; a residents' average a full SD above the score on either says the program selects
-# higher scores].
-SCREENS_HIGHER_BAND_SD = 1.0
+# The Step 2 CK z thresholds of the tier rules (TIER1_MIN_Z_*, TIER3_BELOW_Z_*) are in weights.py:
+# context.py reads them too, once per applicant and specialty.
 
 
 def _tier(
@@ -55,7 +36,7 @@ def _tier(
     screens_note: str = "",
 ) -> tuple[Tier, tuple[str, ...]]:
     """Apply the tier rules (the constants above) to an eligible program. ``img_note`` is the
-    "not IMG-heavy" note citing the figure used (components._img_uncached); ``screens_note``
+    "not IMG-heavy" note citing the figure used (img_share._img_uncached); ``screens_note``
     says the program's evidence that it screens higher than the applicant's Step 2 CK
     (components._screens_higher), "" when it has none."""
     if score >= TIER1_MIN_SCORE:

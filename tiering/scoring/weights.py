@@ -316,3 +316,30 @@ ARMED_FORCES_LAW = "10 U.S.C. 532(a)(1)"
 # The older of two IMG shares of different years is never combined with the newer one: the
 # newer figure decides (docs/scoring.md 3.2). IMG-heavy, for the "Tier 2 at best" note, is
 # friendliness 0.7 (tiers.TIER1_MIN_IMG_FRIENDLINESS).
+
+# ---------------------------------------------------------------------------------------------
+# Step 2 CK z thresholds of the tier rules (tiers.py applies them; context.py reads them once per
+# applicant and specialty)
+# ---------------------------------------------------------------------------------------------
+
+# Tier 1 needs Step 2 CK z >= -0.5 (FACTS §8C) in specialties where Step 2 CK separates matched
+# from unmatched non-US IMGs. Where it does not (FM 231 vs 232, F9.6: the derived match chance
+# is flat across score bands, F9.18), a -0.5 gate has no evidence behind it; Tier 1 then only
+# needs a score inside the usual range of matched applicants, z >= -1.0 (FM: 219; the FM
+# matched interquartile range is 222-239, F9.6).
+TIER1_MIN_Z_SEPARATING = -0.5
+TIER1_MIN_Z_NON_SEPARATING = -1.0
+# Reach (Tier 3) when Step 2 CK z < -1.0 (FACTS §8C) in a separating specialty, unless the
+# program is IMG-heavy (friendliness >= 0.7): matched IM non-US IMGs reach down to 209 (F9.5)
+# and community programs fill 55-70% of PGY-1 posts with IMGs (F7.5) [judgement].
+TIER3_BELOW_Z_SEPARATING = -1.0
+# Reach anywhere below z = -2.0, outside the range of about 98% of matched applicants.
+TIER3_BELOW_Z_ANY = -2.0
+# The Tier 1 floor above lowers a program only where its own evidence says it screens higher
+# than the applicant's score (issue 23; docs/scoring.md 5, "The Step 2 CK gap"): a program that
+# is not IMG-heavy, a stated (preferred) Step 2 CK minimum above the score, or residents whose
+# average USMLE band (AAMC Residency Explorer) starts this many SDs of the specialty's matched
+# non-US IMGs above the applicant's Step 2 CK [judgement: Step 1 and Step 2 CK are different
+# exams; a residents' average a full SD above the score on either says the program selects
+# higher scores].
+SCREENS_HIGHER_BAND_SD = 1.0

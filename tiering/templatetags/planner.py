@@ -62,7 +62,7 @@ def specialty_tier_count(summary, code: str, tier: int) -> int:
 @register.filter
 def tier_description(tier: int) -> str:
     """"Tier 1: realistic, high priority": the stored tier with what it means."""
-    from tiering.lists import SCORING_TIER
+    from tiering.scored import SCORING_TIER
 
     return gettext(SCORING_TIER[Tier(tier)].label)
 

@@ -27,7 +27,9 @@ from applicants.models import Profile
 from programs.models import Specialty
 from tiering import choosing, scoring, selection
 from tiering.explain import translated
-from tiering.lists import Scored, applicant_of, facts_of, programs_for
+from tiering.facts import facts_of
+from tiering.scope import programs_for
+from tiering.scored import Scored, applicant_of
 
 # The scoring package's tier labels (tiering.scoring.results, pure Python, not marked for
 # translation): listed here so that the catalog holds them and gettext finds them.

@@ -1,0 +1,84 @@
+"""A program's facts as the scoring reads them (``scoring.ProgramFacts``).
+
+Which of a program's facts are current (an approved verification over the catalog's value,
+two current answers that disagree) is the catalog's to say (``programs.verification``,
+``programs.facts``); this module turns the current facts into the scoring's input, and keeps
+them per process, since building them costs more than scoring them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from programs.facts import conflicts_of
+from programs.models import PROVENANCE_KEYS, Program
+from programs.sources import short_name
+from programs.verification import with_verified
+from tiering import scoring
+
+
+def facts_of(program: Program) -> scoring.ProgramFacts:
+    program = with_verified(program)  # approved verified facts are the newest source
+    provenance = program.provenance or {}
+    return scoring.ProgramFacts(
+        acgme_id=program.acgme_id,
+        name=program.name,
+        specialty_code=program.acgme_id[:3],
+        state=program.state,
+        in_border_region=program.in_border_region,
+        border_distance_km=program.border_distance_km,
+        setting=program.setting,
+        j1_accepted=program.j1_accepted,
+        h1b_sponsored=program.h1b_sponsored,
+        citizens_only=program.citizens_only,
+        img_share_pct=program.img_share_pct,
+        non_us_img_share_pct=program.non_us_img_share_pct,
+        min_step2_score=program.min_step2_score,
+        min_step2_strictness=program.min_step2_strictness,
+        max_years_since_graduation=program.max_years_since_graduation,
+        max_years_since_graduation_strictness=program.max_years_since_graduation_strictness,
+        max_attempts_per_step=program.max_attempts_per_step,
+        max_attempts_per_step_strictness=program.max_attempts_per_step_strictness,
+        min_usce_months=program.min_usce_months,
+        min_usce_months_strictness=program.min_usce_months_strictness,
+        step3_required=program.step3_required,
+        step3_strictness=program.step3_strictness,
+        armed_forces=program.armed_forces,
+        usce_within_years=program.usce_within_years,
+        steps_within_years=program.steps_within_years,
+        step_score_band=program.step_score_band,
+        conflicts=conflicts_of(program),
+        fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
+        fact_sources={
+            k: short_name(provenance[k]["source"])
+            for k in PROVENANCE_KEYS
+            if provenance.get(k, {}).get("source")
+        },
+    )
+
+
+# ProgramFacts per (program id, last change): the catalog changes rarely and building the
+# facts costs more than scoring them, so each process keeps them across requests.
+_FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
+
+
+def cached_facts(program: Program) -> scoring.ProgramFacts:
+    key = (program.pk, program.updated_at)
+    facts = _FACTS.get(key)
+    if facts is None:
+        if len(_FACTS) > 50_000:  # a rebuilt catalog leaves old keys behind
+            _FACTS.clear()
+        facts = _FACTS[key] = facts_of(program)
+    return facts
+
+
+_KNOWN_FACTS = ("j1_accepted", "h1b_sponsored", "citizens_only", "step3_required")
+
+
+def facts_known(facts: scoring.ProgramFacts) -> int:
+    """How many of the facts the scoring reads are known: picks between duplicates."""
+    known = sum(getattr(facts, name) != scoring.UNKNOWN for name in _KNOWN_FACTS)
+    known += facts.img_share_pct is not None
+    known += facts.non_us_img_share_pct is not None
+    known += bool(facts.setting)
+    known += facts.border_distance_km is not None
+    return known
