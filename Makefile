@@ -9,7 +9,12 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run migrate catalog test lint build-catalog serve backup restore bench vendor screenshots
+.PHONY: install run migrate catalog test lint build-catalog serve worker redis backup restore bench vendor screenshots
+
+# The task queue's worker (residency_planner/celery.py): both queues, two processes. Each upload
+# is read in a child process with its own limits (TRACKER_READ_SECONDS, TRACKER_READ_MEMORY_MB).
+WORKER := $(PY) -m celery -A residency_planner worker -Q celery,uploads --concurrency 2 \
+	--loglevel WARNING
 
 $(STAMP): pyproject.toml
 	@echo "== 1/4 Creating the virtual environment and installing the dependencies (the first time: about a minute) =="
@@ -29,9 +34,26 @@ catalog: migrate
 	@echo "== 3/4 Loading the shipped catalog (5,216 programs) =="
 	$(DEV_ENV) $(PY) manage.py import_catalog fixtures/catalog.csv
 
-run: catalog
-	@echo "== 4/4 Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it) =="
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+# The server and, beside it, a task worker (uploads, e-mail); Ctrl-C stops both.
+run: catalog redis
+	@echo "== 4/4 Serving at http://$(HOST):$(PORT)/ with a task worker (Ctrl-C stops both) =="
+	$(DEV_ENV) $(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The broker: the Redis of this machine (CELERY_BROKER_URL, default redis://127.0.0.1:6379/1).
+# When none answers on 127.0.0.1:6379, one is started, memory-bounded and keeping nothing on
+# disk (apt-get install redis-server); a Redis already running is left as it is.
+redis:
+	@if [ -z "$${CELERY_BROKER_URL:-}" ] && command -v redis-server >/dev/null \
+		&& ! (redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1); then \
+		echo "== Starting Redis on 127.0.0.1:6379 for the task queue (256 MB, noeviction) =="; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+			--maxmemory 256mb --maxmemory-policy noeviction; \
+	fi
+
+# A task worker alone, e.g. on another machine (docs/deploy.md): the same settings as the site.
+worker: install
+	$(WORKER)
 
 test: install
 	$(DEV_ENV) $(PY) -m pytest
@@ -44,11 +66,15 @@ build-catalog: install
 	$(DEV_ENV) $(PY) manage.py build_catalog
 
 # Production-style serving: gunicorn behind whitenoise, settings from the environment
-# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...; see docs/deploy.md). It migrates and collects
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, ...; see docs/deploy.md), with a
+# task worker beside it (SERVE_WORKER=0 when workers run elsewhere). It migrates and collects
 # static files but does not re-import the shipped catalog over advisors' edits.
+SERVE_WORKER ?= 1
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
+	if [ "$(SERVE_WORKER)" = 1 ]; then $(WORKER) & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; fi; \
 	$(PY) -m gunicorn residency_planner.wsgi --workers $(WEB_CONCURRENCY) \
 		--bind $(HOST):$(PORT) --access-logfile - --timeout 60
 

@@ -2,7 +2,7 @@
 experienced advisor makes before the client applies.
 
 The counts come from the dashboard's one grouped query over all the clients' entries
-(``advising.services._entry_counts`` adds ``flag_counts``); the words are made here, in
+(``advising.dashboard._entry_counts`` adds ``flag_counts``); the words are made here, in
 Python, so no query is added per client.
 """
 

@@ -26,16 +26,21 @@ def _reason_field(label: Any, *, required: bool = True) -> forms.CharField:
     )
 
 
-class OverrideForm(forms.Form):
+class ListChangeForm(forms.Form):
+    # The list's revision the page was loaded with: a change made from an older page is refused.
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class OverrideForm(ListChangeForm):
     tier = forms.TypedChoiceField(label=_("New tier"), choices=Tier.choices, coerce=int)
     reason = _reason_field(_("Reason (your client reads it)"))
 
 
-class ExcludeForm(forms.Form):
+class ExcludeForm(ListChangeForm):
     reason = _reason_field(_("Reason for excluding it (your client reads it)"))
 
 
-class RestoreForm(forms.Form):
+class RestoreForm(ListChangeForm):
     reason = _reason_field(_("Reason (optional)"), required=False)
 
 

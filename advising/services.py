@@ -1,33 +1,31 @@
-"""Advisors and their clients: codes, links, the advisor's corrections and the dashboard.
+"""Advisors and their clients: codes, links and the advisor's corrections (the dashboard's
+summaries are in advising/dashboard.py).
 
 Writes that span models are the ``<noun>_<verb>`` services below. Each correction of a list
-entry also writes an ``EntryEvent``, so that who changed what, when and why can be read back.
+entry also writes an ``EntryEvent``, so that who changed what, when and why can be read back,
+and raises the list's revision, as the applicant's own changes do: a tracker preview or a page
+made before an advisor's change is then refused, not applied over it.
 A refused action raises ``AdvisingError`` with a message meant for the person who asked.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop
 
-from advising.flags import flag_counts, list_flags
+from advising.dashboard import (  # noqa: F401 (the dashboard's names are imported from here)
+    ClientSummary,
+    client_summaries,
+    clients_of,
+)
 from advising.models import AdvisorInvitation, AdvisorNote
 from applicants.access import active_links
-from applicants.models import AdvisorLink, Profile, User, VisaNeed
-from programs.models import Strictness
-from tiering import budget
-from tiering.lists import catalog_changed_at, list_is_stale
-from tiering.models import EntryEvent, ListEntry, Status, Tier
-from tiering.scored import season_year
+from applicants.models import AdvisorLink, Profile, User
+from tiering.models import ApplicantList, EntryEvent, ListEntry, Tier
 
 # 16 random bytes: 128 bits, far beyond guessing, and 22 URL-safe characters that fit the
 # 32-character column and survive being pasted into an email.
@@ -157,6 +155,24 @@ def link_revoke(link: AdvisorLink, *, by: User) -> AdvisorLink:
 # ---------------------------------------------------------------------------------------------
 
 
+LIST_CHANGED = gettext_noop(
+    "Your client's list changed since this page was loaded (a change was made in the "
+    "meantime), so nothing was changed. Look at the program again and make your change once "
+    "more."
+)
+
+
+def _bump(entry: ListEntry, revision: int | None) -> None:
+    """The list changes: its revision moves (tiering.models.ApplicantList). With the revision
+    the page was loaded with, refuse when another change came first: one statement, so of two
+    changes made from the same page, the second is refused."""
+    lists = ApplicantList.objects.filter(profile_id=entry.profile_id)
+    if revision is not None:
+        lists = lists.filter(revision=revision)
+    if not lists.update(revision=F("revision") + 1) and revision is not None:
+        raise AdvisingError(gettext(LIST_CHANGED))
+
+
 def _label(tier: int | None) -> str:
     return Tier(tier).label if tier else ""
 
@@ -168,7 +184,8 @@ def _required(text: str, message: str) -> str:
     return text
 
 
-def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -> ListEntry:
+def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User,
+                        revision: int | None = None) -> ListEntry:
     """Put a program in another tier, with the reason the applicant will read.
 
     The computed tier at this moment is kept, so that a later recomputation that moves it can
@@ -178,6 +195,7 @@ def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -
     tier = Tier(tier)
     before = entry.tier
     with transaction.atomic():
+        _bump(entry, revision)
         entry.override_tier = tier
         entry.override_reason = reason
         entry.override_by = by
@@ -190,12 +208,14 @@ def entry_override_tier(entry: ListEntry, *, tier: int, reason: str, by: User) -
     return entry
 
 
-def entry_clear_override(entry: ListEntry, *, by: User) -> ListEntry:
+def entry_clear_override(entry: ListEntry, *, by: User, revision: int | None = None,
+                         ) -> ListEntry:
     """Give the program back its computed tier."""
     if entry.override_tier is None:
         raise AdvisingError("This program has no tier change to remove.")
     before = entry.override_tier
     with transaction.atomic():
+        _bump(entry, revision)
         entry.override_tier = None
         entry.override_reason = ""
         entry.override_by = None
@@ -208,12 +228,14 @@ def entry_clear_override(entry: ListEntry, *, by: User) -> ListEntry:
     return entry
 
 
-def entry_exclude(entry: ListEntry, *, reason: str, by: User) -> ListEntry:
+def entry_exclude(entry: ListEntry, *, reason: str, by: User, revision: int | None = None,
+                  ) -> ListEntry:
     """Take a program off the list the applicant works from; it stays visible, folded."""
     reason = _required(reason, "Give the reason for excluding the program: your client reads it.")
     if entry.excluded:
         raise AdvisingError("This program is already excluded.")
     with transaction.atomic():
+        _bump(entry, revision)
         entry.excluded = True
         entry.excluded_reason = reason
         entry.save(update_fields=["excluded", "excluded_reason"])
@@ -222,10 +244,12 @@ def entry_exclude(entry: ListEntry, *, reason: str, by: User) -> ListEntry:
     return entry
 
 
-def entry_restore(entry: ListEntry, *, by: User, reason: str = "") -> ListEntry:
+def entry_restore(entry: ListEntry, *, by: User, reason: str = "",
+                  revision: int | None = None) -> ListEntry:
     if not entry.excluded:
         raise AdvisingError("This program is not excluded.")
     with transaction.atomic():
+        _bump(entry, revision)
         entry.excluded = False
         entry.excluded_reason = ""
         entry.save(update_fields=["excluded", "excluded_reason"])
@@ -246,199 +270,3 @@ def note_add(profile: Profile, *, text: str, by: User, entry: ListEntry | None =
             # Also in the program's history, between the tier changes it may explain.
             EntryEvent.objects.create(entry=entry, actor=by, kind=EntryEvent.Kind.NOTE, text=text)
     return note
-
-
-# ---------------------------------------------------------------------------------------------
-# The advisor's dashboard
-# ---------------------------------------------------------------------------------------------
-
-APPLIED_STATUSES = (Status.APPLIED, Status.INTERVIEW_INVITED, Status.INTERVIEWED, Status.RANKED)
-INTERVIEW_STATUSES = (Status.INTERVIEW_INVITED, Status.INTERVIEWED, Status.RANKED)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClientSummary:
-    profile: Profile
-    counts: dict[int, int]  # shown tier -> programs in scope and not excluded
-    applied: int
-    interviews: int
-    last_update: datetime
-    list_computed_at: datetime | None
-    list_stale: bool
-    profile_complete: bool
-    flags: tuple[str, ...]
-    size: int  # programs on the list
-    target: int  # the size the guidance suggested when the list was built (0: not built)
-    cost_usd: int  # the season's cost of the list (ERAS fee steps and fixed costs)
-
-    @property
-    def email(self) -> str:
-        return self.profile.user.email
-
-    @property
-    def tier_1(self) -> int:
-        return self.counts[Tier.TIER_1]
-
-
-def clients_of(advisor: User) -> QuerySet[Profile]:
-    """Profiles of the applicants who linked this advisor and have not revoked the link."""
-    return Profile.objects.filter(
-        pk__in=active_links().filter(advisor=advisor).values("profile_id")
-    )
-
-
-def client_summaries(advisor: User) -> list[ClientSummary]:
-    """Every client of the advisor, with what the dashboard shows, in three queries whatever
-    the number of clients. Stored lists are read, not recomputed: recomputing fifty lists would
-    take seconds, so a stale list is marked and recomputes when it is opened."""
-    clients = list(
-        clients_of(advisor)
-        .select_related("user", "program_list")
-        .prefetch_related("target_specialties")
-        .annotate(
-            last_event_at=Subquery(
-                EntryEvent.objects.filter(entry__profile=OuterRef("pk"))
-                .order_by("-created_at").values("created_at")[:1]
-            ),
-            has_specialties=Exists(
-                Profile.target_specialties.through.objects.filter(profile_id=OuterRef("pk"))
-            ),
-        )
-        .order_by("user__email")
-    )
-    rows = _entry_counts(advisor)
-    catalog_time = catalog_changed_at()
-    return [_summary(profile, rows.get(profile.pk, []), catalog_time) for profile in clients]
-
-
-def _entry_counts(advisor: User) -> dict[int, list[dict]]:
-    """One grouped query over the entries of all the advisor's clients: per client, specialty
-    and shown tier, the counts behind the tier columns, the progress and the list-based flags.
-    Progress counts every entry, in scope or not: an application sent before the client dropped
-    a specialty was still sent."""
-    year = season_year()
-    listed = Q(in_scope=True, excluded=False)
-    # Scoring's rule: years since graduation > limit (graduation_year + limit < this year).
-    past_limit = Q(
-        program__max_years_since_graduation_strictness=Strictness.STRICT,
-        program__max_years_since_graduation__isnull=False,
-        profile__graduation_year__lt=Value(year) - F("program__max_years_since_graduation"),
-    )
-    rows = (
-        ListEntry.objects.filter(
-            profile__in=active_links().filter(advisor=advisor).values("profile_id")
-        )
-        .annotate(shown_tier=Coalesce("override_tier", "computed_tier"))
-        .values("profile_id", "program__specialty__code", "program__specialty__name",
-                "shown_tier")
-        .annotate(
-            listed=Count("pk", filter=listed),
-            in_scope_n=Count("pk", filter=Q(in_scope=True)),
-            applied=Count("pk", filter=Q(status__in=APPLIED_STATUSES)),
-            interviews=Count("pk", filter=Q(status__in=INTERVIEW_STATUSES)),
-            **flag_counts(listed, year),
-            # Only where the client still plans to apply: a program the scoring already put
-            # in "Not eligible" for this limit needs no action.
-            past_limit=Count(
-                "pk", filter=listed & Q(shown_tier__lt=Tier.NOT_ELIGIBLE) & past_limit
-            ),
-            to_review=Count(
-                "pk",
-                filter=listed & Q(override_tier__isnull=False,
-                                  override_computed_tier__isnull=False)
-                & ~Q(override_computed_tier=F("computed_tier")),
-            ),
-            last_tracking=Max("tracking_updated_at"),
-        )
-        .order_by()
-    )
-    by_client: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_client[row["profile_id"]].append(row)
-    return by_client
-
-
-def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
-             ) -> ClientSummary:
-    counts = {tier.value: 0 for tier in Tier}
-    listed: dict[str, int] = {}
-    for row in rows:
-        code = row["program__specialty__code"]
-        counts[row["shown_tier"]] += row["listed"]
-        listed[code] = listed.get(code, 0) + row["listed"]
-    complete = profile.graduation_year is not None and profile.has_specialties
-
-    flags: list[str] = []
-    if not complete:
-        flags.append(gettext("Profile incomplete: no list yet"))
-    flags += list_flags(profile, rows)  # visa answers, Tier 1 gaps, signals
-    short = _budget_shortfall(profile, listed)
-    if short:
-        flags.append(short)
-    if profile.visa_need == VisaNeed.H1B and not profile.step3_passed:
-        flags.append(gettext("Needs an H-1B but has not passed Step 3"))
-    past_limit = sum(row["past_limit"] for row in rows)
-    if past_limit:
-        flags.append(ngettext(
-            "%(n)s program in Tiers 1-3 past a required graduation-year limit",
-            "%(n)s programs in Tiers 1-3 past a required graduation-year limit",
-            past_limit) % {"n": past_limit})
-    to_review = sum(row["to_review"] for row in rows)
-    if to_review:
-        flags.append(ngettext("%(n)s tier change to review: the computed tier moved",
-                              "%(n)s tier changes to review: the computed tier moved",
-                              to_review) % {"n": to_review})
-
-    updates = [profile.updated_at, profile.last_event_at,
-               *(row["last_tracking"] for row in rows)]
-    return ClientSummary(
-        profile=profile,
-        counts=counts,
-        applied=sum(row["applied"] for row in rows),
-        interviews=sum(row["interviews"] for row in rows),
-        last_update=max(moment for moment in updates if moment is not None),
-        list_computed_at=_built_at(profile),
-        list_stale=complete and list_is_stale(profile, catalog_time=catalog_time),
-        profile_complete=complete,
-        flags=tuple(flags),
-        size=sum(listed.values()),
-        target=_target(profile),
-        cost_usd=budget.season_cost(listed).total_usd,
-    )
-
-
-def _target(profile: Profile) -> int:
-    try:
-        return profile.program_list.target
-    except ObjectDoesNotExist:
-        return 0
-
-
-def _built_at(profile: Profile) -> datetime | None:
-    try:
-        return profile.program_list.built_at
-    except ObjectDoesNotExist:
-        return None
-
-
-def _budget_shortfall(profile: Profile, listed: dict[str, int]) -> str:
-    """The flag text when the budget, not the candidates, set the list's size, or when
-    programs added by hand took the list over the budget; else ""."""
-    if profile.budget_usd is None:
-        return ""
-    size = sum(listed.values())
-    cost = budget.season_cost(listed).total_usd
-    if cost > profile.budget_usd:
-        return gettext("The list costs $%(cost)s, $%(over)s over the budget of $%(budget)s") % {
-            "cost": f"{cost:,}", "over": f"{cost - profile.budget_usd:,}",
-            "budget": f"{profile.budget_usd:,}"}
-    try:
-        the_list = profile.program_list
-    except ObjectDoesNotExist:
-        return ""
-    if the_list.budget_limited:
-        return gettext("Budget $%(budget)s buys %(size)s of the %(target)s programs the "
-                       "guidance suggests") % {"budget": f"{profile.budget_usd:,}", "size": size,
-                                               "target": the_list.target}
-    return ""
-

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +31,7 @@ from advising.forms import (
     AdvisorSignupForm,
     ExcludeForm,
     InviteAdvisorForm,
+    ListChangeForm,
     NoteForm,
     OverrideForm,
     RestoreForm,
@@ -41,6 +41,7 @@ from advising.models import AdvisorInvitation, AdvisorNote
 from advising.services import AdvisingError, ClientSummary
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.confirmation import send_confirmation
+from applicants.mail import mail_send
 from applicants.models import AdvisorLink, Profile, User
 from programs.verification import is_staff_reviewer
 from tiering.models import EntryEvent, ListBuild, ListEntry, Tier
@@ -169,9 +170,13 @@ def confirmation_resend(request: HttpRequest) -> HttpResponse:
     """An advisor who lost the confirmation e-mail asks for another link."""
     _advisor_only(request.user)
     if request.user.email_confirmed_at is None:
-        send_confirmation(request, request.user)
-        messages.success(request, _("We sent a new link to %(email)s.")
-                         % {"email": request.user.email})
+        if send_confirmation(request, request.user):
+            messages.success(request, _("We sent a new link to %(email)s.")
+                             % {"email": request.user.email})
+        else:
+            messages.warning(request, _("Several links went to %(email)s in the last hour: "
+                                        "open the newest one, or ask again later.")
+                             % {"email": request.user.email})
     return redirect("advising:advisor_dashboard")
 
 
@@ -211,10 +216,9 @@ def _linked_message(request: HttpRequest, link: AdvisorLink) -> str:
         message = _("%(email)s linked you as their advisor on Residency Planner. Their list is "
                     "on your dashboard:\n%(url)s\n") % {"email": link.profile.user.email,
                                                           "url": dashboard_url}
-    sent = send_mail(subject=subject, message=message, from_email=None,
-                     recipient_list=[link.advisor.email], fail_silently=True)
-    if not sent:
-        logger.warning("Could not email advisor %s about a new link", link.advisor_id)
+    # Queued and counted like every e-mail (applicants/mail.py): link/revoke cycles cannot
+    # flood the advisor.
+    mail_send(request, to=link.advisor.email, subject=subject, body=message)
     return _("%(email)s is now your advisor: they see your profile and list, can move programs "
              "between tiers and leave notes. You can remove them here at any time.") % {
         "email": link.advisor.email}
@@ -285,7 +289,8 @@ def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
 
     def override(data: dict) -> str:
         advising.entry_override_tier(
-            entry, tier=data["tier"], reason=data["reason"], by=request.user
+            entry, tier=data["tier"], reason=data["reason"], by=request.user,
+            revision=data["revision"],
         )
         return _("%(program)s is now in %(tier)s on your client's list.") % {
             "program": entry.program.name, "tier": Tier(data["tier"]).label}
@@ -298,8 +303,11 @@ def entry_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse
 @require_POST
 def entry_clear_override(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
+    form = ListChangeForm(request.POST)
     try:
-        advising.entry_clear_override(entry, by=request.user)
+        advising.entry_clear_override(
+            entry, by=request.user,
+            revision=form.cleaned_data["revision"] if form.is_valid() else None)
     except AdvisingError as error:
         messages.error(request, str(error))
     else:
@@ -314,7 +322,8 @@ def entry_exclude(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
 
     def exclude(data: dict) -> str:
-        advising.entry_exclude(entry, reason=data["reason"], by=request.user)
+        advising.entry_exclude(entry, reason=data["reason"], by=request.user,
+                               revision=data["revision"])
         return _("%(program)s is excluded from your client's list.") % {
             "program": entry.program.name}
 
@@ -328,7 +337,8 @@ def entry_restore(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_for_advisor(request, pk, entry_id)
 
     def restore(data: dict) -> str:
-        advising.entry_restore(entry, reason=data["reason"], by=request.user)
+        advising.entry_restore(entry, reason=data["reason"], by=request.user,
+                               revision=data["revision"])
         return _("%(program)s is back on your client's list.") % {
             "program": entry.program.name}
 

@@ -5,7 +5,8 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -30,7 +31,51 @@ class SignupForm(UserCreationForm):
         pass  # see clean_email
 
 
+class EmailForm(forms.Form):
+    """One address: "send the link again"."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """The reset e-mail goes through the counted queue (applicants/mail.py); an account that
+    still waits for its address's confirmation gets the confirmation link instead of nothing
+    (the account opens with it; a reset link would not open it)."""
+
+    def save(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        from applicants.confirmation import send_confirmation
+
+        self._request = request
+        waiting = User.objects.filter(email__iexact=self.cleaned_data["email"],
+                                      is_active=False, email_confirmed_at__isnull=True).first()
+        if waiting is not None:
+            send_confirmation(request, waiting)
+            return
+        super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name: str, email_template_name: str,
+                  context: dict, from_email: str | None, to_email: str,
+                  html_email_template_name: str | None = None) -> None:
+        from applicants.mail import mail_send
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        mail_send(self._request, to=to_email, subject=subject,
+                  body=render_to_string(email_template_name, context))
+
+
 class EmailAuthenticationForm(AuthenticationForm):
+    # Django's own message says both fields "may be case-sensitive"; the e-mail is not.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The e-mail address or the password is not right. Check the password (it is "
+            "case-sensitive; the address is not), or reset it below."),
+    }
     username = forms.EmailField(
         label=gettext_lazy("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -96,6 +141,9 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            # A layout renders only the fields it names: without this the page never sent the
+            # version, and a second tab's save overwrote the first one's silently.
+            "version",
             Fieldset(
                 gettext("Exams"),
                 Div(

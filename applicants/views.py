@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,12 +15,13 @@ from django.utils.translation import gettext as _
 from applicants.access import get_applicant_for, is_owner
 from applicants.confirmation import (
     LINK_DAYS,
+    LinkState,
     email_confirm,
-    send_already_registered,
+    link_check,
     send_confirmation,
-    user_of_token,
+    send_link_or_note,
 )
-from applicants.forms import ProfileForm, SignupForm
+from applicants.forms import EmailForm, ProfileForm, SignupForm
 from applicants.models import Profile, User
 from applicants.signals import profile_saved
 
@@ -47,20 +49,40 @@ def signup(request: HttpRequest) -> HttpResponse:
             else:
                 send_confirmation(request, user)
         if existing is not None:
-            send_already_registered(request, existing)
+            # The new account's password is hashed above; this one is too, and thrown away,
+            # so that the answer takes as long either way (the mail is queued either way).
+            make_password(form.cleaned_data["password1"])
+            send_link_or_note(request, existing)
         # The same answer either way: the page never tells which addresses have an account.
         return render(request, "registration/signup_sent.html",
                       {"email": email, "days": LINK_DAYS})
     return render(request, "registration/signup.html", {"form": form})
 
 
+def confirmation_again(request: HttpRequest) -> HttpResponse:
+    """"Send the link again", from the log-in and sign-up pages: a new confirmation link for
+    an account that waits for one, the same answer for any address."""
+    form = EmailForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            send_link_or_note(request, user)
+        return render(request, "registration/signup_sent.html",
+                      {"email": email, "days": LINK_DAYS})
+    return render(request, "registration/confirm_again.html", {"form": form})
+
+
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
-    user = user_of_token(token)
-    if user is None:
+    check = link_check(token)
+    if check.state == LinkState.USED:
+        messages.info(request, _("Your address is already confirmed. Log in with your e-mail "
+                                 "address and password."))
+        return redirect("login")
+    if check.state == LinkState.INVALID or not email_confirm(check.user):
         return render(request, "registration/confirm_invalid.html", {"days": LINK_DAYS},
                       status=400)
-    if user.email_confirmed_at is None:
-        email_confirm(user)
+    user = check.user
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     # Log-in may have completed the profile (the parts built on applicants listen for it, e.g.
     # a list tried before signing up): then the list is the place to land.

@@ -10,10 +10,12 @@ experience; Internal Medicine, Family Medicine, Pediatrics, Psychiatry; budget $
   catalog page of as many rows; saving the profile (no change, a budget-only edit, a scoring
   edit) against scoring the whole catalog for it; building the scoring's inputs when warm
   against scoring; the workbook export of the list against a plain openpyxl write-only
-  workbook of the same cells; bytes stored per applicant (pg_column_size of its rows);
-- over HTTP: requests/s of the home, catalog, program and list pages against gunicorn with two
-  sync workers at concurrency 8, one page after the other, ``--rounds`` times, each for
-  ``--seconds`` (bounded; 127.0.0.1 only). The cache is ``BENCH_CACHE_URL`` (e.g.
+  workbook of the same cells; bytes stored per applicant (pg_column_size of its rows); what a
+  user does through the forms: the try-it result for new answers (a new visitor each time)
+  against scoring the catalog once, logging in, a tracking save;
+- over HTTP: requests/s of the home, catalog, program, list, strategy and SOAP pages against
+  gunicorn with two sync workers at concurrency 8, one page after the other, ``--rounds``
+  times, each for ``--seconds`` (bounded; 127.0.0.1 only). The cache is ``BENCH_CACHE_URL`` (e.g.
   redis://127.0.0.1:6379/6, flushed first) or each worker's own memory.
 
 Every ratio is taken between figures of this run. Last line: "RESULT {json}".
@@ -41,6 +43,7 @@ from scoring_bench import median_seconds
 
 ROOT = _django.ROOT
 CORE = ["140", "120", "320", "400"]
+PASSWORD = "x" * 20
 
 
 def core_profile(email: str = "core@example.org"):
@@ -49,7 +52,7 @@ def core_profile(email: str = "core@example.org"):
     from applicants.models import Profile, User
     from programs.models import Specialty
 
-    user = User.objects.create_user(email=email, password="x" * 20)
+    user = User.objects.create_user(email=email, password=PASSWORD)
     profile = Profile.objects.create(
         user=user, step1_passed=True, step1_attempts=1, step2_score=222, step2_attempts=1,
         graduation_year=timezone.now().year - 2, visa_need="j1", ecfmg_status="certified",
@@ -157,7 +160,8 @@ def in_process(profile, repeat: int) -> dict:
     cold_ms = median_seconds(lambda: [scoring_facts.facts_of(p) for p in everything], 3) * 1000
 
     export_ms, plain_ms, export_rows = export_figures(profile, repeat)
-    return {
+    user_figures = as_a_user(profile, repeat)
+    return {**user_figures,
         "list_page_ms": round(list_ms, 1), "list_rows": rows,
         "catalog_same_rows_ms": round(catalog_ms, 1),
         "catalog_same_rows_cached_ms": round(catalog_cached_ms, 1),
@@ -171,6 +175,62 @@ def in_process(profile, repeat: int) -> dict:
         "export_ms": round(export_ms, 1), "plain_openpyxl_ms": round(plain_ms, 1),
         "export_rows": export_rows, "export_over_plain": round(export_ms / plain_ms, 2),
     }
+
+
+def trial_answers() -> dict:
+    """The try-it form as a visitor fills it: the core persona's answers."""
+    from django.utils import timezone
+
+    from programs.models import Specialty
+
+    return {
+        "citizenship": "needs_visa", "visa_need": "j1", "step1_passed": "on",
+        "step1_attempts": "1", "step2_score": "222", "step2_attempts": "1",
+        "step3_attempts": "0", "graduation_year": str(timezone.now().year - 2),
+        "spanish_level": "native", "usce_hands_on_months": "3", "usce_border_months": "3",
+        "target_specialties": [str(pk) for pk in Specialty.objects.filter(code__in=CORE)
+                               .values_list("pk", flat=True)],
+        "budget_usd": "2000",
+    }
+
+
+def as_a_user(profile, repeat: int) -> dict:
+    """What a user does through the forms: the try-it result for new answers (a new visitor
+    each time, a Step 2 score not asked before, so nothing is cached), logging in, saving a
+    program's tracking."""
+    from django.test import Client
+    from django.urls import reverse
+
+    answers = trial_answers()
+    scores = iter(range(10**6))
+
+    def try_it() -> None:
+        visitor = Client()
+        data = {**answers, "step2_score": str(200 + next(scores) % 60),
+                "budget_usd": str(1000 + next(scores))}
+        assert visitor.post(reverse("tiering:try_it"), data).status_code == 302
+        assert visitor.get(reverse("tiering:try_list")).status_code == 200
+
+    def log_in() -> None:
+        assert Client().post(reverse("login"), {"username": profile.user.email,
+                                                "password": PASSWORD}).status_code == 302
+
+    client = Client()
+    client.force_login(profile.user)
+    entry = profile.entries.order_by("pk").first()
+    tracking_url = reverse("tracker:entry_tracking",
+                           kwargs={"pk": profile.pk, "entry_id": entry.pk})
+    notes = iter(range(10**6))
+
+    def track() -> None:
+        assert client.post(tracking_url, {
+            "status": "applied", "date_applied": "2026-09-24", "letters_sent": "3",
+            "fee": "31.00", "notes": f"Asked the coordinator about the J-1 ({next(notes)})",
+        }).status_code == 302
+
+    return {"try_it_ms": round(median_seconds(try_it, repeat) * 1000, 1),
+            "login_ms": round(median_seconds(log_in, 5) * 1000, 1),
+            "tracking_save_ms": round(median_seconds(track, repeat) * 1000, 1)}
 
 
 def export_figures(profile, repeat: int) -> tuple[float, float, int]:
@@ -323,6 +383,8 @@ def main() -> None:
                         help="only the bytes stored per applicant (e.g. on an older commit)")
     args = parser.parse_args()
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # the server's, for the session
+    # The try-it figure asks for many new lists from one address: no 429 in a benchmark.
+    os.environ["TRY_IT_RATE"] = os.environ["TRY_IT_VIEW_RATE"] = "100000/m"
     if os.environ.get("BENCH_CACHE_URL"):
         os.environ["CACHE_URL"] = os.environ["BENCH_CACHE_URL"]
     url = _django.setup(postgres=True, name="rp_ceiling")
@@ -367,7 +429,9 @@ def main() -> None:
     program = profile.entries.select_related("program").first().program
     pages = {"home": reverse("home"), "catalog": reverse("programs:list"),
              "program": reverse("programs:detail", args=[program.acgme_id]),
-             "list": reverse("tiering:list", kwargs={"pk": profile.pk})}
+             "list": reverse("tiering:list", kwargs={"pk": profile.pk}),
+             "strategy": reverse("strategy:strategy", kwargs={"pk": profile.pk}),
+             "soap": reverse("strategy:soap", kwargs={"pk": profile.pk})}
     http_figures = over_http(url, pages, logged_in_session(profile.user), args.port,
                              args.seconds, args.rounds)
     home = http_figures["home"]["rps"]
@@ -389,6 +453,10 @@ def main() -> None:
           f"scoring, target <= 0.2x); built from rows: {f['inputs_cold_ms']} ms")
     print(f"Export of {f['export_rows']} programs: {f['export_ms']} ms; plain openpyxl of the "
           f"same cells {f['plain_openpyxl_ms']} ms: {f['export_over_plain']}x (target <= 1.5x)")
+    print(f"Try-it result for new answers (a new visitor): {f['try_it_ms']} ms, "
+          f"{round(f['try_it_ms'] / f['score_catalog_ms'], 2)}x scoring the catalog once "
+          f"(target <= 1.5x); log in through the form {f['login_ms']} ms; a tracking save "
+          f"through the form {f['tracking_save_ms']} ms")
     print(f"Widest rebuild (every specialty, {f['widest_rebuild_programs']:,} programs): "
           f"{f['widest_rebuild_ms']} ms (slow work must not hold a worker for 1 s)")
     print(f"Widest workbook (that list with every candidate): {f['widest_workbook_ms']} ms")

@@ -32,6 +32,7 @@ from programs.models import (
     TriState,
 )
 from programs.spreadsheets import SpreadsheetTooLarge, check_unpacked_size
+from programs.versions import bump_catalog_version
 
 
 class CellError(ValueError):
@@ -527,6 +528,9 @@ def import_catalog(
             Program.objects.bulk_update(to_update, fields, batch_size=500)
         result.created = len(to_create)
         result.updated = len(to_update)
+        if to_create or to_update or result.new_specialties:
+            # bulk writes send no signals: caches and stored lists learn of it here.
+            bump_catalog_version()
         if dry_run:
             transaction.set_rollback(True)
     return result

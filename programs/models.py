@@ -379,3 +379,19 @@ class VerifiedFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program.acgme_id} {self.key}={self.value} ({self.status})"
+
+
+class CatalogVersion(models.Model):
+    """One row: the catalog's version, bumped in the transaction of every change to programs.
+
+    Read once per request by primary key (``programs.versions``), where counting the programs
+    and taking their latest change scanned the whole table on every catalog, program, list and
+    strategy request. Kept in the database (not only in a cache) so every app server sees a
+    change at its next request, committed with the change itself or rolled back with it.
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"catalog version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from programs.models import Program, Setting, TriState, VerifiedFact
+from programs.signals import catalog_changed
+from programs.versions import bump_catalog_version
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,12 @@ def _decide(fact_id: int, user, status: str, *, from_status: str) -> bool:
             program_id = VerifiedFact.objects.values_list("program_id", flat=True).get(pk=fact_id)
             # Lists holding the program are out of date from now (tiering.lists.list_is_stale).
             Program.objects.filter(pk=program_id).update(updated_at=timezone.now())
+            # Pages and the scoring's inputs are cached per catalog version: a new one now.
+            bump_catalog_version()
+            code = Program.objects.values_list("specialty__code", flat=True).get(pk=program_id)
+            # The lists it touches are rebuilt by a task-queue worker, not the next page view.
+            transaction.on_commit(lambda: catalog_changed.send(sender=Program,
+                                                               specialty_codes=[code]))
     return bool(done)
 
 

@@ -45,17 +45,36 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
     query = request.GET.copy()
     query.pop("page", None)
-    # The filters the form knows and the page number, so stray parameters share one entry.
-    cache_key = urlencode(sorted((name, value) for name in [*form.fields, "page"]
-                                 for value in request.GET.getlist(name)))
+    cache_key = _catalog_cache_key(form, request.GET.get("page", "1"))
     return render(
         request,
         "programs/program_list.html",
         {"form": form, "page": SimpleLazyObject(page), "query": query.urlencode(),
          "no_visa_source": no_visa_source,
-         "catalog_version": catalog_version(), "cache_key": cache_key,
-         "cache_seconds": PAGE_CACHE_SECONDS},
+         "catalog_version": catalog_version(), "cache_key": cache_key or "",
+         # A timeout of 0 stores nothing: pages that are not cached are rendered each time.
+         "cache_seconds": PAGE_CACHE_SECONDS if cache_key else 0},
     )
+
+
+MAX_CACHED_PAGE = 200  # the shipped catalog has 105 pages of 50
+
+
+def _catalog_cache_key(form: CatalogFilterForm, page: str) -> str | None:
+    """The cache key of a catalog page, or None when it is not cached. Only the bounded
+    filters are keyed (a specialty, a state, yes/no choices, a page number up to
+    MAX_CACHED_PAGE), from their cleaned values; a free-text search or an invalid form is
+    rendered each time. Every distinct search used to be cached for a day: 400 random
+    searches made 400 entries (the third hardening issue)."""
+    if not form.is_valid() or form.cleaned_data.get("q") or not (
+            page.isdigit() and 1 <= int(page) <= MAX_CACHED_PAGE):
+        return None
+    data = form.cleaned_data
+    specialty = data.get("specialty")
+    return urlencode([("specialty", specialty.code if specialty else ""),
+                      *((name, str(data.get(name) or ""))
+                        for name in ("state", "border", "j1", "h1b", "setting")),
+                      ("page", str(int(page)))])
 
 
 def program_detail(

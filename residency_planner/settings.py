@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out gzipped (a list page of 450 KB is about 40 KB): whitenoise already serves the
     # static files compressed. Django's gzip adds random bytes against the BREACH attack.
-    "django.middleware.gzip.GZipMiddleware",
+    # Text only: a workbook or an image is already compressed (residency_planner/compression.py).
+    "residency_planner.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the cookie set by the switcher (or at log-in from the account's saved
     # choice), else the browser's Accept-Language, else LANGUAGE_CODE. URLs stay unprefixed.
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL or another control character in the address (404) or a field (400), before any
+    # view or the database sees it (PostgreSQL refuses NUL in text).
+    "residency_planner.middleware.RefuseControlCharactersMiddleware",
     # A signed-in user's saved language wins over the cookie and the browser.
     "applicants.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,6 +147,54 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The task queue (residency_planner/celery.py): Celery with Redis as the broker. The default is
+# the Redis of this machine, so `make run` (which starts a worker next to the server) needs no
+# set-up; production names its own (docs/deploy.md). Give the broker's Redis `noeviction`: an
+# evicted queue loses tasks.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/1")
+if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL must be a redis:// URL, got {CELERY_BROKER_URL!r}")
+# Tasks run in the calling process only when asked (the tests). Even then an upload is read in
+# a child process with its own limits (tracker/reading.py).
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "0")
+CELERY_TASK_EAGER_PROPAGATES = True
+# Results live in the database (a tracker upload's row), not in the broker.
+CELERY_TASK_IGNORE_RESULT = True
+# A worker takes one task at a time, so a slow upload does not hold back the mail behind it;
+# uploads have their own queue, so a worker can serve them alone (docs/deploy.md).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ROUTES = {"tracker.tasks.*": {"queue": "uploads"}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A broker that is down answers the page in about two seconds, with a message, not a hang.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.5, "interval_max": 1}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A tracker workbook is read in a child process that is killed after this many seconds or when
+# it asks for more than this much memory; the whole task stops after TRACKER_TASK_SECONDS.
+TRACKER_READ_SECONDS = envint("TRACKER_READ_SECONDS", "5")
+TRACKER_READ_MEMORY_MB = envint("TRACKER_READ_MEMORY_MB", "256")
+TRACKER_TASK_SECONDS = envint("TRACKER_TASK_SECONDS", "30")
+# An upload no worker has finished this long after its task's limit is reported as stopped.
+TRACKER_QUEUE_WAIT_SECONDS = envint("TRACKER_QUEUE_WAIT_SECONDS", "120")
+
+# Every e-mail the site sends is counted per address and per client address, in a cache all
+# processes share (the broker's Redis unless THROTTLE_CACHE_URL names another): past these, the
+# page answers as usual and no e-mail goes out.
+MAIL_PER_ADDRESS_PER_HOUR = envint("MAIL_PER_ADDRESS_PER_HOUR", "3")
+MAIL_PER_IP_PER_HOUR = envint("MAIL_PER_IP_PER_HOUR", "20")
+THROTTLE_CACHE_URL = os.environ.get("THROTTLE_CACHE_URL", CACHE_URL or CELERY_BROKER_URL)
+if THROTTLE_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": THROTTLE_CACHE_URL, "KEY_PREFIX": "throttle"}
+elif THROTTLE_CACHE_URL == "locmem://":  # one process only: the tests
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "throttle"}
+else:
+    raise ImproperlyConfigured(
+        f"THROTTLE_CACHE_URL must be a redis:// URL, got {THROTTLE_CACHE_URL!r}")
 
 # The try-it page (no account) is rate-limited per address with django-ratelimit, which counts
 # in the default cache. It warns that Django's own Redis backend is "not officially supported"
@@ -275,7 +327,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "[%(asctime)s] %(message)s",
                              "datefmt": "%d/%b/%Y %H:%M:%S"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # 4xx responses in one line; only 5xx keep their traceback (residency_planner/logs.py).
+    "filters": {"one_line_4xx": {"()": "residency_planner.logs.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["one_line_4xx"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lock-outs are warnings.
     "loggers": {

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from applicants import views as applicant_views
-from applicants.forms import EmailAuthenticationForm
+from applicants.forms import EmailAuthenticationForm, ThrottledPasswordResetForm
 from applicants.language import set_language
 from programs import views as program_views
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt",
                                             content_type="text/plain"), name="robots"),
     path("accounts/signup/", applicant_views.signup, name="signup"),
+    path("accounts/confirm/again/", applicant_views.confirmation_again,
+         name="confirmation_again"),
     path("accounts/confirm/<str:token>/", applicant_views.confirm_email, name="confirm_email"),
     path(
         "accounts/login/",
@@ -23,7 +25,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(),
+    path("accounts/password-reset/",
+         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
          name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),

@@ -14,6 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE_SPECIALTIES = ["140", "120", "320", "400"]  # IM, FM, Pediatrics, Psychiatry
 
 
+def pytest_configure() -> None:
+    """Tasks run inline in the test process (an upload is still read in a child process with
+    its limits; tests/test_worker.py starts a real worker), and the mail counts live in this
+    process, not in a Redis other test runs share."""
+    from django.conf import settings
+
+    from residency_planner.celery import app
+
+    app.conf.task_always_eager = True
+    settings.CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "throttle"}
+
+
 @pytest.fixture
 def real_catalog(db) -> None:
     """The shipped catalog's core specialties, loaded through the import command's code."""
@@ -28,9 +41,10 @@ def real_catalog(db) -> None:
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache, as a fresh deployment does."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture(autouse=True)

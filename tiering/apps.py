@@ -29,3 +29,23 @@ class TieringConfig(AppConfig):
                 trial_carry_over(request, user)
 
         user_logged_in.connect(carry_over, weak=False, dispatch_uid="tiering.trial_carry_over")
+
+        from programs.signals import catalog_changed
+
+        def rebuild_lists(sender: object, *, specialty_codes: object = None,
+                          **kwargs: object) -> None:
+            # In the task queue; when it cannot be reached, each list still rebuilds itself
+            # when it is next opened (tiering.lists.list_ensure_current).
+            from kombu.exceptions import KombuError, OperationalError
+
+            from tiering.tasks import lists_refresh
+
+            try:
+                lists_refresh.delay(specialty_codes)
+            except (KombuError, OperationalError, OSError):
+                import logging
+
+                logging.getLogger(__name__).warning(
+                    "The task queue cannot be reached: lists rebuild when opened")
+
+        catalog_changed.connect(rebuild_lists, weak=False, dispatch_uid="tiering.rebuild_lists")

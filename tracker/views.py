@@ -24,9 +24,10 @@ from applicants.models import Profile, User
 from strategy.signals import SignalLimitError
 from tiering.lists import list_ensure_current
 from tiering.models import ListEntry
-from tracker import tracking
+from tracker import tracking, uploads
 from tracker.export import tracker_export
 from tracker.forms import StatusForm, TrackingForm, UploadForm
+from tracker.models import TrackerUpload
 from tracker.workbook import write_csv, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,35 +91,66 @@ def tracker_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tracker_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The upload form. A file is only checked for its name and size here: a task-queue worker
+    reads it (tracker/tasks.py) while the page waits (``tracker_upload_status``)."""
     profile = get_applicant_for(request.user, pk)
     _require_owner(request.user, profile)
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        list_ensure_current(profile)
         try:
-            preview = tracking.tracker_preview(profile, upload, name=upload.name,
-                                               size=upload.size)
+            tracking.check_file(upload.name, upload.size)
         except tracking.TrackerFileError as problem:
             errors = [str(problem)]
         else:
-            if preview.errors:
-                errors = [str(error) for error in preview.errors]
-            elif not preview.changes:
-                messages.info(request, _("“%(file)s” matches your list: nothing to change.")
-                              % {"file": upload.name})
-                return redirect(_list_url(profile))
-            else:
-                request.session[_pending_key(profile)] = tracking.pending_of(
-                    profile, preview.changes, token=secrets.token_urlsafe(16),
-                    file_name=upload.name)
-                return redirect("tracker:tracker_confirm", pk=profile.pk)
+            list_ensure_current(profile)  # the preview compares with the list as it is now
+            job = uploads.upload_start(profile, upload)
+            return redirect("tracker:tracker_upload_status", pk=profile.pk, upload_id=job.pk)
+    return _upload_page(request, profile, form, errors)
+
+
+def _upload_page(request: HttpRequest, profile: Profile, form: UploadForm, errors: list[str],
+                 more: int = 0) -> HttpResponse:
     return render(request, "tracker/upload.html", {
         "profile": profile, "form": form, "errors": errors[:MAX_ERRORS_SHOWN],
-        "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "more_errors": more + max(0, len(errors) - MAX_ERRORS_SHOWN),
         "max_megabytes": tracking.upload_max_bytes() // (1024 * 1024),
     })
+
+
+@login_required
+def tracker_upload_status(request: HttpRequest, pk: int, upload_id: int) -> HttpResponse:
+    """While a worker reads the file: its progress, reloading itself (no script needed). Then
+    the preview to confirm, the list (nothing to change), or the reasons the file was refused."""
+    profile = get_applicant_for(request.user, pk)
+    _require_owner(request.user, profile)
+    job = TrackerUpload.objects.filter(pk=upload_id, profile=profile).first()
+    if job is None:  # handed over already (the back button), or not this applicant's
+        if request.session.get(_pending_key(profile)):
+            return redirect("tracker:tracker_confirm", pk=profile.pk)
+        return redirect("tracker:tracker_upload", pk=profile.pk)
+    if job.overdue:
+        uploads.upload_give_up(job)
+    if job.state == TrackerUpload.State.FAILED:
+        return _upload_page(request, profile, UploadForm(), [uploads.failure_message(job)])
+    if job.state != TrackerUpload.State.DONE:
+        return render(request, "tracker/upload_status.html", {
+            "profile": profile, "job": job, "waiting": job.state == TrackerUpload.State.QUEUED,
+            "seconds": int((timezone.now() - job.created_at).total_seconds()),
+            "refresh": uploads.REFRESH_SECONDS,
+        })
+    result = job.result
+    if "errors" in result:
+        return _upload_page(request, profile, UploadForm(), result["errors"], result["more"])
+    # Handed over once: the preview lives in the session until it is confirmed.
+    job.delete()
+    if result.get("unchanged"):
+        messages.info(request, _("“%(file)s” matches your list: nothing to change.")
+                      % {"file": job.file_name})
+        return redirect(_list_url(profile))
+    request.session[_pending_key(profile)] = result["pending"]
+    return redirect("tracker:tracker_confirm", pk=profile.pk)
 
 
 @login_required

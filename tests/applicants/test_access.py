@@ -23,6 +23,7 @@ from applicants.models import AdvisorLink, Profile, User
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
 from tiering.lists import list_recompute
 from tiering.models import EntryEvent, ListEntry
+from tracker.models import TrackerUpload
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,10 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "pk": lambda world: world.profile.pk,
     "entry_id": lambda world: world.entry.pk,
     "acgme_id": lambda world: world.entry.program.acgme_id,
+    # A tracker upload the worker stopped: its page shows why.
+    "upload_id": lambda world: TrackerUpload.objects.create(
+        profile=world.profile, file_name="tracker.xlsx", size=1,
+        state=TrackerUpload.State.FAILED, failure="timeout").pk,
 }
 
 OWNER, ADVISOR = "owner", "linked advisor"

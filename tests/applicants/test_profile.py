@@ -300,3 +300,12 @@ def test_the_log_in_and_sign_up_pages_lead_an_advisor_to_the_advisor_sign_up(cli
     content = client.get(reverse(page)).content.decode()
 
     assert f'href="{reverse("advising:advisor_signup")}">Create an advisor account</a>' in content
+
+
+def test_the_profile_page_sends_the_version_it_was_loaded_with(client) -> None:
+    profile = ProfileFactory(graduation_year=2022, version=7)
+    client.force_login(profile.user)
+
+    page = client.get(reverse("applicants:profile", kwargs={"pk": profile.pk}))
+
+    assert '<input type="hidden" name="version" value="7"' in page.content.decode()

@@ -103,7 +103,7 @@ def test_a_refused_log_in_is_announced_and_keeps_the_email(page: Page, live_serv
     login(page, live_server, "maria.lopez@example.org", "not the password")
 
     expect(page.get_by_role("alert")).to_contain_text(
-        "Please enter a correct email address and password")
+        "The e-mail address or the password is not right")
     expect(by_label(page, "Email")).to_have_value("maria.lopez@example.org")
 
 

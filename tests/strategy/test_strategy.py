@@ -328,7 +328,8 @@ def test_an_upload_with_more_signals_than_allowed_is_refused_with_the_number(own
     wb.save(out)
 
     response = owner.post(route("tracker_upload", pk=profile.pk), {
-        "file": SimpleUploadedFile("tracker.xlsx", out.getvalue(), content_type=XLSX)})
+        "file": SimpleUploadedFile("tracker.xlsx", out.getvalue(), content_type=XLSX)},
+        follow=True)  # through the page that waits for the worker (inline in the tests)
 
     html = response.content.decode()
     assert "Family Medicine allows 5 signals" in html and "would make 6" in html

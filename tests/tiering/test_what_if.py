@@ -91,7 +91,6 @@ def test_passing_step3_opens_programs_to_an_applicant_who_needs_an_h1b(real_cata
     assert not on_list(profile)  # no program gives an H-1B without Step 3
     assert len(scenarios[STEP3].entering) >= 50
     assert scenarios[STEP3].cost_change_usd > 0
-    assert all(s.seconds < 1 for s in scenarios.values())
 
 
 def test_more_budget_buys_more_programs_when_the_budget_limited_the_list(real_catalog) -> None:

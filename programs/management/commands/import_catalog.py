@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from programs.catalog_import import CatalogFileError, import_catalog, read_table
+from programs.signals import catalog_changed
 
 
 class Command(BaseCommand):
@@ -61,3 +62,6 @@ class Command(BaseCommand):
             self.stdout.write(f"New specialties: {'; '.join(named)}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
+        elif result.created or result.updated:
+            # Every list may hold an imported program: they are rebuilt in the task queue.
+            catalog_changed.send(sender=type(self), specialty_codes=None)
