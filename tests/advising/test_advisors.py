@@ -18,6 +18,7 @@ from advising import services as advising
 from advising.models import AdvisorInvitation, AdvisorNote
 from applicants.models import AdvisorLink, Profile, User
 from programs.models import Program
+from programs.versions import bump_catalog_version
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
 from tests.routes import route
 from tiering.lists import list_recompute
@@ -675,6 +676,8 @@ def test_the_dashboard_flags_a_program_past_its_strict_graduation_year_limit(
     Program.objects.filter(pk=catalog.tier_1.pk).update(
         max_years_since_graduation=5, max_years_since_graduation_strictness="strict",
         updated_at=timezone.now())
+
+    bump_catalog_version()  # a write without signals says the catalog changed
 
     flags = other_flags(dashboard_row(client, profile))
     assert flags == ("1 program in Tiers 1-3 past a required graduation-year limit",)
