@@ -12,9 +12,10 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, ngettext
 
+from advising.flags import flag_counts, list_flags
 from applicants.access import active_links
 from applicants.models import Profile, User, VisaNeed
-from programs.models import Strictness, TriState
+from programs.models import Strictness
 from tiering import budget
 from tiering.lists import catalog_changed_at, list_is_stale
 from tiering.models import EntryEvent, ListEntry, Status, Tier
@@ -90,9 +91,6 @@ def _entry_counts(advisor: User) -> dict[int, list[dict]]:
     a specialty was still sent."""
     year = season_year()
     listed = Q(in_scope=True, excluded=False)
-    visa_unknown = Q(profile__visa_need=VisaNeed.J1, program__j1_accepted=TriState.UNKNOWN) | Q(
-        profile__visa_need=VisaNeed.H1B, program__h1b_sponsored=TriState.UNKNOWN
-    )
     # Scoring's rule: years since graduation > limit (graduation_year + limit < this year).
     past_limit = Q(
         program__max_years_since_graduation_strictness=Strictness.STRICT,
@@ -111,9 +109,7 @@ def _entry_counts(advisor: User) -> dict[int, list[dict]]:
             in_scope_n=Count("pk", filter=Q(in_scope=True)),
             applied=Count("pk", filter=Q(status__in=APPLIED_STATUSES)),
             interviews=Count("pk", filter=Q(status__in=INTERVIEW_STATUSES)),
-            visa_to_verify=Count(
-                "pk", filter=listed & Q(shown_tier=Tier.TIER_1) & visa_unknown
-            ),
+            **flag_counts(listed, year),
             # Only where the client still plans to apply: a program the scoring already put
             # in "Not eligible" for this limit needs no action.
             past_limit=Count(
@@ -148,11 +144,7 @@ def _summary(profile: Profile, rows: list[dict], catalog_time: datetime | None,
     flags: list[str] = []
     if not complete:
         flags.append(gettext("Profile incomplete: no list yet"))
-    visa_to_verify = sum(row["visa_to_verify"] for row in rows)
-    if visa_to_verify:
-        flags.append(ngettext("Visa policy to verify on %(n)s Tier 1 program",
-                              "Visa policy to verify on %(n)s Tier 1 programs",
-                              visa_to_verify) % {"n": visa_to_verify})
+    flags += list_flags(profile, rows)  # visa answers, Tier 1 gaps, signals
     short = _budget_shortfall(profile, listed)
     if short:
         flags.append(short)

@@ -37,13 +37,19 @@ class DivisionCoverage:
         return self.division in BORDER_DIVISIONS
 
 
-def coverage(entries: Iterable[ListEntry], chosen: Iterable[str] = ()) -> list[DivisionCoverage]:
+def coverage(entries: Iterable[ListEntry], chosen: Iterable[str] = (), *,
+             states: Iterable[str] = (), border_first: bool = False) -> list[DivisionCoverage]:
     """Every division, with the programs of the list it covers, in the Census Bureau's order.
 
-    The proposal: the (up to) 3 divisions holding the most realistic programs (Tier 1 and 2),
-    more programs and border programs breaking ties; a division with no program is never
+    The proposal: the (up to) 3 divisions to name. For an applicant who brings border fit
+    (``border_first``: Spanish, border-region months or border work), the divisions holding the
+    list's border-region programs come first, most border programs first: the list exists for
+    them, and a preference is worth most where the applicant means to train. Then the divisions
+    of the applicant's own states (``states``), then those holding the most realistic programs
+    (Tier 1 and 2), more programs breaking ties; a division with no program is never
     proposed."""
     chosen = set(chosen)
+    home = {division_of(state) for state in states} - {""}
     counts = {division: [0, 0, 0] for division in DIVISIONS}
     for entry in entries:
         division = division_of(entry.program.state)
@@ -52,8 +58,12 @@ def coverage(entries: Iterable[ListEntry], chosen: Iterable[str] = ()) -> list[D
         counts[division][0] += 1
         counts[division][1] += entry.tier in (Tier.TIER_1, Tier.TIER_2)
         counts[division][2] += bool(entry.program.in_border_region)
-    ranked = sorted((d for d in DIVISIONS if counts[d][0]),
-                    key=lambda d: (-counts[d][1], -counts[d][0], -counts[d][2]))
+
+    def weight(d: str) -> tuple:
+        border = counts[d][2] if border_first else 0
+        return (-border, d not in home, -counts[d][1], -counts[d][0], -counts[d][2])
+
+    ranked = sorted((d for d in DIVISIONS if counts[d][0]), key=weight)
     proposed = set(ranked[:MAX_CHOSEN_DIVISIONS])
     return [DivisionCoverage(division=d, name=DIVISION_NAMES[d], programs=counts[d][0],
                              realistic=counts[d][1], border=counts[d][2], chosen=d in chosen,

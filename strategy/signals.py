@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applicants.models import Profile, User
 from strategy.models import GoldSignal
@@ -98,6 +99,28 @@ class SpecialtySignals:
         said = Counter(row.participation for row in self.rows).most_common(1)
         return said[0][0] if said and said[0][1] >= 2 else ""
 
+    @property
+    def unused(self) -> int:
+        """Signals the season allows that the proposal leaves unused."""
+        if self.allowance is None:
+            return 0
+        return max(0, self.allowance.total - len(self.proposed))
+
+    @property
+    def unused_reason(self) -> str:
+        """Why some of the season's signals are not proposed; "" when all are."""
+        if not self.unused:
+            return ""
+        return ngettext(
+            "%(n)s of the %(total)s signals is not proposed: no other program of the list in "
+            "%(specialty)s can use it (not eligible, not in ERAS, or a reach program outside "
+            "the border region and the chosen divisions). Add programs to the list to use it.",
+            "%(n)s of the %(total)s signals are not proposed: no other program of the list in "
+            "%(specialty)s can use them (not eligible, not in ERAS, or a reach program outside "
+            "the border region and the chosen divisions). Add programs to the list to use them.",
+            self.unused) % {"n": self.unused, "total": self.allowance.total,
+                            "specialty": self.name}
+
 
 def participation_of(entry: ListEntry) -> tuple[bool, str]:
     """(can it receive a signal, what we know). Only participating programs can (F3.7); the
@@ -140,23 +163,45 @@ def propose(entries: Iterable[ListEntry], allowance: SignalAllowance | None,
             divisions: Iterable[str] = ()) -> dict[int, tuple[str, str]]:
     """The proposal for one specialty's entries: entry id -> (kind, reason).
 
-    Realistic programs only (Tier 1 and 2), not those likely to interview the applicant anyway,
-    and only programs that can receive a signal; the best fits first (border region, a chosen
-    division), then the highest scores. Gold signals go to the first ones."""
+    Realistic programs first (Tier 1 and 2), not those likely to interview the applicant
+    anyway, and only programs that can receive a signal; the best fits first (border region, a
+    chosen division), then the highest scores. Gold signals go to the first ones. When the
+    realistic programs leave signals unused, the rest go where a signal can still help rather
+    than to nobody (judgement): Tier 1 programs likely to interview anyway, then reach programs
+    that fit the mission (border region, a chosen division). What is still unused is explained
+    (``SpecialtySignals.unused_reason``)."""
     if allowance is None or not allowance.total:
         return {}
     chosen = set(divisions)
-    pool = [e for e in entries if not why_not(e) and participation_of(e)[0]]
-    pool.sort(key=lambda e: (-len(_fit(e, chosen)), -e.score, e.program.name))
+    can = [e for e in entries if e.tier != Tier.NOT_ELIGIBLE and participation_of(e)[0]]
+
+    def best_fit_first(e: ListEntry) -> tuple:
+        return (-len(_fit(e, chosen)), -e.score, e.program.name)
+
+    realistic = sorted((e for e in can if not why_not(e)), key=best_fit_first)
+    anyway = sorted((e for e in can if e.tier == Tier.TIER_1 and why_not(e)), key=best_fit_first)
+    reach = sorted((e for e in can if e.tier == Tier.TIER_3 and _fit(e, chosen)),
+                   key=best_fit_first)
+    pool = [*((e, "realistic") for e in realistic), *((e, "anyway") for e in anyway),
+            *((e, "reach") for e in reach)]
     proposal: dict[int, tuple[str, str]] = {}
-    for place, entry in enumerate(pool[:allowance.total]):
+    for place, (entry, why) in enumerate(pool[:allowance.total]):
         if allowance.tiered:
             kind = GOLD if place < allowance.gold else SILVER
         else:
             kind = SIGNAL
         tier = Tier(entry.tier).label
-        reason = _("%(tier)s, score %(score).0f: realistic for you") % {
-            "tier": tier, "score": entry.score}
+        if why == "realistic":
+            reason = _("%(tier)s, score %(score).0f: realistic for you") % {
+                "tier": tier, "score": entry.score}
+        elif why == "anyway":
+            reason = _("%(tier)s, score %(score).0f: likely to interview you anyway, but no "
+                       "other realistic program on the list is left to signal, and an unused "
+                       "signal helps nobody") % {"tier": tier, "score": entry.score}
+        else:
+            reason = _("%(tier)s, score %(score).0f: a reach program that fits your mission; "
+                       "a signal shows interest where your scores alone may not bring an "
+                       "interview") % {"tier": tier, "score": entry.score}
         fit = _fit(entry, chosen)
         if fit:
             reason += "; " + "; ".join(fit)

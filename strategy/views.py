@@ -30,6 +30,7 @@ from strategy.soap import soap_list
 from tiering.lists import list_ensure_current
 from tiering.models import ListEntry
 from tiering.scope import with_programs
+from tiering.scoring import brings_border_fit
 
 
 def _profile(request: HttpRequest, pk: int, *, edit: bool = False,
@@ -55,12 +56,15 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     list_ensure_current(profile)
     entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
     chosen = profile.geographic_divisions or []
-    divisions = coverage(entries, chosen)
+    border_first = brings_border_fit(profile)
+    divisions = coverage(entries, chosen, states=profile.target_states or [],
+                         border_first=border_first)
     points, left_out = points_of(entries)
     context.update({
         "season": season,
         "plan": signal_plan(profile, entries),
         "divisions": divisions,
+        "border_first": border_first,
         "chosen_cover": covered_by(divisions, chosen),
         "proposed_cover": covered_by(divisions, [d.division for d in divisions if d.proposed]),
         "geo_form": GeographyForm(initial={"divisions": chosen,

@@ -19,6 +19,8 @@ from tiering import budget, scoring
 from tiering.facts import cached_facts
 from tiering.models import ApplicantList, ListEntry, Status, Tier
 from tiering.scored import STORED_TIER, Scored, applicant_of
+from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.gap import score_gaps
 from tiering.scoring.text import Text
 
 # What each component is called on the page, and its most points (scoring/weights.py).
@@ -153,6 +155,9 @@ def candidate_entries(profile: Profile, programs: Iterable[Program], *,
                           computed_tier=STORED_TIER[result.tier], score=result.score,
                           confidence=result.confidence)
         entry.explanation = explanation_of(result, step2_score=profile.step2_score)
+        # A program the list's rule leaves out for few IMGs says so where it is a candidate.
+        note = few_imgs_note(cached_facts(program)) if result.eligible else None
+        entry.few_imgs = translated(note) if note is not None else ""
         entries.append(entry)
     return entries
 
@@ -164,7 +169,8 @@ class ListSummary:
     size: int
     target: int
     budget_limited: bool
-    budget_note: str
+    budget_note: str  # in the applicant's words
+    budget_note_code: str  # as stored (code and figures), to say it to another reader
     counts: dict[tuple[str, int], int]  # (specialty code, shown tier) -> programs
     specialties: dict[str, str]  # code -> name, for the specialties on the list
     tiers: dict[int, int]  # shown tier -> programs
@@ -211,7 +217,8 @@ def list_summary(profile: Profile, entries: Iterable[ListEntry], *,
     over = max(0, cost.total_usd - profile.budget_usd) if profile.budget_usd is not None else 0
     return ListSummary(
         size=len(entries), target=the_list.target, budget_limited=the_list.budget_limited,
-        budget_note=budget_note_text(the_list.budget_note), counts=counts,
+        budget_note=budget_note_text(the_list.budget_note),
+        budget_note_code=the_list.budget_note, counts=counts,
         specialties=dict(sorted(specialties.items(), key=lambda kv: kv[1])),
         tiers=tiers, border=border, visa_to_verify=visa_to_verify, cost=cost,
         budget_usd=profile.budget_usd, over_budget_usd=over, revision=the_list.revision,
@@ -230,35 +237,68 @@ def no_eligible_reasons(scored: Iterable[Scored], top: int = 3) -> list[tuple[st
 
 
 def choice_text(entry: ListEntry, specialty_names: Mapping[str, str]) -> str:
-    """Why the entry is on the list, in words."""
+    """Why the entry is on the list, in words. A tier an advisor changed is said first, so no
+    line speaks of the computed tier as if it were the one shown; the next candidate left out
+    is said once per tier and specialty (``next_candidates``), not on every row."""
     choice = entry.choice or {}
     code, params = choice.get("code"), choice.get("params", {})
+    moved = ""
+    if entry.override_tier and entry.override_tier != entry.computed_tier:
+        moved = gettext("Moved to %(tier)s by the advisor; the scoring placed it in "
+                        "%(computed)s. ") % {"tier": Tier(entry.override_tier).label,
+                                             "computed": Tier(entry.computed_tier).label}
     if code == "pinned":
-        return gettext("Pinned: kept on the list whatever the rebuild.")
+        return moved + gettext("Pinned: kept on the list whatever the rebuild.")
     if code == "added":
-        return gettext("Added by hand from the candidates.")
+        return moved + gettext("Added by hand from the candidates.")
     if code == "tracked":
-        return gettext("Kept: you or your advisor already worked on it.")
+        return moved + gettext("Kept: you or your advisor already worked on it.")
     if code != "ranked":
-        return ""
+        return moved.strip()
     specialty = specialty_names.get(params.get("specialty", ""), gettext("this specialty"))
     text = gettext("Tier %(tier)s place %(rank)s of %(taken)s in %(specialty)s (of "
                    "%(available)s candidates), score %(score)s") % {
         "tier": params["tier"], "rank": params["rank"], "taken": params["taken"],
         "specialty": specialty, "available": params["available"], "score": params["score"]}
-    if params.get("border_first"):
+    if params.get("border_first") and params.get("tier") == 3:
         text += gettext("; a reach program in the border region, which reach places go to "
                         "first")
-    if params.get("next_name"):
-        text += gettext(". The next candidate, %(name)s (score %(score)s), was left out") % {
-            "name": params["next_name"], "score": params["next_score"]}
-    return text + "."
+    elif params.get("border_first"):
+        text += gettext("; a border-region program, which the list takes first for the "
+                        "mission you bring")
+    return moved + text + "."
 
 
-def budget_note_text(stored: str) -> str:
+def place_of(entry: ListEntry) -> int:
+    """The entry's place in its tier and specialty (hand-kept ones after the ranked ones)."""
+    params = (entry.choice or {}).get("params", {})
+    return params.get("rank", 10_000) if (entry.choice or {}).get("code") == "ranked" \
+        else 10_000
+
+
+def next_candidates(entries: Iterable[ListEntry],
+                    specialty_names: Mapping[str, str]) -> dict[int, list[str]]:
+    """Per shown tier: the next candidate left out in each specialty, said once."""
+    out: dict[int, dict[str, str]] = {}
+    for entry in entries:
+        params = (entry.choice or {}).get("params", {})
+        if (entry.choice or {}).get("code") != "ranked" or not params.get("next_name") \
+                or entry.tier != entry.computed_tier:
+            continue
+        code = params.get("specialty", "")
+        out.setdefault(entry.tier, {})[code] = gettext(
+            "%(specialty)s: the next candidate, %(name)s (score %(score)s), was left out.") % {
+            "specialty": specialty_names.get(code, code), "name": params["next_name"],
+            "score": params["next_score"]}
+    return {tier: [texts[c] for c in sorted(texts, key=lambda c: specialty_names.get(c, c))]
+            for tier, texts in out.items()}
+
+
+def budget_note_text(stored: str, *, owner: bool = True) -> str:
     """What the budget did to the list, in the active language. The list stores the note as
     its code and figures (``tiering.lists.budget_note``); a note stored as words by an earlier
-    version is shown as it is."""
+    version is shown as it is. ``owner``: the applicant reads it ("your budget"), else their
+    advisor ("the client's budget")."""
     try:
         note = json.loads(stored) if stored.startswith("{") else None
     except ValueError:
@@ -268,20 +308,41 @@ def budget_note_text(stored: str) -> str:
     figures = {key: f"{value:,}" if isinstance(value, int) else value
                for key, value in note.get("params", {}).items()}
     code = note.get("code")
+    if code == "short":
+        return ""  # not a budget note: the list's own limits (short_list)
     if code == "below_fixed":
-        return gettext(
+        return (gettext(
             "Your budget of $%(budget)s does not cover the fixed costs of $%(fixed)s (ECFMG "
             "ERAS token $%(token)s, USMLE transcript $%(transcript)s): no program can be "
             "applied to. $%(more)s more would buy the list the guidance suggests (%(full)s "
-            "programs).") % figures
+            "programs).") if owner else gettext(
+            "The client's budget of $%(budget)s does not cover the fixed costs of $%(fixed)s "
+            "(ECFMG ERAS token $%(token)s, USMLE transcript $%(transcript)s): no program can "
+            "be applied to. $%(more)s more would buy the list the guidance suggests (%(full)s "
+            "programs).")) % figures
     if code == "below_tier_1":
-        return gettext(
+        return (gettext(
             "Your budget of $%(budget)s buys %(size)s programs, fewer than your %(tier_1)s "
             "Tier 1 programs alone: the list holds the best %(size)s of them. $%(more)s more "
-            "would buy the list the guidance suggests (%(full)s programs).") % figures
-    return gettext(
+            "would buy the list the guidance suggests (%(full)s programs).") if owner else
+            gettext(
+            "The client's budget of $%(budget)s buys %(size)s programs, fewer than the "
+            "%(tier_1)s Tier 1 programs alone: the list holds the best %(size)s of them. "
+            "$%(more)s more would buy the list the guidance suggests (%(full)s programs).")
+            ) % figures
+    return (gettext(
         "Your budget of $%(budget)s set the list at %(size)s programs; the guidance suggests "
-        "%(full)s ($%(full_cost)s), $%(more)s more.") % figures
+        "%(full)s ($%(full_cost)s), $%(more)s more.") if owner else gettext(
+        "The client's budget of $%(budget)s set the list at %(size)s programs; the guidance "
+        "suggests %(full)s ($%(full_cost)s), $%(more)s more.")) % figures
+
+
+def score_gap_texts(applicant: scoring.Applicant, codes: Iterable[str], *,
+                    only: str | None = None) -> list[str]:
+    """The Step 2 CK gap per target specialty, as its own signal (``scoring.gap``), in the
+    active language; ``only``: the one of this specialty."""
+    return [translated(gap.text) for gap in score_gaps(applicant, codes)
+            if only is None or gap.specialty_code == only]
 
 
 def applicant_notices(applicant: scoring.Applicant) -> list[str]:
@@ -289,18 +350,63 @@ def applicant_notices(applicant: scoring.Applicant) -> list[str]:
     return [translated(text) for text in scoring.applicant_warnings(applicant=applicant)]
 
 
-def list_notices(summary: ListSummary) -> list[str]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShortList:
+    """What keeps a list below its target when the budget does not."""
+
+    removed: int  # programs removed by hand
+    eligible: int | None  # candidates the rule could choose at the last build; None: unknown
+    few_imgs: int  # eligible programs left out for under 5% IMGs
+
+
+def short_list(summary: ListSummary, *, removed: int) -> ShortList | None:
+    """What keeps the list below its target, when the budget does not: the removals by hand
+    (counted now) and the candidates the last build had (stored with it)."""
+    if summary.budget_limited or summary.size >= summary.target:
+        return None
+    try:
+        note = json.loads(summary.budget_note_code or "{}")
+    except ValueError:
+        note = {}
+    params = note.get("params", {}) if note.get("code") == "short" else {}
+    return ShortList(removed=removed, eligible=params.get("eligible"),
+                     few_imgs=params.get("few_imgs", 0))
+
+
+def list_notices(summary: ListSummary, *, owner: bool = True,
+                 short: ShortList | None = None) -> list[str]:
     """What the list's size and cost mean for the applicant, for the "Before you apply" panel,
-    in the active language (the same sentences the summary used to show)."""
+    in the active language. A list shorter than its target names the real limit and what would
+    lift it."""
     notices = []
     if summary.over_budget_usd:
-        notices.append(gettext(
+        notices.append((gettext(
             "The list costs $%(over)s more than your budget because of programs added or kept "
-            "by hand.") % {"over": intcomma(summary.over_budget_usd)})
+            "by hand.") if owner else gettext(
+            "The list costs $%(over)s more than the client's budget because of programs added "
+            "or kept by hand.")) % {"over": intcomma(summary.over_budget_usd)})
     if summary.budget_limited:
-        notices.append(summary.budget_note)
+        notices.append(budget_note_text(summary.budget_note_code, owner=owner))
     elif summary.size < summary.target:
-        notices.append(gettext(
-            "Fewer than the target of %(target)s: there are not more eligible candidates in your "
-            "specialties and states.") % {"target": summary.target})
+        limits = []
+        if short and short.removed:
+            limits.append(ngettext(
+                "%(n)s program removed by hand: rebuild the list to fill its place with the "
+                "next candidate, or put it back",
+                "%(n)s programs removed by hand: rebuild the list to fill their places with "
+                "the next candidates, or put them back", short.removed) % {"n": short.removed})
+        if short and short.eligible is not None and short.eligible < summary.target:
+            limits.append(ngettext(
+                "only %(n)s program in the specialties and states chosen can go on the list",
+                "only %(n)s programs in the specialties and states chosen can go on the list",
+                short.eligible) % {"n": intcomma(short.eligible)}
+                + (ngettext(" (%(few)s more has under 5%% IMGs and is left out)",
+                            " (%(few)s more have under 5%% IMGs and are left out)",
+                            short.few_imgs) % {"few": short.few_imgs} if short.few_imgs else "")
+                + gettext(": add states or a specialty"))
+        if not limits:
+            limits.append(gettext("programs changed by hand since the list was built: rebuild "
+                                  "it"))
+        notices.append(gettext("Fewer than the target of %(target)s: %(limits)s.") % {
+            "target": summary.target, "limits": "; ".join(limits)})
     return notices

@@ -43,6 +43,7 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         armed_forces=program.armed_forces,
         usce_within_years=program.usce_within_years,
         steps_within_years=program.steps_within_years,
+        step_score_band=program.step_score_band,
         conflicts=conflicts_of(program),
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={

@@ -10,7 +10,6 @@ changes by hand are in ``tiering.edits``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,39 +21,12 @@ from django.utils import timezone
 from applicants.models import Profile, User
 from programs.models import Program
 from programs.versions import catalog_latest_change
-from tiering import budget, bulk, scoring, selection
-from tiering.facts import facts_known
+from tiering import budget, bulk, choosing, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry
 from tiering.scope import score_scope, with_programs
-from tiering.scored import SCORING_VERSION, STORED_TIER, Scored, applicant_of, list_inputs
+from tiering.scored import SCORING_VERSION, STORED_TIER, applicant_of, list_inputs
 
 BUILDS_KEPT = 20  # per applicant
-
-
-def candidate_of(item: Scored) -> selection.Candidate:
-    p = item.program
-    return selection.Candidate(
-        acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
-        specialty_code=p.acgme_id[:3], tier=item.result.tier, score=item.result.score,
-        in_border=bool(p.in_border_region), facts_known=facts_known(item.facts),
-    )
-
-
-def main_specialty_z(profile: Profile, scored: Iterable[Scored], *,
-                     applicant: scoring.Applicant | None = None) -> float | None:
-    """Step 2 CK z in the main specialty: the one with the most eligible programs in scope
-    (ties: the first by name), as the list size guidance is read against it. ``applicant``,
-    when given, stands for the profile's (a what-if scenario's changed inputs)."""
-    counts: dict[str, tuple[int, str]] = {}
-    for item in scored:
-        if item.result.eligible:
-            code = item.program.acgme_id[:3]
-            n, name = counts.get(code, (0, item.program.specialty.name))
-            counts[code] = (n + 1, name)
-    if not counts:
-        return None
-    code = min(counts, key=lambda c: (-counts[c][0], counts[c][1]))
-    return scoring.step2_z(applicant=applicant or applicant_of(profile), specialty_code=code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,14 +72,14 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             added=frozenset(i for i in kept_ids if entries[i].added),
             removed=frozenset(i for i, e in entries.items() if e.excluded),
         )
-        candidates = [candidate_of(item) for item in scored]
-        target = budget.target_total(main_specialty_z(profile, scored))
-        chosen = selection.select(candidates=candidates, target=target,
-                                  budget_usd=profile.budget_usd, decisions=decisions)
-        note = ""
+        applicant = applicant_of(profile)
+        states = profile.target_states or []
+        chosen = choosing.choose(applicant=applicant, scored=scored, states=states,
+                                 budget_usd=profile.budget_usd, decisions=decisions)
+        note = short_note(chosen)
         if chosen.budget_limited:
-            full = selection.select(candidates=candidates, target=target, budget_usd=None,
-                                    decisions=decisions)
+            full = choosing.choose(applicant=applicant, scored=scored, states=states,
+                                   budget_usd=None, decisions=decisions)
             note = budget_note(profile.budget_usd or 0, chosen, full)
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
@@ -175,6 +147,18 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
 def _as_stored(value: dict) -> dict:
     # JSONField gives back lists for tuples: compare what the database would hold.
     return json.loads(json.dumps(value))
+
+
+def short_note(chosen: selection.Selection) -> str:
+    """For a list the budget did not limit: how many candidates the rule could choose (and how
+    many it left out for few IMGs), stored with the list so that a list below its target
+    (after a removal, say) names its real limit (``tiering.explain.short_list``) without
+    scoring the scope again."""
+    if chosen.budget_limited:
+        return ""
+    return json.dumps({"code": "short", "params": {"eligible": chosen.eligible,
+                                                    "few_imgs": chosen.few_imgs}},
+                      separators=(",", ":"))
 
 
 def budget_note(budget_usd: int, chosen: selection.Selection,

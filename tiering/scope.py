@@ -103,9 +103,12 @@ class Ranked:
     score: float
     confidence: float
     eligible: bool
+    # The points that break ties on the list (tiering.choosing): mission fit, IMG presence.
+    components: dict[str, float]
 
 
 RANKED_CACHE_SECONDS = 6 * 3600
+RANKED_COMPONENTS = (scoring.C_BORDER, scoring.C_IMG)
 
 
 def ranked_scope(profile: Profile, *, inputs: str | None = None,
@@ -122,7 +125,9 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     if ranks is None or len(ranks) != len(pairs):
         results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                          programs=[facts for _, facts in pairs])
-        ranks = [(r.tier, r.score, r.confidence, r.eligible) for r in results]
+        ranks = [(r.tier, r.score, r.confidence, r.eligible,
+                  {k: r.components[k] for k in RANKED_COMPONENTS if k in r.components})
+                 for r in results]
         cache.set(key, ranks, RANKED_CACHE_SECONDS)
     return [Scored(program, facts, Ranked(*rank))
             for (program, facts), rank in zip(pairs, ranks, strict=True)]

@@ -11,23 +11,32 @@ The rule, explained for advisors in ``docs/scoring.md`` ("Building the list"):
    under two ids: only the one with more known facts can be chosen.
 2. **Hand-made decisions first.** Pinned and added programs are always on the list; removed ones
    never are. They count toward the size and their tier's share.
-3. **Size.** The target (``budget.target_total``), then the largest size that keeps within the
+3. **No wasted application.** A program with under 5% IMGs (``Candidate.few_imgs``) is never
+   chosen by the rule.
+4. **Size.** The target (``budget.target_total``), then the largest size that keeps within the
    budget with the same proportions.
-4. **Tiers in proportion** (``TIER_SHARES``, a judgement): about 40% Tier 1, 45% Tier 2 and 15%
-   Tier 3 reach programs; a tier that has too few gives its places to the others, Tier 1 first.
-5. **Spread across specialties** inside each tier: the next place goes to the specialty whose
-   next application is cheapest (ERAS charges less for the first 30 in each specialty), then to
-   the one with the fewest so far.
-6. **Best first** inside a specialty and tier: Tier 1 and 2 by score; Tier 3 border-region
-   programs first (reach programs should still fit the mission), then by score.
+5. **Tiers in proportion** (``TIER_SHARES``, a judgement): about 40% Tier 1, 45% Tier 2 and 15%
+   Tier 3 reach programs; a tier that has too few gives its places to the others, Tier 1 first;
+   a tier holds at least its mission programs (rule 7) while a worse tier has places to give.
+6. **Spread across specialties** inside each tier, in proportion to ``weights`` (the applicant's
+   estimated match chance per specialty: ``tiering.scoring.gap``), each specialty holding at
+   least its mission programs, so none is starved.
+7. **Mission first** (``mission_first``: the applicant brings border fit): border-region Tier 1
+   and 2 programs come before the others of their specialty and tier.
+8. **Best first** inside a specialty and tier: by score, then mission fit, IMG presence, how
+   current the visa answer is, the applicant's states, one state at a time, then the name;
+   never by id. Tier 3 takes border-region programs first (reach programs should still fit
+   the mission).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from tiering import budget
 from tiering.scoring import Tier
@@ -53,6 +62,12 @@ class Candidate:
     score: int
     in_border: bool
     facts_known: int  # known facts among those the scoring reads: picks between duplicates
+    # What breaks ties between equal scores (docs/scoring.md, "Building the list", rule 8).
+    mission: float = 0.0  # border mission fit points
+    img_presence: float = 0.0  # IMG-friendliness, 0-1
+    visa_year: int | None = None  # the year of the answer on the needed visa; None: unknown
+    home: bool = False  # in one of the applicant's states or chosen Census divisions
+    few_imgs: bool = False  # latest IMG share under 5%: never chosen by the rule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +95,9 @@ class Selection:
     cost: budget.Cost
     duplicates: Mapping[str, str]  # acgme_id left out -> the id it duplicates
     budget_limited: bool  # the budget, not the candidates, set the size
+    eligible: int = 0  # candidates the rule could choose, hand-kept ones included
+    few_imgs: int = 0  # eligible candidates left out for under 5% IMGs
+    removed: int = 0  # eligible candidates removed by hand
 
 
 def duplicate_key(candidate: Candidate) -> tuple[str, str, str, str]:
@@ -109,10 +127,13 @@ def deduplicate(candidates: Iterable[Candidate]) -> tuple[list[Candidate], dict[
 
 
 def tier_quotas(size: int, available: Mapping[Tier, int], *,
-                budget_bound: bool = False) -> dict[Tier, int]:
+                budget_bound: bool = False,
+                minimum: Mapping[Tier, int] | None = None) -> dict[Tier, int]:
     """Programs per tier for a list of ``size``: the shares, then the places a short tier
     cannot fill, Tier 1 first. Never more than a tier has. When a budget cut the list below
-    the number of Tier 1 programs, it is all Tier 1: the best list that budget can buy."""
+    the number of Tier 1 programs, it is all Tier 1: the best list that budget can buy.
+    ``minimum``: places a tier holds (its mission programs) while a worse tier has places to
+    give."""
     if budget_bound and size <= available.get(Tier.TIER_1, 0):
         return {Tier.TIER_1: size, Tier.TIER_2: 0, Tier.TIER_3: 0}
     quotas = {tier: min(available.get(tier, 0), round(size * TIER_SHARES[tier]))
@@ -128,24 +149,81 @@ def tier_quotas(size: int, available: Mapping[Tier, int], *,
     while sum(quotas.values()) > size:
         largest = max(LIST_TIERS, key=lambda t: quotas[t])
         quotas[largest] -= 1
+    floor = {tier: min((minimum or {}).get(tier, 0), available.get(tier, 0))
+             for tier in LIST_TIERS}
+    for tier in (Tier.TIER_1, Tier.TIER_2):
+        for worse in (Tier.TIER_3, Tier.TIER_2):
+            need = floor[tier] - quotas[tier]
+            if need <= 0:
+                break
+            if worse.rank >= tier.rank:
+                continue
+            take = min(need, max(0, quotas[worse] - floor[worse]))
+            quotas[worse] -= take
+            quotas[tier] += take
     return quotas
 
 
-def _order(tier: Tier, candidates: list[Candidate]) -> list[Candidate]:
-    if tier is Tier.TIER_3:
-        return sorted(candidates, key=lambda c: (not c.in_border, -c.score, c.acgme_id))
-    return sorted(candidates, key=lambda c: (-c.score, c.acgme_id))
+def _merit(tier: Tier, candidate: Candidate, mission_first: bool) -> tuple:
+    """What orders a specialty's tier, best first (docs/scoring.md, "Building the list", rule
+    8): border-region programs first in Tier 3, and in Tiers 1-2 for an applicant who brings
+    border fit; then the score; then, between equal scores, mission fit, IMG presence, how
+    current the visa answer is and the applicant's states."""
+    border_first = tier is Tier.TIER_3 or mission_first
+    return (border_first and not candidate.in_border, -candidate.score, -candidate.mission,
+            -candidate.img_presence, -(candidate.visa_year or 0), not candidate.home)
 
 
-def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int]) -> dict[str, int]:
-    """Places of one tier per specialty: cheapest next application first, then fewest so far."""
+def _order(tier: Tier, candidates: list[Candidate], *,
+           mission_first: bool = False) -> list[Candidate]:
+    ordered = sorted(candidates, key=lambda c: (_merit(tier, c, mission_first), c.name,
+                                                c.acgme_id))
+    out: list[Candidate] = []
+    for _, run in groupby(ordered, key=lambda c: _merit(tier, c, mission_first)):
+        out.extend(_spread_states(list(run), out))
+    return out
+
+
+def _spread_states(run: list[Candidate], ahead: list[Candidate]) -> list[Candidate]:
+    """Programs still equal after every rule, one state at a time: the state with the fewest
+    programs already ahead first, then the one with the most of them in the run (ACGME ids
+    begin with a state code, so any id or state-name order would fill ties from one end of the
+    alphabet)."""
+    if len(run) < 2:
+        return run
+    by_state: dict[str, list[Candidate]] = {}
+    for candidate in run:
+        by_state.setdefault(candidate.state, []).append(candidate)
+    before = Counter(c.state for c in ahead)
+    states = sorted(by_state, key=lambda st: (before[st], -len(by_state[st]), st))
+    spread: list[Candidate] = []
+    for turn in range(max(len(v) for v in by_state.values())):
+        spread.extend(by_state[st][turn] for st in states if turn < len(by_state[st]))
+    return spread
+
+
+def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int], *,
+            start: Mapping[str, int], weights: Mapping[str, float],
+            floors: Mapping[str, int]) -> dict[str, int]:
+    """Places of one tier per specialty: first each specialty's mission programs (``floors``),
+    then in proportion to ``weights`` (Sainte-Laguë: the next place to the specialty with the
+    highest weight per place held, ``start`` counting the ones kept by hand); equal claims go
+    to the specialty whose next application is cheapest, then to the one with the fewest."""
     counts = {code: 0 for code in pools}
-    open_codes = sorted(code for code, n in pools.items() if n > 0)
-    for _ in range(tier_quota):
-        if not open_codes:
-            break
-        code = min(open_codes, key=lambda c: (budget.marginal_fee(taken.get(c, 0)),
-                                              taken.get(c, 0), c))
+
+    def weight(code: str) -> float:
+        return weights.get(code, 1.0)
+
+    for code in sorted(floors, key=lambda c: (-weight(c), c)):
+        room = tier_quota - sum(counts.values())
+        n = max(0, min(floors[code], pools.get(code, 0), room))
+        counts[code] += n
+        taken[code] = taken.get(code, 0) + n
+    open_codes = sorted(code for code, n in pools.items() if counts[code] < n)
+    while sum(counts.values()) < tier_quota and open_codes:
+        code = max(open_codes, key=lambda c: (
+            weight(c) / (2 * (counts[c] + start.get(c, 0)) + 1),
+            -budget.marginal_fee(taken.get(c, 0)), -taken.get(c, 0), c))
         counts[code] += 1
         taken[code] = taken.get(code, 0) + 1
         if counts[code] >= pools[code]:
@@ -155,22 +233,31 @@ def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int]) ->
 
 def _build(size: int, by_group: Mapping[tuple[str, Tier], list[Candidate]],
            forced: Mapping[tuple[str, Tier], list[Candidate]], *,
-           budget_bound: bool = False) -> dict[tuple[str, Tier], int]:
+           budget_bound: bool = False, weights: Mapping[str, float] | None = None,
+           floors: Mapping[tuple[str, Tier], int] | None = None,
+           ) -> dict[tuple[str, Tier], int]:
     """Programs per (specialty, tier) for a list of ``size``, forced ones included."""
+    floors = floors or {}
     available = {tier: sum(len(v) + len(forced.get(k, [])) for k, v in by_group.items()
                            if k[1] is tier) for tier in LIST_TIERS}
     for (code, tier), items in forced.items():
         if (code, tier) not in by_group and tier in available:
             available[tier] += len(items)
-    quotas = tier_quotas(size, available, budget_bound=budget_bound)
+    forced_in = {tier: sum(len(v) for (_, t), v in forced.items() if t is tier)
+                 for tier in LIST_TIERS}
+    minimum = {tier: forced_in[tier] + sum(n for (_, t), n in floors.items() if t is tier)
+               for tier in LIST_TIERS}
+    quotas = tier_quotas(size, available, budget_bound=budget_bound, minimum=minimum)
     taken: dict[str, int] = {}
     for (code, _), items in forced.items():
         taken[code] = taken.get(code, 0) + len(items)
     counts: dict[tuple[str, Tier], int] = {}
     for tier in LIST_TIERS:
-        forced_here = sum(len(v) for (c, t), v in forced.items() if t is tier)
         pools = {code: len(items) for (code, t), items in by_group.items() if t is tier}
-        spread = _spread(max(0, quotas[tier] - forced_here), pools, taken)
+        start = {code: len(items) for (code, t), items in forced.items() if t is tier}
+        spread = _spread(max(0, quotas[tier] - forced_in[tier]), pools, taken, start=start,
+                         weights=weights or {},
+                         floors={c: n for (c, t), n in floors.items() if t is tier})
         for code, n in spread.items():
             counts[(code, tier)] = n
     return counts
@@ -187,33 +274,47 @@ def _cost(counts: Mapping[tuple[str, Tier], int],
 
 
 def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | None,
-           decisions: Decisions = Decisions()) -> Selection:
+           decisions: Decisions = Decisions(), weights: Mapping[str, float] | None = None,
+           mission_first: bool = False) -> Selection:
     """The list for these scored candidates (Not eligible ones are never chosen by the rule,
-    but a program added or pinned by hand stays)."""
+    but a program added or pinned by hand stays). ``weights``: each specialty's share of a
+    tier (``tiering.scoring.gap.specialty_weights``; equal when not given). ``mission_first``:
+    the applicant brings border fit, so border-region Tier 1-2 programs come first."""
     unique, duplicates = deduplicate(candidates)
     forced: dict[tuple[str, Tier], list[Candidate]] = {}
     by_group: dict[tuple[str, Tier], list[Candidate]] = {}
+    few = removed = 0
     for candidate in unique:
         key = (candidate.specialty_code, candidate.tier)
         if candidate.acgme_id in decisions.removed:
+            removed += candidate.tier in LIST_TIERS
             continue
         if candidate.acgme_id in decisions.pinned or candidate.acgme_id in decisions.added:
             forced.setdefault(key, []).append(candidate)
+        elif candidate.tier in LIST_TIERS and candidate.few_imgs:
+            few += 1
         elif candidate.tier in LIST_TIERS:
             by_group.setdefault(key, []).append(candidate)
     for key, items in by_group.items():
-        by_group[key] = _order(key[1], items)
+        by_group[key] = _order(key[1], items, mission_first=mission_first)
+    floors = {key: sum(c.in_border for c in items) for key, items in by_group.items()
+              if mission_first and key[1] in (Tier.TIER_1, Tier.TIER_2)}
 
     n_forced = sum(len(v) for v in forced.values())
     n_free = sum(len(v) for v in by_group.values())
     size = max(n_forced, min(target, n_forced + n_free))
-    counts = _build(size, by_group, forced)
+
+    def build(n: int, bound: bool = False) -> dict[tuple[str, Tier], int]:
+        return _build(n, by_group, forced, budget_bound=bound, weights=weights,
+                      floors=floors)
+
+    counts = build(size)
     budget_limited = False
     if budget_usd is not None:
         # The largest size within the budget, keeping the proportions; forced ones stay.
         while size > n_forced and _cost(counts, forced).total_usd > budget_usd:
             size -= 1
-            counts = _build(size, by_group, forced, budget_bound=True)
+            counts = build(size, True)
             budget_limited = True
 
     chosen: dict[str, Choice] = {}
@@ -229,11 +330,12 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
                 continue
             k = counts.get((code, t), 0)
             following = items[k] if k < len(items) else None
+            border_first = tier is Tier.TIER_3 or mission_first
             for rank, candidate in enumerate(items[:k], start=1):
                 chosen[candidate.acgme_id] = Choice(code="ranked", params={
                     "tier": tier.number, "specialty": code, "rank": rank, "taken": k,
                     "available": len(items), "score": candidate.score,
-                    "border_first": tier is Tier.TIER_3 and candidate.in_border,
+                    "border_first": border_first and candidate.in_border,
                     "next_name": following.name if following else "",
                     "next_score": following.score if following else None,
                 })
@@ -246,4 +348,5 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
     return Selection(chosen=chosen, size=len(chosen), target=target, tier_1_available=tier_1,
                      counts={k: v for k, v in all_counts.items() if v},
                      cost=_cost(counts, forced), duplicates=duplicates,
-                     budget_limited=budget_limited)
+                     budget_limited=budget_limited, eligible=n_forced + n_free,
+                     few_imgs=few, removed=removed)

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from applicants.models import Profile, User
 from applicants.signals import profile_saved
 from programs.models import Specialty
-from tiering import advice, budget, scope, scoring, selection
+from tiering import advice, budget, choosing, scope, scoring
 from tiering.explain import budget_note_text, choice_text, explanation_of, translated
 from tiering.forms import TRIAL_FIELDS, TrialForm
-from tiering.lists import budget_note, candidate_of, main_specialty_z
+from tiering.lists import budget_note
 from tiering.models import ListEntry, Tier
 from tiering.scored import STORED_TIER, Scored, applicant_of
 
@@ -83,13 +83,11 @@ def trial_list(inputs: Mapping) -> TrialList:
     pairs = scope.snapshot().in_scope(ids, [])
     results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
     scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
-    candidates = [candidate_of(item) for item in scored]
-    target = budget.target_total(main_specialty_z(profile, scored))
-    chosen = selection.select(candidates=candidates, target=target,
-                              budget_usd=profile.budget_usd)
+    chosen = choosing.choose(applicant=applicant, scored=scored,
+                             budget_usd=profile.budget_usd)
     note = ""
     if chosen.budget_limited:
-        full = selection.select(candidates=candidates, target=target, budget_usd=None)
+        full = choosing.choose(applicant=applicant, scored=scored, budget_usd=None)
         note = budget_note(profile.budget_usd or 0, chosen, full)
     specialties = dict(Specialty.objects.filter(pk__in=ids).order_by("name")
                        .values_list("code", "name"))

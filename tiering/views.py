@@ -30,7 +30,10 @@ from tiering.explain import (
     choice_text,
     list_notices,
     list_summary,
+    next_candidates,
     no_eligible_reasons,
+    score_gap_texts,
+    short_list,
     translated,
 )
 from tiering.facts import cached_facts
@@ -83,8 +86,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     list_ensure_current(profile)
     entries = list_entries(profile)
     the_list = applicant_list(profile)
-    on_list = sorted((e for e in entries if not e.excluded),
-                     key=lambda e: (e.tier, -e.score, e.program.name))
+    # Places in their order: by tier, then specialty, then the place the rule gave them (a
+    # program kept by hand after the ranked ones).
+    on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
+        e.tier, e.program.specialty.name,
+        (e.choice or {}).get("params", {}).get("rank", 10_000)
+        if (e.choice or {}).get("code") == "ranked" else 10_000, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
     # The rows and the candidates are cached as HTML under everything they show
     # (tiering.row_cache); what only they need is computed when they are not.
@@ -103,7 +110,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     if more.html is None:
         context.update(_candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
-                             entries=entries) if on_list else None
+                             entries=entries, applicant=applicant) if on_list else None
     # Shown with an empty list too: what would open programs matters most then.
     scenarios = scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked,
                                   applicant=applicant)
@@ -123,11 +130,15 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
                    and any(e.tier == tier for e in removed)]
     warnings = [gettext("Every %(tier)s program was removed from the list: no program of this "
                         "tier is left.") % {"tier": Tier(tier).label} for tier in empty_tiers]
-    notices = list_notices(summary) + warnings + applicant_notices(applicant)
+    owner = context["is_owner"]
+    notices = (list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
+               + warnings + applicant_notices(applicant))
     no_eligible = [] if eligible else no_eligible_reasons(closed)
+    gaps = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True))
+    following = next_candidates(on_list, names)
 
-    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value]}
-                for tier in Tier]
+    sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value],
+                 "next": following.get(tier.value, [])} for tier in Tier]
     # What the advisor changed, for the applicant to find from the top of the list.
     changed_ids = set(EntryEvent.objects.filter(
         entry__profile=profile, actor__role=User.Role.ADVISOR).exclude(
@@ -139,7 +150,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
-        "what_if": what_if, "scenarios": scenarios,
+        "what_if": what_if, "scenarios": scenarios, "score_gaps": gaps,
         "advice": advice.advice_for(applicant=applicant,
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),
@@ -168,6 +179,9 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         attach_explanations(profile, [entry], applicant=applicant)
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
+    code = entry.program.acgme_id[:3]
+    gap = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True),
+                          only=code)
     suggestion = None
     if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
@@ -176,6 +190,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     return render(request, "tiering/program_explanation.html", {
         "profile": profile, "entry": entry, "program": entry.program,
         "facts": program_facts(entry.program), "suggestion": suggestion,
+        "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
         "is_owner": is_owner(request.user, profile),
         "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),

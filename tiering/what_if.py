@@ -23,8 +23,8 @@ from django.core.cache import cache
 
 from applicants.models import Profile
 from programs.models import Program
-from tiering import budget, scope, scoring, selection
-from tiering.lists import INPUTS_TTL_SECONDS, candidate_of, main_specialty_z
+from tiering import choosing, scope, scoring, selection
+from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
@@ -46,10 +46,12 @@ WHAT_IF_PROGRAMS = 5
 
 def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Scored]],
                    size: int, *, inputs: str | None = None,
-                   entries: Iterable[ListEntry] | None = None) -> BudgetWhatIf:
+                   entries: Iterable[ListEntry] | None = None,
+                   applicant: scoring.Applicant | None = None) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter.
     ``scored`` may be a function, called only when the answer is not cached; ``entries``, the
-    list's entries in scope when the caller has them loaded."""
+    list's entries in scope when the caller has them loaded; ``applicant``, the profile's,
+    when the caller has built it."""
     with_decisions = _decisions(profile, entries)
     by_id = scope.snapshot().by_acgme_id
     # Three selections over the whole scope cost more than the rest of the page's data: the
@@ -61,11 +63,13 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
     )).encode()).hexdigest()
     answer = cache.get(key)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
-        candidates = [candidate_of(item) for item in (scored() if callable(scored) else scored)]
+        items = scored() if callable(scored) else scored
+        applicant = applicant or applicant_of(profile)
 
         def build(n: int) -> selection.Selection:
-            return selection.select(candidates=candidates, target=max(0, n), budget_usd=None,
-                                    decisions=with_decisions)
+            return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
+                                   budget_usd=None, decisions=with_decisions,
+                                   states=profile.target_states or [])
 
         now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
             build(size - WHAT_IF_PROGRAMS)
@@ -178,24 +182,25 @@ class Outcome:
     tiers: dict[str, scoring.Tier]
     scores: dict[str, int]
     cost_usd: int
+    budget_limited: bool = False
 
 
 def outcome_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
-               decisions: selection.Decisions, scored: list[Scored] | None = None) -> Outcome:
+               decisions: selection.Decisions, scored: list[Scored] | None = None,
+               states: Sequence[str] = ()) -> Outcome:
     """The list the pure scoring and selection build for these inputs, as a rebuild does:
     the size from the main specialty's Step 2 CK, then the budget. ``scored``: the pairs
     already scored for this applicant (the page's cached ranks), when the caller has them."""
     if scored is None:
         results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
         scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
-    target = budget.target_total(main_specialty_z(None, scored, applicant=applicant))
-    chosen = selection.select(candidates=[candidate_of(item) for item in scored],
-                              target=target, budget_usd=budget_usd, decisions=decisions)
+    chosen = choosing.choose(applicant=applicant, scored=scored, budget_usd=budget_usd,
+                             decisions=decisions, states=states)
     return Outcome(chosen=tuple(chosen.chosen),
                    tiers={item.program.acgme_id: item.result.tier for item in scored},
                    scores={item.program.acgme_id: item.result.score for item in scored},
-                   cost_usd=chosen.cost.total_usd)
+                   cost_usd=chosen.cost.total_usd, budget_limited=chosen.budget_limited)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,6 +217,7 @@ class Scenario:
     size_change: int
     points_gained: float  # the mean change of the list's programs' scores
     seconds: float  # time to compute it, for the page's note and the benchmark
+    no_change: str = ""  # why the change would change nothing, in its own words
 
     @property
     def changes_nothing(self) -> bool:
@@ -234,28 +240,55 @@ def compare(now: Outcome, then: Outcome) -> tuple[list[str], list[str], list[str
     return moved_up, entering, leaving, round(sum(gained) / len(gained), 1) if gained else 0.0
 
 
+def no_change_reason(code: str, applicant: scoring.Applicant, budget_usd: int | None,
+                     now: Outcome) -> str:
+    """Why a scenario that applies would change nothing, in its own words (never "your
+    profile already gets the points" for points the profile does not have)."""
+    if code == STEP3:
+        return gettext_noop(
+            "You have not passed Step 3: passing it would change no program here, since none "
+            "of them requires or prefers it and only an H-1B needs it (HHS, 1992); it can still "
+            "help an application where a program says it values it.")
+    if code == BORDER:
+        return gettext_noop(
+            "Your border-region clinical months already get the full points (%(n)s months); "
+            "more would change no program here.", n=scoring.BORDER_FULL_CLINICAL_MONTHS)
+    if code == SPANISH:
+        return gettext_noop(
+            "Spanish counts only at border-region programs, and one level up would change no "
+            "program's tier or place here.")
+    if code == BUDGET and budget_usd is not None and not now.budget_limited:
+        return gettext_noop(
+            "Your budget is not what limits your list: it costs $%(cost)s of your "
+            "$%(budget)s and already holds the %(size)s programs the guidance suggests.",
+            cost=f"{now.cost_usd:,}", budget=f"{budget_usd:,}", size=len(now.chosen))
+    return ""
+
+
 def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                  pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
                  decisions: selection.Decisions = NO_DECISIONS,
-                 scored: list[Scored] | None = None) -> list[tuple]:
+                 scored: list[Scored] | None = None, states: Sequence[str] = ()) -> list[tuple]:
     """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
-    entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds."""
+    entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds, and
+    why it changes nothing (when it does not)."""
     now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
-                     decisions=decisions, scored=scored)
+                     decisions=decisions, scored=scored, states=states)
     answers = []
     for change in scenario_changes(applicant, budget_usd):
         if change.applicant is None:
             answers.append((change.code, change.title, change.not_applicable, [], [], [],
                             now.cost_usd, len(now.chosen), now.cost_usd, len(now.chosen), 0.0,
-                            0.0))
+                            0.0, ""))
             continue
         start = time.perf_counter()
         then = outcome_of(applicant=change.applicant, budget_usd=change.budget_usd,
-                          pairs=pairs, decisions=decisions)
+                          pairs=pairs, decisions=decisions, states=states)
         moved_up, entering, leaving, gained = compare(now, then)
         answers.append((change.code, change.title, "", moved_up, entering, leaving,
                         then.cost_usd, len(then.chosen), now.cost_usd, len(now.chosen),
-                        gained, time.perf_counter() - start))
+                        gained, time.perf_counter() - start,
+                        no_change_reason(change.code, applicant, budget_usd, now)))
     return answers
 
 
@@ -264,9 +297,9 @@ def _scenarios(answers: list[tuple], by_id: dict[str, Program]) -> list[Scenario
                      moved_up=[by_id[i] for i in up], entering=[by_id[i] for i in inn],
                      leaving=[by_id[i] for i in out], cost_usd=cost,
                      cost_change_usd=cost - cost_now, size=size, size_change=size - size_now,
-                     points_gained=gained, seconds=seconds)
+                     points_gained=gained, seconds=seconds, no_change=no_change)
             for (code, title, why, up, inn, out, cost, size, cost_now, size_now, gained,
-                 seconds) in answers]
+                 seconds, no_change) in answers]
 
 
 def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
@@ -300,6 +333,7 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
         scored = ranked() if ranked is not None else None
         answers = scenarios_of(applicant=applicant or applicant_of(profile),
                                budget_usd=profile.budget_usd, pairs=pairs, decisions=decisions,
+                               states=states or [],
                                scored=scored if scored is not None
                                and len(scored) == len(pairs) else None)
         cache.set(key, answers, INPUTS_TTL_SECONDS)

@@ -18,6 +18,7 @@ from advising import services as advising
 from advising.models import AdvisorInvitation, AdvisorNote
 from applicants.models import AdvisorLink, Profile, User
 from programs.models import Program
+from programs.versions import bump_catalog_version
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
 from tests.routes import route
 from tiering.lists import list_recompute
@@ -54,7 +55,10 @@ def catalog() -> Catalog:
     friendly = dict(specialty=im, non_us_img_share_pct=70, setting="community")
     return Catalog(
         tier_1=ProgramFactory(name="Border Community Program", j1_accepted="yes",
-                              in_border_region=True, border_distance_km=10, **friendly),
+                              in_border_region=True, border_distance_km=10,
+                              provenance={"j1_accepted": {"source": "program website",
+                                                          "year": timezone.now().year}},
+                              **friendly),
         tier_2=ProgramFactory(name="Quiet Valley Program", j1_accepted="unknown", **friendly),
         tier_3=ProgramFactory(name="Big University Program", specialty=im, j1_accepted="yes",
                               non_us_img_share_pct=5, setting="university"),
@@ -584,6 +588,16 @@ def dashboard_row(client, profile: Profile) -> advising.ClientSummary:
     return next(s for s in response.context["page"].object_list if s.profile.pk == profile.pk)
 
 
+# What the fixture's list always holds for an advisor to act on: Quiet Valley's unknown J-1
+# policy, and no signal planned yet. The tests of other flags leave these two aside.
+LIST_CHECKS = ("Visa policy to verify on 1 program of the list (0 in Tier 1)",
+               "No signals planned: Internal Medicine (15 allowed)")
+
+
+def other_flags(row: advising.ClientSummary) -> tuple[str, ...]:
+    return tuple(flag for flag in row.flags if flag not in LIST_CHECKS)
+
+
 def test_the_dashboard_counts_tiers_progress_and_the_last_update(client, catalog) -> None:
     advisor = an_advisor()
     profile = linked(an_applicant(), advisor)
@@ -612,13 +626,14 @@ def test_the_dashboard_flags_a_tier_1_program_whose_visa_policy_is_unknown(
     advisor = an_advisor()
     profile = linked(an_applicant(), advisor)
     client.force_login(advisor)
-    assert dashboard_row(client, profile).flags == ()
+    assert dashboard_row(client, profile).flags == LIST_CHECKS
 
     # The scoring keeps unknown visa policies out of Tier 1; the advisor moved one in.
     advising.entry_override_tier(entry_of(profile, catalog.tier_2), tier=Tier.TIER_1,
                                  reason="The coordinator said yes on the phone", by=advisor)
 
-    assert dashboard_row(client, profile).flags == ("Visa policy to verify on 1 Tier 1 program",)
+    assert dashboard_row(client, profile).flags[0] == (
+        "Visa policy to verify on 1 program of the list (1 in Tier 1)")
 
 
 def test_the_dashboard_flags_a_budget_that_set_the_list_below_the_guidance(
@@ -631,9 +646,9 @@ def test_the_dashboard_flags_a_budget_that_set_the_list_below_the_guidance(
 
     # Three eligible programs cost 3 x $11 ERAS + $165 token + $80 transcript = $278: $250
     # covers the fixed costs and no program.
-    [flag] = dashboard_row(client, short).flags
+    [flag] = other_flags(dashboard_row(client, short))
     assert flag.startswith("Budget $250 buys 0 of the ")
-    assert dashboard_row(client, enough).flags == ()
+    assert other_flags(dashboard_row(client, enough)) == ()
 
 
 def test_the_dashboard_flags_an_h1b_need_without_step_3(client, catalog) -> None:
@@ -644,7 +659,8 @@ def test_the_dashboard_flags_an_h1b_need_without_step_3(client, catalog) -> None
     client.force_login(advisor)
 
     assert "Needs an H-1B but has not passed Step 3" in dashboard_row(client, needs_step3).flags
-    assert dashboard_row(client, has_step3).flags == ()
+    assert "Needs an H-1B but has not passed Step 3" not in dashboard_row(client,
+                                                                         has_step3).flags
 
 
 def test_the_dashboard_flags_a_program_past_its_strict_graduation_year_limit(
@@ -653,7 +669,7 @@ def test_the_dashboard_flags_a_program_past_its_strict_graduation_year_limit(
     advisor = an_advisor()
     profile = linked(an_applicant(graduation_year=timezone.now().year - 6), advisor)
     client.force_login(advisor)
-    assert dashboard_row(client, profile).flags == ()
+    assert other_flags(dashboard_row(client, profile)) == ()
 
     # The catalog learns of a 5-year limit after the list was computed: the stored list still
     # shows the program in Tier 1 until it is recomputed.
@@ -661,11 +677,41 @@ def test_the_dashboard_flags_a_program_past_its_strict_graduation_year_limit(
         max_years_since_graduation=5, max_years_since_graduation_strictness="strict",
         updated_at=timezone.now())
 
-    flags = dashboard_row(client, profile).flags
+    bump_catalog_version()  # a write without signals says the catalog changed
+
+    flags = other_flags(dashboard_row(client, profile))
     assert flags == ("1 program in Tiers 1-3 past a required graduation-year limit",)
-    # Once recomputed, the scoring makes it not eligible, and nothing is left to act on.
+    # Once recomputed, the scoring makes it not eligible: no program past the limit is left
+    # to apply to, and the list has lost its only Tier 1 program.
     list_recompute(profile)
-    assert dashboard_row(client, profile).flags == ()
+    assert other_flags(dashboard_row(client, profile)) == (
+        "No Tier 1 program in Internal Medicine on the list",)
+
+
+def test_the_dashboard_flags_what_an_advisor_acts_on_in_the_list(client, catalog) -> None:
+    advisor = an_advisor()
+    profile = linked(an_applicant(), advisor)
+    client.force_login(advisor)
+    assert dashboard_row(client, profile).flags == LIST_CHECKS
+
+    # The program that refuses the J-1 is put on the list by hand; the Tier 1 program's J-1
+    # answer on file is from 2021; the advisor moves it to Tier 2, leaving IM without Tier 1.
+    ListEntry.objects.create(profile=profile, program=catalog.not_eligible, added=True,
+                             in_scope=True, computed_tier=Tier.TIER_3, score=40, confidence=0.5)
+    Program.objects.filter(pk=catalog.tier_1.pk).update(
+        provenance={"j1_accepted": {"source": "AAMC Residency Explorer", "year": 2021}})
+    flags = dashboard_row(client, profile).flags
+    assert "1 program on the list refuses the J-1 or takes citizens only: check it first or " \
+           "remove it" in flags
+    assert "1 Tier 1 program's J-1 answer is 3 or more seasons old: verify it" in flags
+    advising.entry_override_tier(entry_of(profile, catalog.tier_1), tier=Tier.TIER_2,
+                                 reason="Wait for the visa answer", by=advisor)
+    assert "No Tier 1 program in Internal Medicine on the list" in \
+        dashboard_row(client, profile).flags
+
+    # Signals planned: that flag goes.
+    ListEntry.objects.filter(pk=entry_of(profile, catalog.tier_1).pk).update(signal=True)
+    assert not [f for f in dashboard_row(client, profile).flags if "signals" in f]
 
 
 def test_the_dashboard_shows_clients_without_a_list(client) -> None:
@@ -691,7 +737,7 @@ def test_the_dashboard_points_to_decisions_the_computed_tier_moved_away_from(
     ListEntry.objects.filter(program=catalog.tier_3).update(computed_tier=Tier.NOT_ELIGIBLE)
     client.force_login(advisor)
 
-    assert dashboard_row(client, profile).flags == (
+    assert other_flags(dashboard_row(client, profile)) == (
         "1 tier change to review: the computed tier moved",)
 
 

@@ -21,6 +21,8 @@ from strategy.signals import (
     INTERVIEW_ANYWAY_SCORE,
     SIGNAL,
     SILVER,
+    SignalRow,
+    SpecialtySignals,
     limit_problems,
     propose,
 )
@@ -82,21 +84,40 @@ def entry(pk: int, *, tier: int, score: float, confidence: float = 0.9, code: st
     return item
 
 
-def test_the_proposal_leaves_out_reach_programs_and_those_that_would_interview_anyway() -> None:
+def test_the_proposal_signals_realistic_programs_first_then_uses_what_the_season_allows(
+) -> None:
     entries = [
-        entry(1, tier=Tier.TIER_3, score=40),
+        entry(1, tier=Tier.TIER_3, score=40),  # reach, no mission fit
         entry(2, tier=Tier.TIER_1, score=INTERVIEW_ANYWAY_SCORE + 5),  # strong, high confidence
         entry(3, tier=Tier.TIER_1, score=70),
         entry(4, tier=Tier.TIER_2, score=55),
         entry(5, tier=Tier.NOT_ELIGIBLE, score=0),
         entry(6, tier=Tier.TIER_2, score=50, eras="no"),  # not in ERAS: cannot be signalled
+        entry(7, tier=Tier.TIER_3, score=42, state="TX", border=True),  # reach, border region
     ]
 
     proposal = propose(entries, season.allowance_for("120"))
 
-    assert set(proposal) == {3, 4}
+    # The realistic ones first, then the strong Tier 1 and the border reach program rather
+    # than two of Family Medicine's 5 signals unused; never the reach program without a fit.
+    assert list(proposal) == [3, 4, 2, 7]
     assert all(kind == SIGNAL for kind, _ in proposal.values())
     assert "realistic" in proposal[4][1]
+    assert "anyway" in proposal[2][1] and "no other realistic program" in proposal[2][1]
+    assert "reach program that fits your mission" in proposal[7][1]
+
+
+def test_signals_the_season_allows_but_the_list_cannot_use_are_explained() -> None:
+    entries = [entry(1, tier=Tier.TIER_2, score=60), entry(2, tier=Tier.TIER_3, score=40)]
+    allowance = season.allowance_for("120")
+    proposal = propose(entries, allowance)
+    section = SpecialtySignals(code="120", name="Family Medicine", allowance=allowance, rows=[
+        SignalRow(entry=e, kind="", proposed=proposal.get(e.pk, ("", ""))[0], reason="",
+                  participation="", can_signal=True) for e in entries])
+
+    assert section.unused == 4
+    assert section.unused_reason.startswith("4 of the 5 signals are not proposed")
+    assert "Family Medicine" in section.unused_reason
 
 
 def test_the_proposal_keeps_to_the_season_and_puts_the_best_fits_first() -> None:
@@ -178,6 +199,26 @@ def test_division_coverage_counts_the_programs_of_the_list() -> None:
     proposed = {d for d, row in rows.items() if row.proposed}
     assert proposed == {WEST_SOUTH_CENTRAL, MOUNTAIN, "middle_atlantic"}
     assert covered_by(list(rows.values()), [WEST_SOUTH_CENTRAL, PACIFIC]) == 4
+
+
+def test_geographic_preferences_weigh_the_border_and_the_applicants_states_first() -> None:
+    # Many realistic programs in East North Central, few in the border divisions: an applicant
+    # who brings border fit is proposed the divisions of the list's border programs first.
+    entries = [entry(n, tier=2, score=60, state="OH") for n in range(1, 21)]
+    entries += [entry(30, tier=2, score=50, state="TX", border=True),
+                entry(31, tier=3, score=40, state="NM", border=True),
+                entry(32, tier=3, score=40, state="CA", border=True),
+                entry(33, tier=2, score=60, state="NY"), entry(34, tier=2, score=60, state="NY"),
+                entry(35, tier=2, score=60, state="FL")]
+
+    def proposed(**kwargs) -> set[str]:
+        return {row.division for row in coverage(entries, **kwargs) if row.proposed}
+
+    assert proposed(border_first=True) == {WEST_SOUTH_CENTRAL, MOUNTAIN, PACIFIC}
+    assert "east_north_central" in proposed()  # without border fit: the realistic programs
+    # The applicant's own states come next: Florida (South Atlantic) over New York's two.
+    assert "south_atlantic" in proposed(states=["FL"])
+    assert "south_atlantic" not in proposed()
 
 
 # --- the pages, the list and the workbook -------------------------------------------------------

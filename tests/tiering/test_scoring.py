@@ -457,18 +457,23 @@ def test_university_program_with_a_low_img_share_is_a_reach() -> None:
     assert result.tier is Tier.TIER_3
 
 
-def test_tier1_needs_step2_near_the_benchmark_where_it_separates_outcomes() -> None:
+def test_tier1_needs_step2_near_the_benchmark_only_where_the_program_screens_higher() -> None:
     facts = dict(specialty_code="140", acgme_id="1403900001")
     assert score(make_applicant(step2_score=242), **facts).tier is Tier.TIER_1  # z = -0.5
-    below = score(make_applicant(step2_score=241), **facts)
+    # Below the floor: still Tier 1 at an IMG-heavy program that states no higher bar (issue
+    # 23), Tier 2 where residents score a full SD above the applicant (241 + 14 <= 256).
+    assert score(make_applicant(step2_score=241), **facts).tier is Tier.TIER_1
+    below = score(make_applicant(step2_score=230), **facts, step_score_band="above_245")
     assert below.tier is Tier.TIER_2
-    assert any("Step 2 CK of about 242" in note for note in below.tier_notes)
+    assert any("averaged more than 245 on USMLE Step 1" in note for note in below.tier_notes)
 
 
 def test_family_medicine_tier1_does_not_require_step2_within_half_an_sd() -> None:
     applicant = make_applicant(step2_score=222)  # z = -0.75 in FM
     assert score(applicant).tier is Tier.TIER_1
-    assert score(make_applicant(step2_score=218)).tier is Tier.TIER_2  # z = -1.08
+    assert score(make_applicant(step2_score=218)).tier is Tier.TIER_1  # z = -1.08: no higher bar
+    # z = -1.08 where residents averaged 236-245 (236 >= 218 + 12): the floor holds.
+    assert score(make_applicant(step2_score=218), step_score_band="236_245").tier is Tier.TIER_2
 
 
 def test_step2_far_below_benchmark_is_a_reach_unless_the_program_is_img_heavy() -> None:
@@ -476,7 +481,7 @@ def test_step2_far_below_benchmark_is_a_reach_unless_the_program_is_img_heavy() 
     heavy = score(applicant, specialty_code="140", acgme_id="1403900001")
     light = score(applicant, specialty_code="140", acgme_id="1403900001",
                   non_us_img_share_pct=20.0)
-    assert heavy.tier is Tier.TIER_2
+    assert heavy.tier is Tier.TIER_1  # IMG-heavy and no higher bar stated (issue 23)
     assert light.tier is Tier.TIER_3
 
 
@@ -575,8 +580,10 @@ def test_months_of_hands_on_usce_are_suggested_to_meet_a_stated_minimum() -> Non
 
 
 def test_a_passed_step2_score_is_never_suggested_to_rise() -> None:
-    applicant = make_applicant(step2_score=222)  # IM community: Tier 2, held back by Step 2
-    program = make_program(specialty_code="140", acgme_id="1403900001")
+    applicant = make_applicant(step2_score=222)  # IM: Tier 2, held back by Step 2 where
+    # residents averaged 236-245 (236 >= 222 + 14)
+    program = make_program(specialty_code="140", acgme_id="1403900001",
+                           step_score_band="236_245")
     assert score_program(applicant=applicant, program=program).tier is Tier.TIER_2
     suggestion = suggest_improvement(applicant=applicant, program=program)
     assert suggestion is None or suggestion.changed_applicant.step2_score == 222
@@ -587,7 +594,7 @@ def test_a_step2_target_is_suggested_while_step2_is_not_passed() -> None:
     suggestion = suggest_improvement(applicant=applicant, program=make_program())
     assert suggestion is not None
     assert suggestion.change == "step2_target"
-    assert suggestion.text == f"A Step 2 CK of {suggestion.amount} or more would make this Tier 2"
+    assert suggestion.text == f"A Step 2 CK of {suggestion.amount} or more would make this Tier 1"
     assert suggestion.amount == scoring.STEP2_PASSING_SCORE
 
 
@@ -720,8 +727,8 @@ def test_persona_programs_with_unknown_visa_or_share_are_at_best_tier2() -> None
     assert results["El Paso university Peds"].tier <= Tier.TIER_2
 
 
-def test_persona_community_im_with_a_222_is_not_tier1() -> None:
-    assert _persona_results()["RGV community IM"].tier is Tier.TIER_2
+def test_persona_community_im_with_a_222_is_tier1_where_nothing_says_it_screens_higher() -> None:
+    assert _persona_results()["RGV community IM"].tier is Tier.TIER_1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from programs.models import Specialty
 from tests.factories import ProfileFactory
-from tiering import budget, scoring, selection
+from tiering import choosing, scoring
 from tiering.advice import (
     STEP3_RECOMMENDED,
     STEP3_REQUIRED,
     TRANSITIONAL_BRIDGE,
     advice_for,
 )
-from tiering.lists import candidate_of, list_rebuild, main_specialty_z
+from tiering.lists import list_rebuild
 from tiering.models import ListEntry
 from tiering.scope import score_scope
+from tiering.scored import applicant_of
 from tiering.what_if import BORDER, BUDGET, SCENARIOS, SPANISH, STEP3, scenarios_what_if
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,8 @@ def rescored(profile, **changes):
     for name, value in changes.items():
         setattr(profile, name, value)
     scored = score_scope(profile)
-    chosen = selection.select(candidates=[candidate_of(i) for i in scored],
-                              target=budget.target_total(main_specialty_z(profile, scored)),
-                              budget_usd=profile.budget_usd)
+    chosen = choosing.choose(applicant=applicant_of(profile), scored=scored,
+                             budget_usd=profile.budget_usd, states=profile.target_states or [])
     return chosen, {i.program.acgme_id: i.result.tier for i in scored}
 
 

@@ -25,6 +25,7 @@ from tiering.scoring.inputs import (
 )
 from tiering.scoring.preferences import _preferences
 from tiering.scoring.results import ProgramResult, Tier, _result
+from tiering.scoring.screens import _screens_higher
 from tiering.scoring.text import Text, gettext_noop, ngettext
 from tiering.scoring.tiers import _tier
 from tiering.scoring.visa import _visa_component
@@ -95,6 +96,21 @@ def _check_first(ctx: _Context, p: ProgramFacts, text: Text, key: str) -> Text:
         "verify before applying",
         age, answer=text.lower_first(), year=year, n=age, rate=rate,
     )
+
+
+_STALE_ANSWERS = {
+    "j1_accepted": gettext_noop("J-1 'no'"),
+    "h1b_sponsored": gettext_noop("H-1B 'no'"),
+    "citizens_only": gettext_noop("'citizens only'"),
+}
+
+
+def _stale_note(p: ProgramFacts, text: Text, key: str) -> Text:
+    """The row's reason for a Tier 3 cap by an old closing answer: "Tier 3: J-1 'no' in
+    2021; verify" (the "Check first" item says the rest)."""
+    answer = _STALE_ANSWERS.get(key) or text.lower_first()
+    return gettext_noop("Tier 3: %(answer)s in %(year)s; verify", answer=answer,
+                        year=p.fact_years.get(key))
 
 
 def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
@@ -218,7 +234,7 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
     score = 100 if score > 100 else 0 if score < 0 else score
     tier, notes = _tier(
         ctx, score, friend, share_known, visa_known, spec, p.setting, first_attempt_pref_missed,
-        img_note,
+        img_note, _screens_higher(ctx, p, spec),
     )
     if any(key == ctx.visa_key for _, key in stale):
         # The answer on file is an old "no", not an unknown one: "Check first" says so, and a
@@ -226,13 +242,7 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         notes = tuple(n for n in notes if getattr(n, "msgid", n) != VISA_UNKNOWN_TIER_NOTE)
     if stale and tier > Tier.TIER_3:
         tier = Tier.TIER_3
-        notes = (
-            gettext_noop(
-                "Tier 3 at best until checked: a closing answer on file is too old to rely on "
-                "(see Check first)"
-            ),
-            *notes,
-        )
+        notes = (_stale_note(p, *stale[0]), *notes)
     confidence = CONF_FLOOR if confidence < CONF_FLOOR else round(confidence, 2)
     return _result(
         p.acgme_id,

@@ -144,6 +144,9 @@ class ProgramFacts:
     # the last N years; every Step passed within N years. They go on the to-verify list.
     usce_within_years: int | None = None
     steps_within_years: int | None = None
+    # The residents' average USMLE Step 1 band (AAMC Residency Explorer; programs.ScoreBand
+    # values, "" unknown): evidence that the program screens higher than the applicant's score.
+    step_score_band: str = ""
     # Facts on which two current sources disagree: key -> the values, each with its source,
     # e.g. {"j1_accepted": ("yes (the program's website)", "no (the program's website)")}.
     # The scoring treats such a fact as unknown, to verify.
@@ -171,3 +174,13 @@ class ProgramFacts:
                 raise ValueError(f"{name} must be 'strict', 'preferred' or ''")
         if self.setting not in SETTINGS:
             raise ValueError(f"setting must be one of {sorted(SETTINGS)}")
+
+
+def brings_border_fit(who: object) -> bool:
+    """True when the applicant brings what border-region programs state as their mission:
+    Spanish, clinical months in the region, or border or underserved-care work (the three parts
+    of border mission fit, docs/scoring.md 3.7). Reads the same fields from an ``Applicant`` or
+    a saved profile, so the list and the strategy decide it alike."""
+    return (getattr(who, "spanish_level", "none") not in ("", "none")
+            or getattr(who, "usce_border_months", 0) > 0
+            or bool(getattr(who, "border_or_underserved_projects", False)))

@@ -33,9 +33,12 @@ def _tier(
     setting: str,
     first_attempt_pref_missed: bool,
     img_note: str = "",
+    screens_note: str = "",
 ) -> tuple[Tier, tuple[str, ...]]:
     """Apply the tier rules (the constants above) to an eligible program. ``img_note`` is the
-    "not IMG-heavy" note citing the figure used (img_share._img_uncached)."""
+    "not IMG-heavy" note citing the figure used (img_share._img_uncached); ``screens_note``
+    says the program's evidence that it screens higher than the applicant's Step 2 CK
+    (components._screens_higher), "" when it has none."""
     if score >= TIER1_MIN_SCORE:
         by_score = 3
     elif score >= TIER2_MIN_SCORE:
@@ -51,6 +54,7 @@ def _tier(
         visa_known,
         first_attempt_pref_missed,
         img_note,
+        screens_note,
     )
     cached = ctx.tier_cache.get(key)
     if cached is None:
@@ -68,6 +72,7 @@ def _tier_rules(
     visa_known: bool,
     first_attempt_pref_missed: bool,
     img_note: str,
+    screens_note: str,
     *,
     spec: _Spec,
     needs_visa: bool,
@@ -99,7 +104,10 @@ def _tier_rules(
                 "Tier 2 at best: IMGs are not a large share of residents here"
             ))
         )
-    if not spec.tier1_z_ok and spec.tier_note_z1:
+    # The Step 2 CK floor for Tier 1 holds only where the program screens higher.
+    if not spec.tier1_z_ok and screens_note:
+        notes.append((2, screens_note))
+    elif not spec.tier1_z_ok and spec.tier_note_z1 and not_img_heavy:
         notes.append((2, spec.tier_note_z1))
     if first_attempt_pref_missed:
         notes.append((2, gettext_noop(

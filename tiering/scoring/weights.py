@@ -335,3 +335,11 @@ TIER1_MIN_Z_NON_SEPARATING = -1.0
 TIER3_BELOW_Z_SEPARATING = -1.0
 # Reach anywhere below z = -2.0, outside the range of about 98% of matched applicants.
 TIER3_BELOW_Z_ANY = -2.0
+# The Tier 1 floor above lowers a program only where its own evidence says it screens higher
+# than the applicant's score (issue 23; docs/scoring.md 5, "The Step 2 CK gap"): a program that
+# is not IMG-heavy, a stated (preferred) Step 2 CK minimum above the score, or residents whose
+# average USMLE band (AAMC Residency Explorer) starts this many SDs of the specialty's matched
+# non-US IMGs above the applicant's Step 2 CK [judgement: Step 1 and Step 2 CK are different
+# exams; a residents' average a full SD above the score on either says the program selects
+# higher scores].
+SCREENS_HIGHER_BAND_SD = 1.0

@@ -1,11 +1,12 @@
-"""Compute a tiered list from a profile written as JSON, for advisors' batch work.
+"""Print the list a profile written as JSON gets, for advisors' batch work: the same programs,
+tiers and cost as the list page (``--all``: every scored program of the profile's specialties
+and states, each saying whether it is on the list).
 
 The JSON object takes the profile form's fields (see docs/tier-list-command.md); specialties are
 given by ACGME code or name. Errors print a clear message and exit with status 2.
 
-``--language es`` writes the tier labels and the validation messages in Spanish (the JSON keys
-and CSV column names stay the same in every language, for scripts). The reasons come from the
-scoring package, which is not translated yet.
+``--language es`` writes the tier labels, the reasons and the validation messages in Spanish
+(the JSON keys and CSV column names stay the same in every language, for scripts).
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from applicants.forms import ProfileForm
 from applicants.models import Profile
 from programs import current
 from programs.models import Specialty
-from tiering import scoring
+from tiering import choosing, scoring, selection
 from tiering.explain import translated
 from tiering.facts import facts_of
 from tiering.scope import programs_for
-from tiering.scored import applicant_of
+from tiering.scored import Scored, applicant_of
 
 # The scoring package's tier labels (tiering.scoring.results, pure Python, not marked for
 # translation): listed here so that the catalog holds them and gettext finds them.
@@ -45,8 +46,8 @@ BOOLEAN_FIELDS = {"step1_passed", "step3_passed", "border_or_underserved_project
 # Each visa and IMG fact comes with what a page prints beside it (programs.current): "verified
 # on DATE", its year, or "year not stated"; empty when the fact is unknown.
 FACT_COLUMNS = ["j1_accepted", "h1b_sponsored", "img_share_pct", "non_us_img_share_pct"]
-CSV_COLUMNS = ["tier", "score", "confidence", "acgme_id", "program", "specialty", "city",
-               "state", "border_distance_km",
+CSV_COLUMNS = ["on_list", "tier", "score", "confidence", "acgme_id", "program", "specialty",
+               "city", "state", "border_distance_km",
                *(column for key in FACT_COLUMNS for column in (key, f"{key}_as_of")), "why"]
 
 
@@ -61,16 +62,19 @@ class Command(BaseCommand):
         parser.add_argument("--profile", required=True, type=Path,
                             help="JSON file with the profile ('-' reads standard input).")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--all", action="store_true", dest="everything",
+                            help="Every scored program of the specialties and states, not only "
+                                 "the list.")
         parser.add_argument("--language", choices=[code for code, _ in settings.LANGUAGES],
                             default=settings.LANGUAGE_CODE,
                             help="Language of the tier labels and messages (default: %(default)s).")
 
     def handle(self, *args: Any, profile: Path, format: str, language: str,
-               **options: Any) -> None:
+               everything: bool = False, **options: Any) -> None:
         with translation.override(language):
-            self._handle(profile, format)
+            self._handle(profile, format, everything)
 
-    def _handle(self, profile: Path, format: str) -> None:
+    def _handle(self, profile: Path, format: str, everything: bool) -> None:
         data = self._read(profile)
         form = ProfileForm(data=self._form_data(data), instance=Profile())
         if not form.is_valid():
@@ -81,16 +85,32 @@ class Command(BaseCommand):
         specialties = form.cleaned_data["target_specialties"]
         if not specialties:
             raise fail("Invalid profile: target_specialties: give at least one specialty.")
-        programs = list(programs_for(specialties, form.cleaned_data["target_states"]))
-        results = scoring.score_programs(
-            applicant=applicant_of(form.instance), programs=[facts_of(p) for p in programs]
-        )
-        rows = sorted(zip(programs, results, strict=True),
-                      key=lambda pr: (-pr[1].tier.rank, -pr[1].score, pr[0].name))
+        states = form.cleaned_data["target_states"]
+        programs = list(programs_for(specialties, states))
+        applicant = applicant_of(form.instance)
+        facts = [facts_of(p) for p in programs]
+        results = scoring.score_programs(applicant=applicant, programs=facts)
+        scored = [Scored(p, f, r) for p, f, r in zip(programs, facts, results, strict=True)]
+        # The list as the page builds it: the same rule, size and budget.
+        chosen = choosing.choose(applicant=applicant, scored=scored, states=states,
+                                 budget_usd=form.instance.budget_usd)
+        by_id = {item.program.acgme_id: item for item in scored}
+        rows = [(by_id[i].program, by_id[i].result, True) for i in chosen.chosen]
+        if everything:
+            rest = sorted((item for item in scored if item.program.acgme_id not in chosen.chosen),
+                          key=lambda i: (-i.result.tier.rank, -i.result.score, i.program.name))
+            rows += [(item.program, item.result, False) for item in rest]
         if format == "csv":
             self._write_csv(rows)
         else:
-            self.stdout.write(json.dumps([self._as_dict(p, r) for p, r in rows], indent=2))
+            self.stdout.write(json.dumps({
+                "size": chosen.size, "target": chosen.target,
+                "cost_usd": chosen.cost.total_usd, "budget_usd": form.instance.budget_usd,
+                "budget_limited": chosen.budget_limited,
+                "tiers": {str(t.number): sum(n for (_, tier), n in chosen.counts.items()
+                                             if tier is t) for t in selection.LIST_TIERS},
+                "programs": [self._as_dict(p, r, on) for p, r, on in rows],
+            }, indent=2))
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -151,8 +171,9 @@ class Command(BaseCommand):
         return specialty.pk
 
     @staticmethod
-    def _as_dict(program, result: scoring.ProgramResult) -> dict[str, Any]:
+    def _as_dict(program, result: scoring.ProgramResult, on_list: bool) -> dict[str, Any]:
         return {
+            "on_list": on_list,
             "tier": gettext(result.tier.label),
             "tier_number": result.tier.number,
             "eligible": result.eligible,
@@ -175,11 +196,12 @@ class Command(BaseCommand):
     def _write_csv(self, rows) -> None:
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for program, result in rows:
+        for program, result, on_list in rows:
             why = [translated(text) for text in
                    (result.hard_reasons or [r.text for r in result.reasons[:3]])]
             writer.writerow([
-                gettext(result.tier.label), result.score, f"{result.confidence:.2f}",
+                "yes" if on_list else "no", gettext(result.tier.label), result.score,
+                f"{result.confidence:.2f}",
                 program.acgme_id, program.name, program.specialty.name, program.city, program.state,
                 "" if program.border_distance_km is None else program.border_distance_km,
                 *("" if value is None else value for value in _facts(program).values()),

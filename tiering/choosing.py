@@ -1,0 +1,66 @@
+"""From the scored scope to the list: the candidates with what breaks their ties, the size, the
+specialties' shares and mission first, decided the same way for the list page, the what-ifs,
+the try-it page and the ``tier_list`` command (docs/scoring.md 10, "Building the list").
+
+No database access: it reads the scored programs it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tiering import budget, scoring, selection
+from tiering.facts import facts_known
+from tiering.scored import Scored
+from tiering.scoring.divisions import division_of
+from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.gap import list_z, specialty_weights
+
+NO_DECISIONS = selection.Decisions()
+_VISA_KEYS = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}
+
+
+def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,
+                 states: Iterable[str] = ()) -> selection.Candidate:
+    """The scored program as the selection sees it; ``applicant`` and ``states`` (the
+    applicant's) give what breaks ties between equal scores."""
+    p, facts, result = item.program, item.facts, item.result
+    visa_year = None
+    key = _VISA_KEYS.get(applicant.visa_need if applicant else "")
+    if key and getattr(facts, key) == scoring.YES:
+        visa_year = facts.fact_years.get(key)
+    divisions = set(applicant.preferred_divisions) if applicant else set()
+    return selection.Candidate(
+        acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
+        specialty_code=p.acgme_id[:3], tier=result.tier, score=result.score,
+        in_border=bool(p.in_border_region), facts_known=facts_known(facts),
+        mission=result.components.get(scoring.C_BORDER, 0.0),
+        img_presence=result.components.get(scoring.C_IMG, 0.0),
+        visa_year=visa_year,
+        home=p.state in set(states) or division_of(p.state) in divisions,
+        few_imgs=few_imgs_note(facts) is not None,
+    )
+
+
+def eligible_specialties(scored: Iterable[Scored]) -> set[str]:
+    return {item.program.acgme_id[:3] for item in scored if item.result.eligible}
+
+
+def list_target(applicant: scoring.Applicant, scored: Iterable[Scored]) -> int:
+    """The size the guidance suggests, read against the z of the list's mix of specialties."""
+    return budget.target_total(list_z(applicant, eligible_specialties(scored)))
+
+
+def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
+           decisions: selection.Decisions = NO_DECISIONS,
+           states: Iterable[str] = (), target: int | None = None) -> selection.Selection:
+    """The list for the applicant from the scored scope (``target``: another size than the
+    guidance, for a longer or shorter list)."""
+    states = tuple(states)
+    candidates = [candidate_of(item, applicant, states) for item in scored]
+    return selection.select(
+        candidates=candidates,
+        target=list_target(applicant, scored) if target is None else target,
+        budget_usd=budget_usd, decisions=decisions,
+        weights=specialty_weights(applicant, eligible_specialties(scored)),
+        mission_first=scoring.brings_border_fit(applicant))
