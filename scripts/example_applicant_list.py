@@ -39,9 +39,9 @@ from tiering.models import ListEntry  # noqa: E402
 from tiering.scope import score_scope  # noqa: E402
 from tiering.scoring import Tier  # noqa: E402
 
-EMAIL = "audit-issue23@example.org"
+EMAIL = "example-applicant@example.org"
 BORDER_IM = ("1404811424", "1404800906", "1404821524", "1400300540")  # El Paso, Knapp,
-# VBMC, Canyon Vista: the four border IM programs the issue names
+# VBMC, Canyon Vista: the four border IM programs this applicant exists for
 
 
 def latest_share(program) -> float | None:
