@@ -47,6 +47,11 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         steps_within_years=program.steps_within_years,
         step_score_band=program.step_score_band,
         conflicts=conflicts_of(program),
+        county_fips=program.county_fips,
+        county_spanish_share=program.county_spanish_share,
+        county_spanish_share_period=program.county_spanish_share_period,
+        hpsa_primary_care=program.hpsa_primary_care,
+        hpsa_primary_care_score=program.hpsa_primary_care_score,
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
             k: short_name(provenance[k]["source"])
