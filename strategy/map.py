@@ -118,6 +118,7 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
                               f"{p.y + round(0.85 * r)}")
             marker["label_y"] = p.y + round(size * 0.6)
         markers.append(marker)
+    spanish = {band: sum(1 for p in inside if p.spanish == band) for band in SPANISH_BANDS}
     return {
         "view": view,
         # Numbers reach the template as ints or text: a localised float ("1,5") breaks SVG.
@@ -132,8 +133,13 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
         "dash": f"{round(size)} {round(size / 2)}",
         "chosen_names": [DIVISION_NAMES[d] for d in DIVISION_NAMES if d in chosen],
         "counts": {tier: sum(1 for p in inside if p.tier == tier) for tier in DRAWN_TIERS},
-        "spanish_counts": {band: sum(1 for p in inside if p.spanish == band)
-                           for band in SPANISH_BANDS},
+        # Said here, not in the SVG template: makemessages reads .html, .txt and .py only.
+        "spanish_desc": _(
+            "Rings: %(high)s in a county where %(full)s%% or more speak Spanish at home, "
+            "%(some)s where more than the national %(national)s%% do, %(unknown)s where the "
+            "share is unknown (Census ACS 2019-2023).") % {
+            "high": spanish[HIGH], "some": spanish[SOME], "unknown": spanish[UNKNOWN_SHARE],
+            "full": f"{SPANISH_SHARE_FULL:g}", "national": f"{SPANISH_SHARE_NATIONAL:g}"},
         "ring_thick": max(1, round(size * 0.55)),
         "ring_thin": max(1, round(size * 0.22)),
         "ring_dots": f"{max(1, round(size * 0.3))} {max(1, round(size * 0.3))}",
