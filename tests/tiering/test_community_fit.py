@@ -15,7 +15,7 @@ from tiering.scoring import C_BORDER, C_SHORTAGE, C_SPANISH, Tier, score_program
 from tiering.scoring.community import MISSION_CAP
 
 COUNTY = dict(  # a Central Valley county: many Spanish speakers and a shortage area
-    county_fips="06107", county_spanish_share=46.0, county_spanish_share_period="2019-2023",
+    county_fips="06107", county_name="Tulare, CA", county_spanish_share=46.0, county_spanish_share_period="2019-2023",
     hpsa_primary_care="yes", hpsa_primary_care_score=18,
     fact_years={"county_spanish_share": 2023, "hpsa_primary_care": 2020, "j1_accepted": 2025,
                 "img_share_pct": 2025, "non_us_img_share_pct": 2025},
@@ -36,8 +36,8 @@ def test_a_spanish_speaking_shortage_county_gives_points_each_with_its_figure_an
     here = score_program(applicant=applicant, program=make_program(**COUNTY))
 
     reasons = community(here)
-    assert "46% of people aged 5 and over speak Spanish at home (Census ACS 2019-2023" \
-        in reasons[C_SPANISH]
+    assert "in the program's county (Tulare, CA) 46% of people aged 5 and over speak Spanish at " \
+        "home (Census ACS 2019-2023" in reasons[C_SPANISH]
     assert "primary-care shortage area, HPSA score 18 of 25 (HRSA, 2020)" in reasons[C_SHORTAGE]
     assert all("not a better chance of matching" in r for r in reasons.values())
     assert here.components[C_SPANISH] > 0 and here.components[C_SHORTAGE] > 0
@@ -166,8 +166,10 @@ def test_non_border_programs_in_spanish_speaking_shortage_areas_rise_citing_the_
         lists) -> None:
     _, (list_before, before), (list_after, after), _ = lists
 
-    for acgme_id in (KERN_IM, TULARE_IM, FRESNO_FM):
+    for acgme_id, county in ((KERN_IM, "Kern, CA"), (TULARE_IM, "Tulare, CA"),
+                             (FRESNO_FM, "Fresno, CA")):
         reasons = community(after[acgme_id])
+        assert f"in the program's county ({county}) " in reasons[C_SPANISH]
         assert after[acgme_id].score > before[acgme_id].score, acgme_id
         assert after[acgme_id].tier >= before[acgme_id].tier
         assert acgme_id in list_after and acgme_id not in list_before, acgme_id
