@@ -35,8 +35,8 @@ def tier_list(path, *options: str) -> str:
 def test_tier_list_in_spanish_names_the_tiers_in_spanish_with_the_same_keys(
     profile_file,
 ) -> None:
-    spanish = json.loads(tier_list(profile_file, "--language", "es"))
-    english = json.loads(tier_list(profile_file))
+    spanish = json.loads(tier_list(profile_file, "--language", "es", "--all"))["programs"]
+    english = json.loads(tier_list(profile_file, "--all"))["programs"]
 
     assert [row.keys() for row in spanish] == [row.keys() for row in english]
     assert "No elegible" in {row["tier"] for row in spanish}
@@ -49,7 +49,8 @@ def test_tier_list_in_spanish_names_the_tiers_in_spanish_with_the_same_keys(
 
 
 def test_tier_list_csv_in_spanish_keeps_its_column_names(profile_file) -> None:
-    lines = tier_list(profile_file, "--format", "csv", "--language", "es").splitlines()
+    lines = tier_list(profile_file, "--format", "csv", "--language", "es",
+                      "--all").splitlines()
 
-    assert lines[0].startswith("tier,score,confidence,acgme_id,program")
-    assert any(line.startswith("No elegible,") for line in lines[1:])
+    assert lines[0].startswith("on_list,tier,score,confidence,acgme_id,program")
+    assert any(line.startswith("no,No elegible,") for line in lines[1:])
