@@ -15,7 +15,8 @@ from tiering.scoring import C_BORDER, C_SHORTAGE, C_SPANISH, Tier, score_program
 from tiering.scoring.community import MISSION_CAP
 
 COUNTY = dict(  # a Central Valley county: many Spanish speakers and a shortage area
-    county_fips="06107", county_name="Tulare, CA", county_spanish_share=46.0, county_spanish_share_period="2019-2023",
+    county_fips="06107", county_name="Tulare, CA", county_spanish_share=46.0,
+    county_spanish_share_period="2019-2023",
     hpsa_primary_care="yes", hpsa_primary_care_score=18,
     fact_years={"county_spanish_share": 2023, "hpsa_primary_care": 2020, "j1_accepted": 2025,
                 "img_share_pct": 2025, "non_us_img_share_pct": 2025},
