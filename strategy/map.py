@@ -1,6 +1,8 @@
 """The map of the list, drawn on the server as SVG (template ``strategy/_map_svg.html``): the
 contiguous states, the divisions the applicant names in ERAS, the US side of the 100 km border
-band, and each program of the list as a point with its tier's colour, shape and number.
+band, and each program of the list as a point with its tier's colour, shape and number, ringed
+by how many people in its county speak Spanish at home (Census ACS 2019-2023; the bands are
+those of the scoring's community fit, tiering/scoring/community.py).
 
 The geometry is ``strategy/data/us_map.json`` (built by scripts/build_us_map.py from US Census
 Bureau boundaries and Natural Earth's border line; both public domain). No tiles, no scripts:
@@ -19,7 +21,7 @@ from django.utils.translation import gettext
 
 from strategy.projection import project
 from tiering.models import ListEntry, Tier
-from tiering.scoring import BORDER_REGION_KM
+from tiering.scoring import BORDER_REGION_KM, SPANISH_SHARE_FULL, SPANISH_SHARE_NATIONAL
 from tiering.scoring.divisions import DIVISION_NAMES, division_of
 
 GEOMETRY = Path(__file__).resolve().parent / "data" / "us_map.json"
@@ -34,6 +36,19 @@ TIER_STYLE = {  # colour (white text is readable on each), shape
     Tier.TIER_3: ("#8a4b00", "triangle"),
 }
 DRAWN_TIERS = tuple(TIER_STYLE)
+# The ring around a program by its county's Spanish-at-home share: a thick ring at the share
+# that gives full community credit or more, a thin one above the national share, a dotted grey
+# one when the share is unknown (never drawn as "no"), none at or below the national share.
+HIGH, SOME, UNKNOWN_SHARE, LOW = "high", "some", "unknown", ""
+SPANISH_BANDS = (HIGH, SOME, UNKNOWN_SHARE)
+
+
+def spanish_band(share: float | None) -> str:
+    if share is None:
+        return UNKNOWN_SHARE
+    if share >= SPANISH_SHARE_FULL:
+        return HIGH
+    return SOME if share > SPANISH_SHARE_NATIONAL else LOW
 
 
 @cache
@@ -49,6 +64,7 @@ class MapPoint:
     colour: str
     shape: str
     title: str
+    spanish: str = LOW  # the county's Spanish-at-home band (spanish_band)
 
 
 @dataclass(frozen=True)
@@ -71,11 +87,16 @@ def points_of(entries: Iterable[ListEntry]) -> tuple[list[MapPoint], list[ListEn
             continue
         px, py = project(program.longitude, program.latitude)
         colour, shape = TIER_STYLE[Tier(entry.tier)]
+        share = program.county_spanish_share
+        spoken = "" if share is None else gettext(
+            "; %(pct)s%% speak Spanish at home in the county (Census ACS %(period)s)") % {
+            "pct": f"{share:.0f}", "period": program.county_spanish_share_period}
         drawn.append(MapPoint(x=round(px), y=round(py), tier=entry.tier, colour=colour,
                               shape=shape, title=gettext(
                                   "%(name)s, %(city)s, %(state)s: Tier %(tier)s") % {
                                   "name": program.name, "city": program.city,
-                                  "state": program.state, "tier": entry.tier}))
+                                  "state": program.state, "tier": entry.tier} + spoken,
+                              spanish=spanish_band(share)))
     # Tier 3 first, so the realistic programs are drawn on top.
     drawn.sort(key=lambda p: -p.tier)
     return drawn, left_out
@@ -92,13 +113,14 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
     r = round(size)
     for p in inside:
         marker = {"point": p, "r": r, "left": p.x - r, "top": p.y - r, "side": 2 * r,
-                  "label_y": p.y + round(size * 0.45)}
+                  "label_y": p.y + round(size * 0.45), "ring": round(1.75 * r)}
         if p.shape == "triangle":
             marker["poly"] = (f"{p.x},{p.y - round(1.25 * r)} {p.x + round(1.2 * r)},"
                               f"{p.y + round(0.85 * r)} {p.x - round(1.2 * r)},"
                               f"{p.y + round(0.85 * r)}")
             marker["label_y"] = p.y + round(size * 0.6)
         markers.append(marker)
+    spanish = {band: sum(1 for p in inside if p.spanish == band) for band in SPANISH_BANDS}
     return {
         "view": view,
         # Numbers reach the template as ints or text: a localised float ("1,5") breaks SVG.
@@ -113,4 +135,14 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
         "dash": f"{round(size)} {round(size / 2)}",
         "chosen_names": [DIVISION_NAMES[d] for d in DIVISION_NAMES if d in chosen],
         "counts": {tier: sum(1 for p in inside if p.tier == tier) for tier in DRAWN_TIERS},
+        # Said here, not in the SVG template: makemessages reads .html, .txt and .py only.
+        "spanish_desc": gettext(
+            "Rings: %(high)s in a county where %(full)s%% or more speak Spanish at home, "
+            "%(some)s where more than the national %(national)s%% do, %(unknown)s where the "
+            "share is unknown (Census ACS 2019-2023).") % {
+            "high": spanish[HIGH], "some": spanish[SOME], "unknown": spanish[UNKNOWN_SHARE],
+            "full": f"{SPANISH_SHARE_FULL:g}", "national": f"{SPANISH_SHARE_NATIONAL:g}"},
+        "ring_thick": max(1, round(size * 0.55)),
+        "ring_thin": max(1, round(size * 0.22)),
+        "ring_dots": f"{max(1, round(size * 0.3))} {max(1, round(size * 0.3))}",
     }

@@ -30,7 +30,7 @@ from strategy.soap import soap_list
 from tiering.lists import list_ensure_current
 from tiering.models import ListEntry
 from tiering.scope import with_programs
-from tiering.scoring import brings_border_fit
+from tiering.scoring import SPANISH_SHARE_FULL, SPANISH_SHARE_NATIONAL, brings_border_fit
 
 
 def _profile(request: HttpRequest, pk: int, *, edit: bool = False,
@@ -58,7 +58,7 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = profile.geographic_divisions or []
     border_first = brings_border_fit(profile)
     divisions = coverage(entries, chosen, states=profile.target_states or [],
-                         border_first=border_first)
+                         border_first=border_first, applicant=profile)
     points, left_out = points_of(entries)
     context.update({
         "season": season,
@@ -69,6 +69,8 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
         "proposed_cover": covered_by(divisions, [d.division for d in divisions if d.proposed]),
         "geo_form": GeographyForm(initial={"divisions": chosen,
                                            "setting": profile.geographic_setting}),
+        "spanish_full": f"{SPANISH_SHARE_FULL:g}",
+        "spanish_national": f"{SPANISH_SHARE_NATIONAL:g}",
         "maps": [map_context(points, chosen, view="us"),
                  map_context(points, chosen, view="border")],
         "entries": sorted(entries, key=lambda e: (e.program.state, e.program.city,

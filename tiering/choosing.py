@@ -17,6 +17,9 @@ from tiering.scoring.few_imgs import few_imgs_note
 from tiering.scoring.gap import list_z, specialty_weights
 
 NO_DECISIONS = selection.Decisions()
+# Mission fit as the list reads it: the border band and the program's community (Spanish
+# speakers, a shortage area; tiering/scoring/community.py).
+MISSION_COMPONENTS = (scoring.C_BORDER, scoring.C_SPANISH, scoring.C_SHORTAGE)
 _VISA_KEYS = {"j1": "j1_accepted", "h1b": "h1b_sponsored"}
 
 
@@ -34,7 +37,7 @@ def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,
         acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
         specialty_code=p.acgme_id[:3], tier=result.tier, score=result.score,
         in_border=bool(p.in_border_region), facts_known=facts_known(facts),
-        mission=result.components.get(scoring.C_BORDER, 0.0),
+        mission=sum(result.components.get(key, 0.0) for key in MISSION_COMPONENTS),
         img_presence=result.components.get(scoring.C_IMG, 0.0),
         visa_year=visa_year,
         home=p.state in set(states) or division_of(p.state) in divisions,

@@ -32,6 +32,8 @@ COMPONENT_NAMES = {
     scoring.C_YOG: gettext_lazy("Years since graduation"),
     scoring.C_USCE: gettext_lazy("US clinical experience and letters"),
     scoring.C_BORDER: gettext_lazy("Border mission fit"),
+    scoring.C_SPANISH: gettext_lazy("Spanish-speaking community"),
+    scoring.C_SHORTAGE: gettext_lazy("Shortage area"),
     scoring.C_GEO: gettext_lazy("Geographic preference"),
     scoring.C_PREFERENCES: gettext_lazy("Stated preferences missed"),
 }
@@ -76,6 +78,8 @@ def component_maxima(specialty_code: str) -> dict[str, float]:
         scoring.C_YOG: scoring.WEIGHT_YOG,
         scoring.C_USCE: scoring.WEIGHT_USCE,
         scoring.C_BORDER: scoring.WEIGHT_BORDER,
+        scoring.C_SPANISH: scoring.WEIGHT_SPANISH_COMMUNITY,
+        scoring.C_SHORTAGE: scoring.WEIGHT_SHORTAGE_AREA,
         scoring.C_GEO: scoring.WEIGHT_GEO_PREFERENCE,
         scoring.C_PREFERENCES: 0.0,
     }
@@ -92,11 +96,16 @@ def _whole_parts(values: list[float]) -> list[int]:
     return floors
 
 
+# Components shown only when they give points: they apply to some programs only.
+_ONLY_WHEN_SCORED = (scoring.C_PREFERENCES, scoring.C_BORDER, scoring.C_SPANISH,
+                     scoring.C_SHORTAGE, scoring.C_GEO)
+
+
 def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None) -> list[dict]:
     """The components that make the score, largest first, each as points out of its most."""
     maxima = component_maxima(result.acgme_id[:3])
     shown = [(code, points) for code, points in result.components.items()
-             if points or code not in (scoring.C_PREFERENCES, scoring.C_BORDER, scoring.C_GEO)]
+             if points or code not in _ONLY_WHEN_SCORED]
     wholes = _whole_parts([points for _, points in shown])
     parts = []
     for (code, _), points in zip(shown, wholes, strict=True):

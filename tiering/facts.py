@@ -7,12 +7,24 @@ them per process, since building them costs more than scoring them."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 from programs.current import conflicts_of
 from programs.models import PROVENANCE_KEYS, Program
 from programs.sources import short_name
 from tiering import scoring
+
+# County names by FIPS for community fit's reasons ("the program's county (Fresno, CA)"), built
+# by scripts/build_county_names.py from simplemaps (CC BY 4.0), the source of each county.
+COUNTY_NAMES = Path(__file__).resolve().parent / "data" / "county_names.json"
+
+
+@cache
+def _county_names() -> dict[str, str]:
+    return json.loads(COUNTY_NAMES.read_text(encoding="utf-8"))
 
 
 def facts_of(program: Program) -> scoring.ProgramFacts:
@@ -45,6 +57,12 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         steps_within_years=program.steps_within_years,
         step_score_band=program.step_score_band,
         conflicts=conflicts_of(program),
+        county_fips=program.county_fips,
+        county_name=_county_names().get(program.county_fips, ""),
+        county_spanish_share=program.county_spanish_share,
+        county_spanish_share_period=program.county_spanish_share_period,
+        hpsa_primary_care=program.hpsa_primary_care,
+        hpsa_primary_care_score=program.hpsa_primary_care_score,
         fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
         fact_sources={
             k: short_name(provenance[k]["source"])

@@ -108,7 +108,7 @@ class Ranked:
 
 
 RANKED_CACHE_SECONDS = 6 * 3600
-RANKED_COMPONENTS = (scoring.C_BORDER, scoring.C_IMG)
+RANKED_COMPONENTS = (scoring.C_BORDER, scoring.C_SPANISH, scoring.C_SHORTAGE, scoring.C_IMG)
 
 
 def ranked_scope(profile: Profile, *, inputs: str | None = None,

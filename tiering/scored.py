@@ -18,7 +18,7 @@ from tiering import scoring
 from tiering.models import Tier
 
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
-SCORING_VERSION = "2026.12-7"  # issue 23: tiers relative to the applicant, the list's rule
+SCORING_VERSION = "2026.12-8"  # issue 28: underserved-community fit beyond the border
 
 # The stored tier of each scoring tier, and back.
 STORED_TIER = {

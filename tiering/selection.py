@@ -63,7 +63,7 @@ class Candidate:
     in_border: bool
     facts_known: int  # known facts among those the scoring reads: picks between duplicates
     # What breaks ties between equal scores (docs/scoring.md, "Building the list", rule 8).
-    mission: float = 0.0  # border mission fit points
+    mission: float = 0.0  # mission fit points: border band and the program's community
     img_presence: float = 0.0  # IMG-friendliness, 0-1
     visa_year: int | None = None  # the year of the answer on the needed visa; None: unknown
     home: bool = False  # in one of the applicant's states or chosen Census divisions
@@ -167,11 +167,16 @@ def tier_quotas(size: int, available: Mapping[Tier, int], *,
 def _merit(tier: Tier, candidate: Candidate, mission_first: bool) -> tuple:
     """What orders a specialty's tier, best first (docs/scoring.md, "Building the list", rule
     8): border-region programs first in Tier 3, and in Tiers 1-2 for an applicant who brings
-    border fit; then the score; then, between equal scores, mission fit, IMG presence, how
-    current the visa answer is and the applicant's states."""
+    border fit; in Tier 3 then those with any mission fit; then the score; then, between equal
+    scores, mission fit, IMG presence, how current the visa answer is and the applicant's
+    states."""
     border_first = tier is Tier.TIER_3 or mission_first
-    return (border_first and not candidate.in_border, -candidate.score, -candidate.mission,
-            -candidate.img_presence, -(candidate.visa_year or 0), not candidate.home)
+    # A reach is worth an application only where the applicant fits the mission: after the
+    # border band, programs with community fit (Spanish speakers, a shortage area) come first.
+    reach_without_mission = tier is Tier.TIER_3 and candidate.mission <= 0
+    return (border_first and not candidate.in_border, reach_without_mission, -candidate.score,
+            -candidate.mission, -candidate.img_presence, -(candidate.visa_year or 0),
+            not candidate.home)
 
 
 def _order(tier: Tier, candidates: list[Candidate], *,

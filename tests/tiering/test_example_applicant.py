@@ -18,6 +18,7 @@ from applicants.models import AdvisorLink
 from programs.models import Specialty
 from tests.factories import ProfileFactory, UserFactory
 from tiering import scoring
+from tiering.choosing import MISSION_COMPONENTS
 from tiering.edits import entry_remove
 from tiering.lists import list_rebuild
 from tiering.models import ListEntry
@@ -136,8 +137,8 @@ def test_ties_are_broken_by_mission_and_img_presence_and_never_by_id(built) -> N
             ids = sorted(s.program.acgme_id for s in tied_in + tied_out)
             assert sorted(s.program.acgme_id for s in tied_in) != ids[:len(tied_in)]
 
-            def merit(s) -> tuple:
-                return (s.result.components.get(scoring.C_BORDER, 0.0),
+            def merit(s) -> tuple:  # mission fit: the border band and the community (3.7a)
+                return (sum(s.result.components.get(key, 0.0) for key in MISSION_COMPONENTS),
                         s.result.components.get(scoring.C_IMG, 0.0))
             assert min(merit(s) for s in tied_in) >= max(merit(s) for s in tied_out)
     assert checked, "no tie at the cut to check"

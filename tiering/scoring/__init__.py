@@ -18,11 +18,22 @@ model; the full citations (publisher, title, year, URL) are in ``docs/scoring.md
 
 The model lives in one module per step: ``inputs`` (what it reads), ``weights`` (every number,
 with its source), ``context`` (the applicant's own values, once per profile), ``gates``,
-``components`` (one program's score), with ``img_share``, ``visa`` and ``preferences`` (its
-parts that take most rules), ``tiers`` (the tier rules), ``results`` (what it returns) and
-``suggestions`` (what would move a program up). This package re-exports the public names.
+``components`` (one program's score), with ``community`` (fit beyond the border),
+``img_share``, ``visa`` and ``preferences`` (its parts that take most rules), ``tiers`` (the
+tier rules), ``results`` (what it returns) and ``suggestions`` (what would move a program up).
+This package re-exports the public names.
 """
 
+from tiering.scoring.community import (
+    MISSION_CAP,
+    SHORTAGE_FULL_SCORE,
+    SPANISH_SHARE_FULL,
+    SPANISH_SHARE_NATIONAL,
+    WEIGHT_SHORTAGE_AREA,
+    WEIGHT_SPANISH_COMMUNITY,
+    fits_community,
+    spanish_share_credit,
+)
 from tiering.scoring.context import benchmark_for, failed_attempts, specialty_code_of, step2_z
 from tiering.scoring.img_share import img_figure
 from tiering.scoring.inputs import *  # noqa: F403

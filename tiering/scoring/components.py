@@ -4,6 +4,7 @@ own module."""
 
 from __future__ import annotations
 
+from tiering.scoring.community import MISSION_CAP, community_reasons
 from tiering.scoring.context import _cite, _Context, _fact_age_penalty
 from tiering.scoring.divisions import division_of
 from tiering.scoring.gates import _gates
@@ -15,6 +16,8 @@ from tiering.scoring.inputs import (
     C_GEO,
     C_IMG,
     C_PREFERENCES,
+    C_SHORTAGE,
+    C_SPANISH,
     C_STEP2,
     C_USCE,
     C_VISA,
@@ -144,6 +147,8 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         C_YOG: ctx.yog_reason.points,
         C_USCE: ctx.usce_reason.points,
         C_BORDER: 0.0,
+        C_SPANISH: 0.0,
+        C_SHORTAGE: 0.0,
         C_GEO: 0.0,
         C_PREFERENCES: 0.0,
     }
@@ -189,6 +194,15 @@ def _score(ctx: _Context, p: ProgramFacts) -> ProgramResult:
         components[C_BORDER] = ctx.border_reason.points
     elif in_border is None:
         confidence -= CONF_BORDER_UNKNOWN
+
+    # Underserved-community fit beyond the border band: the county's Spanish speakers and
+    # shortage area, each on its own, border fit and these together within MISSION_CAP.
+    if ctx.community_applies:
+        for reason in community_reasons(ctx.applicant, p, ctx.spanish_name,
+                                        MISSION_CAP - components[C_BORDER]):
+            reasons.append(reason)
+            total += reason.points
+            components[reason.component] = reason.points
 
     # Geographic preference: the program is in a division the applicant names in ERAS.
     if ctx.geo_reasons:

@@ -274,6 +274,8 @@ class _Context:
         "tier_cache",
         "ago",
         "geo_reasons",
+        "spanish_name",
+        "community_applies",
     )
 
     def __init__(self, applicant: Applicant) -> None:
@@ -391,6 +393,11 @@ class _Context:
                 you=you,
             ),
         )
+
+        # Underserved-community fit (community.py): what the applicant brings to it.
+        self.spanish_name = _SPANISH_LEVEL_NAMES.get(a.spanish_level)
+        self.community_applies = (self.spanish_name is not None
+                                  or a.border_or_underserved_projects)
 
         # Geographic preference: one reason per chosen division, for programs inside it.
         self.geo_reasons = {

@@ -38,6 +38,9 @@ C_VISA = "visa"
 C_YOG = "years_since_graduation"
 C_USCE = "usce"
 C_BORDER = "border_mission_fit"
+# Underserved-community fit beyond the border band (tiering/scoring/community.py).
+C_SPANISH = "spanish_community"
+C_SHORTAGE = "shortage_area"
 C_GEO = "geographic_preference"
 C_PREFERENCES = "preferences"
 COMPONENTS: tuple[str, ...] = (
@@ -48,6 +51,8 @@ COMPONENTS: tuple[str, ...] = (
     C_YOG,
     C_USCE,
     C_BORDER,
+    C_SPANISH,
+    C_SHORTAGE,
     C_GEO,
     C_PREFERENCES,
 )
@@ -156,10 +161,21 @@ class ProgramFacts:
     # Optional: a readable source name per fact key, e.g. {"img_share_pct": "AAMC Residency
     # Explorer"}; used only in the texts shown to the applicant.
     fact_sources: Mapping[str, str] = field(default_factory=dict)
+    # The program's county (docs/data-sources.md, "The program's county"): who lives there, not
+    # the program. Spanish spoken at home, % of people aged 5 and over (ACS 5-year, the period
+    # as published, e.g. "2019-2023"); whether the county holds a designated geographic
+    # primary-care shortage area, with its highest HPSA score (0-25). None/"unknown": unknown.
+    county_fips: str = ""
+    county_name: str = ""  # e.g. "Hidalgo, TX"; "" when no name is on file
+    county_spanish_share: float | None = None
+    county_spanish_share_period: str = ""
+    hpsa_primary_care: str = UNKNOWN
+    hpsa_primary_care_score: int | None = None
 
     def __post_init__(self) -> None:
         for name in (
-            "j1_accepted", "h1b_sponsored", "citizens_only", "step3_required", "armed_forces"
+            "j1_accepted", "h1b_sponsored", "citizens_only", "step3_required", "armed_forces",
+            "hpsa_primary_care",
         ):
             if getattr(self, name) not in TRI_STATES:
                 raise ValueError(f"{name} must be one of {sorted(TRI_STATES)}")

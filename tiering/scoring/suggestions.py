@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from tiering.scoring.community import spanish_share_credit
 from tiering.scoring.components import _score
 from tiering.scoring.context import (
     _SPANISH_LEVEL_WORDS,
@@ -144,7 +145,8 @@ def _candidates(
 
     Changes that cannot alter this program's result are skipped: a Step 3 pass where neither
     the program nor an H-1B asks for it; months beyond the point where every USCE rule and
-    credit is already met; Spanish outside the border region; letters beyond the first.
+    credit is already met; Spanish outside the border region and Spanish-speaking counties;
+    letters beyond the first.
     """
     fails3 = _failures(a.step3_attempts, a.step3_passed)
     step3_matters = p.step3_required == YES or a.visa_need == "h1b"
@@ -195,7 +197,8 @@ def _candidates(
             ),
         )
     nxt = _SPANISH_NEXT.get(a.spanish_level)
-    if nxt and border:
+    # Spanish counts at border programs and where the county speaks it (community.py).
+    if nxt and (border or spanish_share_credit(p.county_spanish_share) > 0):
         yield (
             "spanish",
             None,
