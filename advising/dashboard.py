@@ -4,8 +4,10 @@ from the stored lists in a fixed number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -215,3 +217,35 @@ def _budget_shortfall(profile: Profile, listed: dict[str, int]) -> str:
                                                "target": the_list.target}
     return ""
 
+
+# Dashboard sort keys and the direction of a first click: names A-Z, the latest update first,
+# the fewest Tier 1 programs first (the clients who need a wider list), the most flags first.
+CLIENT_SORTS: dict[str, tuple[Callable[[ClientSummary], Any], bool]] = {
+    "client": (lambda s: s.email, False),
+    "updated": (lambda s: s.last_update, True),
+    "tier1": (lambda s: s.tier_1, False),
+    "flags": (lambda s: len(s.flags), True),
+}
+DEFAULT_CLIENT_SORT = "-flags"
+
+
+def sort_clients(summaries: Sequence[ClientSummary], sort: str) -> tuple[list[ClientSummary], str]:
+    """The clients in the requested order (ties by email) and the sort actually used."""
+    key = sort.removeprefix("-")
+    if key not in CLIENT_SORTS:
+        sort, key = DEFAULT_CLIENT_SORT, DEFAULT_CLIENT_SORT.removeprefix("-")
+    by_email = sorted(summaries, key=lambda s: s.email)
+    return sorted(by_email, key=CLIENT_SORTS[key][0], reverse=sort.startswith("-")), sort
+
+
+def sort_links(current: str) -> dict[str, dict[str, str]]:
+    links = {}
+    for key, (_sort_key, descending_first) in CLIENT_SORTS.items():
+        first = f"-{key}" if descending_first else key
+        if current.removeprefix("-") == key:
+            target = key if current.startswith("-") else f"-{key}"
+            order = "descending" if current.startswith("-") else "ascending"
+        else:
+            target, order = first, "none"
+        links[key] = {"sort": target, "aria": order}
+    return links

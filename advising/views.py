@@ -8,8 +8,7 @@ lets the linked advisor in. Every change here is a POST followed by a redirect a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advising import services as advising
+from advising.dashboard import DEFAULT_CLIENT_SORT, sort_clients, sort_links
 from advising.forms import (
     AcceptCodeForm,
     AdvisorSignupForm,
@@ -38,7 +38,7 @@ from advising.forms import (
 )
 from advising.freshness import FIELDS, catalog_programs, freshness_table, verify_next
 from advising.models import AdvisorInvitation, AdvisorNote
-from advising.services import AdvisingError, ClientSummary
+from advising.services import AdvisingError
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.confirmation import send_confirmation
 from applicants.mail import mail_send
@@ -51,15 +51,6 @@ logger = logging.getLogger(__name__)
 CLIENTS_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
 
-# Dashboard sort keys and the direction of a first click: names A-Z, the latest update first,
-# the fewest Tier 1 programs first (the clients who need a wider list), the most flags first.
-CLIENT_SORTS: dict[str, tuple[Callable[[ClientSummary], Any], bool]] = {
-    "client": (lambda s: s.email, False),
-    "updated": (lambda s: s.last_update, True),
-    "tier1": (lambda s: s.tier_1, False),
-    "flags": (lambda s: len(s.flags), True),
-}
-DEFAULT_CLIENT_SORT = "-flags"
 # What the table's caption says each order is.
 CLIENT_SORT_NAMES = {"client": gettext_lazy("client"), "updated": gettext_lazy("last update"),
                      "tier1": gettext_lazy("Tier 1 programs"),
@@ -115,28 +106,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 # ---------------------------------------------------------------------------------------------
 
 
-def sort_clients(summaries: Sequence[ClientSummary], sort: str) -> tuple[list[ClientSummary], str]:
-    """The clients in the requested order (ties by email) and the sort actually used."""
-    key = sort.removeprefix("-")
-    if key not in CLIENT_SORTS:
-        sort, key = DEFAULT_CLIENT_SORT, DEFAULT_CLIENT_SORT.removeprefix("-")
-    by_email = sorted(summaries, key=lambda s: s.email)
-    return sorted(by_email, key=CLIENT_SORTS[key][0], reverse=sort.startswith("-")), sort
-
-
-def _sort_links(current: str) -> dict[str, dict[str, str]]:
-    links = {}
-    for key, (_sort_key, descending_first) in CLIENT_SORTS.items():
-        first = f"-{key}" if descending_first else key
-        if current.removeprefix("-") == key:
-            target = key if current.startswith("-") else f"-{key}"
-            order = "descending" if current.startswith("-") else "ascending"
-        else:
-            target, order = first, "none"
-        links[key] = {"sort": target, "aria": order}
-    return links
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _advisor_only(request.user)
@@ -155,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "advising/dashboard.html", {
         "to_verify": to_verify, "can_verify": can_verify(request.user),
         "unconfirmed": request.user.email_confirmed_at is None,
-        "page": page, "total": len(summaries), "sort": sort, "sort_links": _sort_links(sort),
+        "page": page, "total": len(summaries), "sort": sort, "sort_links": sort_links(sort),
         "sort_name": CLIENT_SORT_NAMES.get(sort.removeprefix("-"), sort),
         "query": f"sort={sort}", "codes": codes, "tiers": list(Tier),
     })
