@@ -225,8 +225,9 @@ class Audit:
             path.write_text(json.dumps({**persona_fields(), "target_specialties": specialties,
                                         "target_states": states}))
             out = io.StringIO()
-            call_command("tier_list", profile=path, format="json", stdout=out)
-        for item in json.loads(out.getvalue()):
+            # Every scored program, not only the list's: each row must agree with its reasons.
+            call_command("tier_list", profile=path, format="json", everything=True, stdout=out)
+        for item in json.loads(out.getvalue())["programs"]:
             said = " ".join([*item["hard_reasons"], *(r["text"] for r in item["reasons"])])
             if "Takes J-1 visas" in said and item["j1_accepted"] != "yes":
                 self.found("command_vs_reasons", f"{item['acgme_id']}: j1_accepted "

@@ -211,11 +211,14 @@ def pending_of(profile: Profile, changes: Iterable[EntryChange], *, token: str,
 
 
 def changes_of(pending: Mapping) -> list[EntryChange]:
+    # In the tracker's column order: PostgreSQL's jsonb, where a pending upload is kept, does
+    # not keep the order of an object's keys.
     return [
         EntryChange(
             entry_id=item["entry"], acgme_id=item["acgme_id"], program=item["program"],
-            fields=tuple(FieldChange(name, from_json(name, old), from_json(name, new))
-                         for name, (old, new) in item["fields"].items()),
+            fields=tuple(FieldChange(name, from_json(name, item["fields"][name][0]),
+                                     from_json(name, item["fields"][name][1]))
+                         for name in TRACKING_FIELDS if name in item["fields"]),
         )
         for item in pending["changes"]
     ]

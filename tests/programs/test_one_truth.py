@@ -96,7 +96,7 @@ def tier_list(tmp_path: Path, fmt: str) -> str:
         "ecfmg_status": "certified", "spanish_level": "native", "usce_hands_on_months": 3,
         "usce_border_months": 3, "target_specialties": ["140"], "target_states": ["TX"]}))
     out = io.StringIO()
-    call_command("tier_list", profile=path, format=fmt, stdout=out)
+    call_command("tier_list", profile=path, format=fmt, everything=True, stdout=out)
     return out.getvalue()
 
 
@@ -127,7 +127,7 @@ def everything(client, profile: Profile, advisor: User, tmp_path: Path) -> dict[
     strategy = client.get(reverse("strategy:strategy", args=[profile.pk])).content.decode()
     seen["strategy map row"] = row_of(strategy.split('id="map-table"', 1)[1], "Las Palmas")
     seen["tier"] = ListEntry.objects.get(profile=profile, program__acgme_id=LAS_PALMAS).tier
-    [seen["tier_list json"]] = [p for p in json.loads(tier_list(tmp_path, "json"))
+    [seen["tier_list json"]] = [p for p in json.loads(tier_list(tmp_path, "json"))["programs"]
                                 if p["acgme_id"] == LAS_PALMAS]
     [seen["tier_list csv"]] = [r for r in csv.DictReader(io.StringIO(tier_list(tmp_path, "csv")))
                                if r["acgme_id"] == LAS_PALMAS]

@@ -1023,5 +1023,6 @@ def test_an_old_visa_no_is_not_called_an_unknown_policy() -> None:
     stale = score(applicant, j1_accepted="no", fact_years={"j1_accepted": 2021})
     unknown = score(applicant, j1_accepted="unknown")
     assert not any("visa policy is unknown" in note for note in stale.tier_notes)
-    assert any("too old to rely on" in note for note in stale.tier_notes)
+    assert any("J-1 'no' in 2021" in note for note in stale.tier_notes)
+    assert any("too old to rely on" in reason.text for reason in stale.reasons)
     assert any("visa policy is unknown" in note for note in unknown.tier_notes)
