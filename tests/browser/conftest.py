@@ -14,9 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:  # the browser tests skip where Playwright is missing
+    from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -317,3 +320,12 @@ def expect_heading(page, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(text)
+
+
+def log_in(page: Page, live_server, email: str) -> None:
+    """Log in through the real log-in form, with the fixtures' password."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()

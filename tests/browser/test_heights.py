@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PASSWORD, Advised
+from tests.browser.conftest import Advised, log_in
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -41,14 +41,6 @@ def phone(browser, language: str) -> Iterator[Page]:
     page.set_default_timeout(20_000)
     yield page
     context.close()
-
-
-def log_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def try_it(page: Page, live_server) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import log_in
 from tests.browser.test_phone import PAGE_WIDTH, PHONE_WIDTH
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -24,14 +24,6 @@ def spanish_phone(browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def log_in(page: Page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_no_main_page_scrolls_sideways_in_spanish_on_a_phone(
