@@ -124,7 +124,7 @@ def _period(value: str) -> str:
     return value.strip()
 
 
-def _acgme_id(value: str) -> str:
+def read_acgme_id(value: str) -> str:
     digits = value.strip()
     if digits.endswith(".0"):
         digits = digits[:-2]
@@ -187,7 +187,7 @@ OTHER_VALUES = "other_values"
 OTHER_VALUE_KEYS = {"key", "value", "source", "year", "url", "kind"}
 
 
-def _other_values(value: str) -> list[dict[str, Any]]:
+def read_other_values(value: str) -> list[dict[str, Any]]:
     """The ``other_values`` cell: a JSON list of other sources' values (docs/catalog-format.md)."""
     try:
         items = json.loads(value)

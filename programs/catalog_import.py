@@ -23,8 +23,8 @@ from programs.catalog_columns import (
     OTHER_VALUES,
     PROVENANCE_COLUMNS,
     CellError,
-    _acgme_id,
-    _other_values,
+    read_acgme_id,
+    read_other_values,
 )
 from programs.geo import distance_to_polyline_km, load_border_line
 from programs.models import (
@@ -162,7 +162,7 @@ def parse_rows(
         if not any(cells.values()):
             continue  # spreadsheets often end with blank rows
         try:
-            acgme_id = _acgme_id(cells["acgme_id"])
+            acgme_id = read_acgme_id(cells["acgme_id"])
         except CellError as exc:
             errors.append(RowError(number, "acgme_id", str(exc)))
             continue
@@ -191,7 +191,7 @@ def parse_rows(
         if OTHER_VALUES in cells:
             try:
                 values[OTHER_VALUES] = (
-                    _other_values(cells[OTHER_VALUES]) if cells[OTHER_VALUES] else []
+                    read_other_values(cells[OTHER_VALUES]) if cells[OTHER_VALUES] else []
                 )
             except CellError as exc:
                 errors.append(RowError(number, OTHER_VALUES, str(exc)))
