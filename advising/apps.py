@@ -12,13 +12,13 @@ class AdvisingConfig(AppConfig):
         from django.db.models import Count, Max
 
         from advising.models import AdvisorNote
-        from tiering.row_cache import ROW_DEPENDENCIES
+        from tiering.page_cache import PAGE_DEPENDENCIES
 
         def notes(profile: object) -> tuple:
-            # The list's rows show the latest note of each program: notes are only added or
+            # The list page shows the notes and each program's latest one: notes are only added or
             # deleted, so how many and the newest say when that changes.
             seen = AdvisorNote.objects.filter(profile=profile).aggregate(n=Count("pk"),
                                                                         top=Max("pk"))
             return seen["n"], seen["top"]
 
-        ROW_DEPENDENCIES.append(notes)
+        PAGE_DEPENDENCIES.append(notes)

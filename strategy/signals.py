@@ -26,7 +26,7 @@ from strategy.season import (
     SignalAllowance,
     allowance_for,
 )
-from tiering.models import EntryEvent, ListEntry, Tier
+from tiering.models import ApplicantList, EntryEvent, ListEntry, Tier
 from tiering.scope import with_programs
 from tiering.scoring import CONFIDENCE_HIGH
 from tiering.scoring.divisions import DIVISION_NAMES, division_of
@@ -356,6 +356,8 @@ def signals_save(profile: Profile, choice: Mapping[int, str], *, actor: User,
         if events and not changed:  # a gold/silver change alone: the stamp still moves
             ListEntry.objects.filter(pk__in=[e.entry_id for e in events]).update(
                 tracking_updated_at=now)
+        if events:  # the list page shows the signals: its cached copy is no longer current
+            ApplicantList.touch([profile.pk])
         return len(events)
 
 

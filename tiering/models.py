@@ -5,8 +5,10 @@ are scored from the catalog when a page needs them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Profile, User
@@ -178,6 +180,10 @@ class ApplicantList(models.Model):
 
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="program_list")
     revision = models.PositiveIntegerField(default=0)
+    # Raised by every write to the entries that does not raise the revision (tracking, the
+    # signals): the list page is cached under the two (tiering.page_cache), so a writer of
+    # entries moves one of them in its own transaction (``ApplicantList.touch``).
+    content_stamp = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField(null=True, blank=True)
     profile_version = models.PositiveIntegerField(default=0)  # Profile.version it was built from
     scoring_version = models.CharField(max_length=20, blank=True)
@@ -189,6 +195,13 @@ class ApplicantList(models.Model):
 
     def __str__(self) -> str:
         return f"List of profile {self.profile_id} (revision {self.revision})"
+
+    @classmethod
+    def touch(cls, profile_ids: Iterable[int]) -> None:
+        """The entries of these lists changed without a change of the list itself: pages
+        cached from them are no longer current."""
+        cls.objects.filter(profile_id__in=set(profile_ids)).update(
+            content_stamp=F("content_stamp") + 1)
 
 
 class ListBuild(models.Model):

@@ -40,9 +40,9 @@ from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
 from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
 from tiering.models import EntryEvent, ListEntry, Tier
-from tiering.row_cache import cached_rows
+from tiering.page_cache import cached_page
 from tiering.scope import any_eligible, ranked_scope, score_scope
-from tiering.scored import SCORING_VERSION, applicant_of, list_inputs
+from tiering.scored import applicant_of, list_inputs
 from tiering.what_if import budget_what_if, scenarios_what_if
 
 
@@ -69,16 +69,21 @@ def _candidate_page(request: HttpRequest, scored: list, taken: set[int]) -> dict
 
 @login_required
 def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """The list page, assembled in one pass: what is owned; the applicant and the page's
-    inputs, built once and handed down; the list loaded; the cached parts looked up; the scope
-    scored where a part is missing; the what-ifs; the explanations; the advice; render. Each
-    module is entered once, in that order (tests/tiering/test_list_page_path.py)."""
+    """The list page, assembled in one pass: what is owned; the page's content from the cache
+    when it has it (tiering.page_cache), and nothing else; otherwise the applicant and the
+    page's inputs, built once and handed down; the list loaded; the scope scored; the what-ifs;
+    the explanations; the advice; render (and keep). Each module is entered once, in that order
+    (tests/tiering/test_list_page_path.py)."""
     profile = get_applicant_for(request.user, pk)
     context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile),
                      "can_edit": is_owner(request.user, profile)
                      or is_linked_advisor(request.user, profile)}
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
+    context["page_cache"] = page
+    if page.html is not None:
+        return render(request, "tiering/tier_list.html", context)
     applicant = applicant_of(profile)
     inputs = list_inputs(profile, applicant=applicant)
 
@@ -93,22 +98,14 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         (e.choice or {}).get("params", {}).get("rank", 10_000)
         if (e.choice or {}).get("code") == "ranked" else 10_000, -e.score, e.program.name))
     removed = [e for e in entries if e.excluded]
-    # The rows and the candidates are cached as HTML under everything they show
-    # (tiering.row_cache); what only they need is computed when they are not.
-    flags = (context["is_owner"], context["can_edit"])
     taken = {e.program_id for e in entries}
-    rows = cached_rows(request, profile, entries, inputs=inputs,
-                       scoring_version=SCORING_VERSION, revision=the_list.revision, flags=flags)
-    more = cached_rows(request, profile, (), inputs=inputs, scoring_version=SCORING_VERSION,
-                       revision=the_list.revision, flags=flags, taken=taken, kind="candidates")
 
-    # Score what is needed: the scope's ranks on misses only, the full reasons only when no
-    # program is open to the applicant.
+    # Score: the scope's ranks, and the full reasons only when no program is open to the
+    # applicant.
     ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs, applicant=applicant))
     eligible = any_eligible(profile, inputs, ranked)
     closed = [] if eligible else score_scope(profile, applicant=applicant)
-    if more.html is None:
-        context.update(_candidate_page(request, ranked(), taken))
+    context.update(_candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
                              entries=entries, applicant=applicant) if on_list else None
     # Shown with an empty list too: what would open programs matters most then.
@@ -118,14 +115,11 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # Explain: the summary, and the reasons of the rows the page renders.
     summary = list_summary(profile, on_list, the_list=the_list)
     names = dict(summary.specialties)
-    if rows.html is None:  # the reasons are shown only in the rows
-        attach_explanations(profile, on_list + removed, applicant=applicant)
-        for entry in on_list:
-            entry.why_chosen = choice_text(entry, names)
-    if more.html is None:
-        context["candidates"] = candidate_entries(
-            profile, [item.program for item in context["page"].object_list],
-            applicant=applicant)
+    attach_explanations(profile, on_list + removed, applicant=applicant)
+    for entry in on_list:
+        entry.why_chosen = choice_text(entry, names)
+    context["candidates"] = candidate_entries(
+        profile, [item.program for item in context["page"].object_list], applicant=applicant)
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
     warnings = [gettext("Every %(tier)s program was removed from the list: no program of this "
@@ -147,7 +141,6 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     context.update({
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
-        "rows_cache": rows, "candidates_cache": more,
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
         "what_if": what_if, "scenarios": scenarios, "score_gaps": gaps,

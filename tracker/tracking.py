@@ -285,6 +285,7 @@ def _write(changes: Sequence[tuple[ListEntry, Sequence[FieldChange]]], *, actor:
     ListEntry.objects.bulk_update([entry for entry, _ in changes],
                                   [*TRACKING_FIELDS, "tracking_updated_at"], batch_size=500)
     EntryEvent.objects.bulk_create(events, batch_size=500)
+    ApplicantList.touch(entry.profile_id for entry, _ in changes)  # bulk_update sends no signal
     return sum(len(fields) for _, fields in changes)
 
 

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from tiering.models import Tier
-from tiering.row_cache import ROWS_CACHE_SECONDS, csrf_fresh
+from tiering.page_cache import PAGE_CACHE_SECONDS, csrf_fresh
 
 register = template.Library()
 
@@ -67,31 +67,31 @@ def tier_description(tier: int) -> str:
     return gettext(SCORING_TIER[Tier(tier)].label)
 
 
-class CachedRowsNode(template.Node):
+class CachedPageNode(template.Node):
     def __init__(self, nodelist: template.NodeList, key: template.base.FilterExpression):
         self.nodelist, self.key = nodelist, key
 
     def render(self, context: template.Context) -> str:
-        rows = self.key.resolve(context)  # a tiering.row_cache.RowsCache, or nothing
-        if not rows:
+        page = self.key.resolve(context)  # a tiering.page_cache.PageCache, or nothing
+        if not page:
             return self.nodelist.render(context)
-        html = rows.html
+        html = page.html
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(rows.key, str(html), ROWS_CACHE_SECONDS)
+            cache.set(page.key, str(html), PAGE_CACHE_SECONDS)
         return mark_safe(csrf_fresh(html, context.get("request")))
 
 
 @register.tag
-def cached_rows(parser: template.base.Parser, token: template.base.Token) -> CachedRowsNode:
-    """{% cached_rows rows %}...{% endcached_rows %}: the HTML kept under ``rows.key``
-    (tiering.row_cache.cached_rows, which says what goes into it); no rows, no cache."""
+def cached_page(parser: template.base.Parser, token: template.base.Token) -> CachedPageNode:
+    """{% cached_page page %}...{% endcached_page %}: the HTML kept under ``page.key``
+    (tiering.page_cache.cached_page, which says what goes into it); no key, no cache."""
     bits = token.split_contents()
     if len(bits) != 2:
-        raise template.TemplateSyntaxError("cached_rows takes one argument: the key")
-    nodelist = parser.parse(("endcached_rows",))
+        raise template.TemplateSyntaxError("cached_page takes one argument: the key")
+    nodelist = parser.parse(("endcached_page",))
     parser.delete_first_token()
-    return CachedRowsNode(nodelist, parser.compile_filter(bits[1]))
+    return CachedPageNode(nodelist, parser.compile_filter(bits[1]))
 
 
 @register.filter

@@ -1,0 +1,115 @@
+"""The list page's content, kept in the cache under everything it shows.
+
+Assembling a list page reads the whole list, scores the scope, builds the what-ifs, the
+summary, the notices and the advice, and renders 80-120 rows with their reasons and forms;
+the page changes far less often than it is opened. So its content (the page less the
+navigation, the flash messages and the CSRF tokens) is kept under a key read in a few indexed
+queries, and a page found there skips all of that work.
+
+The key holds everything the content is made from:
+
+- the list: its revision (builds and changes by hand) and its content stamp (the writes to
+  entries that leave the revision alone: tracking, signals; ``ApplicantList.touch``);
+- the profile's version and the time of its last save (the inputs of the scoring, the
+  specialties, the budget), and the applicant's name and address (the title and the forms);
+- the catalog's version (``programs.versions``: facts, approvals, imports), the scoring
+  model's version, and the release (templates, translations, code and data of the project);
+- the viewer (who it is, and whether they own the list or may edit it), the page's address
+  (filters, page of candidates, the forms' return address), the language and the day (the
+  season, days and ages said from today);
+- what the apps that add to the page say they read (``PAGE_DEPENDENCIES``: advising adds its
+  notes).
+
+A change to any of them makes a new key; nothing is ever purged, and old keys expire. A stale
+list (the catalog or the profile changed since it was built) always has a new key too, so a
+page found in the cache was made from a current list.
+
+Forms in the cached HTML carry the CSRF token of the request that rendered them: every hit
+gets the current request's token instead (``csrf_fresh``), so neither a token nor the secret it
+comes from is shared between visitors or sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+from applicants.models import Profile
+from programs.versions import catalog_version
+from tiering.models import ApplicantList
+from tiering.scored import SCORING_VERSION
+
+# What an app that adds to the list page reads besides the list and the profile: profile ->
+# a value that changes whenever what it shows changes. Apps register in AppConfig.ready().
+PAGE_DEPENDENCIES: list[Callable[[Profile], Hashable]] = []
+
+PAGE_CACHE_SECONDS = 6 * 3600
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_RELEASE_FILES = ("*.html", "*.py", "*.mo", "*.json", "*.csv", "*.yaml", "*.toml")
+_RELEASE: str | None = None
+
+
+def release_digest() -> str:
+    """A digest of the project's own templates, code, translations and data, so that a new
+    release never serves a page made by the old one (the cache outlives the processes)."""
+    global _RELEASE
+    if _RELEASE is None:
+        folders = [Path(config.path) for config in apps.get_app_configs()
+                   if Path(config.path).is_relative_to(settings.BASE_DIR)]
+        folders += [Path(folder) for t in settings.TEMPLATES for folder in t.get("DIRS", [])]
+        folders += [Path(folder) for folder in settings.LOCALE_PATHS]
+        digest = hashlib.sha256()
+        paths = {path for folder in folders for pattern in _RELEASE_FILES
+                 for path in folder.rglob(pattern)}
+        for path in sorted(paths):
+            digest.update(str(path).encode() + path.read_bytes())
+        _RELEASE = digest.hexdigest()
+    return _RELEASE
+
+
+def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
+    """The key of the list page's content for this viewer, address and language (one read of
+    the list's row, one of the catalog's version, one per dependency)."""
+    the_list = ApplicantList.objects.filter(profile=profile).values_list(
+        "revision", "content_stamp", "built_at").first()
+    user = profile.user
+    parts = (
+        translation.get_language(), profile.pk, request.user.pk, flags,
+        request.get_full_path(), the_list, profile.version, profile.updated_at,
+        user.email, user.first_name, user.last_name,
+        catalog_version(), SCORING_VERSION, release_digest(), timezone.localdate(),
+        [depends(profile) for depends in PAGE_DEPENDENCIES],
+    )
+    return "list-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageCache:
+    """The content's key and, when the cache has it, its HTML (read once, by the view, which
+    then does nothing else)."""
+
+    key: str
+    html: str | None
+
+
+def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> PageCache:
+    key = page_key(request, profile, flags=flags)
+    return PageCache(key=key, html=cache.get(key))
+
+
+def csrf_fresh(html: str, request: HttpRequest | None) -> str:
+    """The cached HTML with this request's CSRF token in its forms."""
+    if request is None or "csrfmiddlewaretoken" not in html:
+        return html
+    token = get_token(request)
+    return _CSRF_INPUT.sub(lambda m: m.group(1) + token + m.group(2), html)
