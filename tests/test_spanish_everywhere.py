@@ -327,6 +327,7 @@ def walk(language: str, people: People) -> dict[str, list[str]]:
                                                        "step2_score": "400"})
     read("list", route("list", **mine))
     read("list, candidates filtered", route("list", **mine) + "?tier=3&border=on&sort=score")
+    read("what-ifs", route("what_if", **mine))
     read("program on the list", route("explanation", **program))
     read("program she cannot apply to",
          route("explanation", **mine, acgme_id=people.ineligible))

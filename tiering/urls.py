@@ -12,6 +12,7 @@ urlpatterns = [
     path("try/save/", views.try_save, name="try_save"),
     path("list/", views.my_list, name="my_list"),
     path("applicants/<int:pk>/list/", views.tier_list, name="list"),
+    path("applicants/<int:pk>/list/what-if/", views.list_what_if, name="what_if"),
     path("applicants/<int:pk>/list/build/", views.list_build, name="list_build"),
     path("applicants/<int:pk>/list/add/", views.list_add, name="list_add"),
     path("applicants/<int:pk>/list/<int:entry_id>/remove/", views.list_remove,

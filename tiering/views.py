@@ -108,9 +108,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
                              entries=entries, applicant=applicant) if on_list else None
-    # Shown with an empty list too: what would open programs matters most then.
-    scenarios = scenarios_what_if(profile, inputs=inputs, entries=entries, ranked=ranked,
-                                  applicant=applicant)
+    # The four scenarios score the scope four times more: they have their own page
+    # (list_what_if), loaded into the list's panel when it is opened.
 
     # Explain: the summary, and the reasons of the rows the page renders.
     summary = list_summary(profile, on_list, the_list=the_list)
@@ -143,7 +142,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "advisor_changed": [e for e in entries if e.pk in changed_ids],
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
-        "what_if": what_if, "scenarios": scenarios, "score_gaps": gaps,
+        "what_if": what_if, "score_gaps": gaps,
         "advice": advice.advice_for(applicant=applicant,
                                     specialty_codes=profile.target_specialties.values_list(
                                         "code", flat=True)),
@@ -151,6 +150,22 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query.urlencode(), "revision": summary.revision,
     })
     return render(request, "tiering/tier_list.html", context)
+
+
+@login_required
+def list_what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    """The four what-if scenarios of a list: a page of their own (the list links to it), or
+    only the panel (``?part=1``) for the list page to show where it is opened (list.js)."""
+    profile = get_applicant_for(request.user, pk)
+    if not profile.is_complete:
+        raise Http404(gettext("This profile has no list yet."))
+    list_ensure_current(profile)
+    # Shown with an empty list too: what would open programs matters most then.
+    context = {"profile": profile, "is_owner": is_owner(request.user, profile),
+               "scenarios": scenarios_what_if(profile, entries=list_entries(profile))}
+    if request.GET.get("part"):
+        return render(request, "tiering/_what_if.html", context)
+    return render(request, "tiering/what_if_page.html", context)
 
 
 @login_required

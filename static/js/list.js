@@ -85,3 +85,31 @@
     }
   });
 })();
+
+// The what-if panel (tiering/_what_if_link.html) links to the four scenarios' own page; opened,
+// it is replaced by the scenarios themselves, fetched then: a list page does not score them
+// for a reader who never looks. Without this script the link opens their page.
+(function () {
+  "use strict";
+  document.querySelectorAll("details[data-what-if]").forEach(function (panel) {
+    panel.addEventListener("toggle", function load() {
+      if (!panel.open) {
+        return;
+      }
+      panel.removeEventListener("toggle", load);
+      fetch(panel.dataset.whatIf, {credentials: "same-origin"})
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
+        .then(function (html) {
+          var box = document.createElement("div");
+          box.innerHTML = html;
+          var section = box.querySelector("section");
+          if (section) {
+            panel.replaceWith(section);
+          }
+        })
+        .catch(function () {});  // the link to the page stays
+    });
+  });
+})();

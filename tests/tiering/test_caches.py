@@ -114,7 +114,9 @@ def test_the_list_shows_a_tracking_change_and_an_advisors_note_at_once(
     entry = ListEntry.objects.filter(profile=applicant, excluded=False).first()
     assert b"Waiting for the coordinator" not in client.get(url).content
 
-    ListEntry.objects.filter(pk=entry.pk).update(notes="Waiting for the coordinator")
+    client.post(reverse("tracker:entry_tracking", kwargs={"pk": applicant.pk,
+                                                          "entry_id": entry.pk}),
+                {"status": "not_started", "notes": "Waiting for the coordinator"})
     assert b"Waiting for the coordinator" in client.get(url).content
 
     advisor = UserFactory(role="advisor")
@@ -131,7 +133,7 @@ def test_a_list_page_from_the_cache_carries_the_visitors_own_csrf_token(applican
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(applicant.user)
     second.force_login(applicant.user)
-    first.get(url)  # renders the rows and keeps them
+    first.get(url)  # renders the page and keeps it
 
     page = second.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

@@ -120,18 +120,27 @@ def test_a_scenario_that_cannot_apply_says_why() -> None:
     assert not scenarios[BORDER].not_applicable
 
 
-def test_the_list_page_shows_the_four_scenarios_and_saves_nothing(client, real_catalog) -> None:
+def test_the_list_page_links_to_the_four_scenarios_which_save_nothing(client,
+                                                                      real_catalog) -> None:
     profile = persona()
     list_rebuild(profile)
     client.force_login(profile.user)
     version = profile.version
     stored = sorted(on_list(profile))
+    what_if = reverse("tiering:what_if", kwargs={"pk": profile.pk})
 
-    page = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+    # Scored only when asked for: the list links to them (list.js loads the panel's part in
+    # place when it is opened), and a reader without the script follows the link.
+    listed = client.get(reverse("tiering:list", kwargs={"pk": profile.pk})).content.decode()
+    assert f'href="{what_if}"' in listed and f'data-what-if="{what_if}?part=1"' in listed
+    page = client.get(what_if).content.decode()
+    part = client.get(what_if, {"part": "1"}).content.decode()
 
-    for code in SCENARIOS:
-        assert f'data-scenario="{code}"' in page
-    assert "would move up a tier" in page and "would enter the list" in page
+    for shown in (page, part):
+        for code in SCENARIOS:
+            assert f'data-scenario="{code}"' in shown
+        assert "would move up a tier" in shown and "would enter the list" in shown
+    assert "<html" in page and "<html" not in part
     profile.refresh_from_db()
     assert profile.version == version and sorted(on_list(profile)) == stored
 
