@@ -9,16 +9,16 @@ class AdvisingConfig(AppConfig):
     verbose_name = "Advising"
 
     def ready(self) -> None:
-        from django.db.models import Count, Max
+        from django.db.models.signals import post_delete, post_save
 
         from advising.models import AdvisorNote
-        from tiering.page_cache import PAGE_DEPENDENCIES
+        from tiering.models import ApplicantList
 
-        def notes(profile: object) -> tuple:
-            # The list page shows the notes and each program's latest one: notes are only added or
-            # deleted, so how many and the newest say when that changes.
-            seen = AdvisorNote.objects.filter(profile=profile).aggregate(n=Count("pk"),
-                                                                        top=Max("pk"))
-            return seen["n"], seen["top"]
+        def notes_changed(instance: AdvisorNote, **kwargs: object) -> None:
+            # The list page shows the notes, and is kept in the cache under the list's
+            # content stamp (tiering.page_cache): a note added, edited or deleted moves it.
+            ApplicantList.touch([instance.profile_id])
 
-        PAGE_DEPENDENCIES.append(notes)
+        post_save.connect(notes_changed, sender=AdvisorNote, dispatch_uid="advising.notes.save")
+        post_delete.connect(notes_changed, sender=AdvisorNote,
+                            dispatch_uid="advising.notes.delete")

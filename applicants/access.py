@@ -19,9 +19,11 @@ from django.shortcuts import get_object_or_404
 from applicants.models import AdvisorLink, Profile, User
 
 
-def get_applicant_for(user: User | AnonymousUser, pk: int) -> Profile:
-    """The profile with this pk if ``user`` may see it; 404 otherwise."""
-    profile = get_object_or_404(Profile.objects.select_related("user"), pk=pk)
+def get_applicant_for(user: User | AnonymousUser, pk: int, *, related: tuple[str, ...] = (),
+                      ) -> Profile:
+    """The profile with this pk if ``user`` may see it; 404 otherwise. ``related``: more
+    one-to-one relations read in the same query (the list page reads the list's row)."""
+    profile = get_object_or_404(Profile.objects.select_related("user", *related), pk=pk)
     if not can_view(user, profile):
         raise Http404("No such applicant.")
     return profile

@@ -9,7 +9,7 @@ queries, and a page found there skips all of that work.
 The key holds everything the content is made from:
 
 - the list: its revision (builds and changes by hand) and its content stamp (the writes to
-  entries that leave the revision alone: tracking, signals; ``ApplicantList.touch``);
+  entries that leave the revision alone: tracking, signals, notes; ``ApplicantList.touch``);
 - the profile's version and the time of its last save (the inputs of the scoring, the
   specialties, the budget), and the applicant's name and address (the title and the forms);
 - the catalog's version (``programs.versions``: facts, approvals, imports), the scoring
@@ -17,8 +17,8 @@ The key holds everything the content is made from:
 - the viewer (who it is, and whether they own the list or may edit it), the page's address
   (filters, page of candidates, the forms' return address), the language and the day (the
   season, days and ages said from today);
-- what the apps that add to the page say they read (``PAGE_DEPENDENCIES``: advising adds its
-  notes).
+- what the apps that add to the page show: they move the content stamp when it changes
+  (advising: its notes).
 
 A change to any of them makes a new key; nothing is ever purged, and old keys expire. A stale
 list (the catalog or the profile changed since it was built) always has a new key too, so a
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,10 +47,6 @@ from applicants.models import Profile
 from programs.versions import catalog_version
 from tiering.models import ApplicantList
 from tiering.scored import SCORING_VERSION
-
-# What an app that adds to the list page reads besides the list and the profile: profile ->
-# a value that changes whenever what it shows changes. Apps register in AppConfig.ready().
-PAGE_DEPENDENCIES: list[Callable[[Profile], Hashable]] = []
 
 PAGE_CACHE_SECONDS = 6 * 3600
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -78,17 +73,20 @@ def release_digest() -> str:
 
 
 def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
-    """The key of the list page's content for this viewer, address and language (one read of
-    the list's row, one of the catalog's version, one per dependency)."""
-    the_list = ApplicantList.objects.filter(profile=profile).values_list(
-        "revision", "content_stamp", "built_at").first()
+    """The key of the list page's content for this viewer, address and language: read from
+    the profile and its list's row (``profile.program_list``, best read with the profile) and
+    the catalog's version (one indexed read per request)."""
+    try:
+        the_list = profile.program_list
+        stamp = (the_list.revision, the_list.content_stamp, the_list.built_at)
+    except ApplicantList.DoesNotExist:
+        stamp = None
     user = profile.user
     parts = (
         translation.get_language(), profile.pk, request.user.pk, flags,
-        request.get_full_path(), the_list, profile.version, profile.updated_at,
+        request.get_full_path(), stamp, profile.version, profile.updated_at,
         user.email, user.first_name, user.last_name,
         catalog_version(), SCORING_VERSION, release_digest(), timezone.localdate(),
-        [depends(profile) for depends in PAGE_DEPENDENCIES],
     )
     return "list-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -74,16 +74,18 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     page's inputs, built once and handed down; the list loaded; the scope scored; the what-ifs;
     the explanations; the advice; render (and keep). Each module is entered once, in that order
     (tests/tiering/test_list_page_path.py)."""
-    profile = get_applicant_for(request.user, pk)
+    profile = get_applicant_for(request.user, pk, related=("program_list",))
     context: dict = {"profile": profile, "is_owner": is_owner(request.user, profile),
                      "can_edit": is_owner(request.user, profile)
                      or is_linked_advisor(request.user, profile)}
+    # Only a complete profile's page is kept, and completing or emptying a profile moves its
+    # version: a page found was made from a complete one.
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
+    if page.html is not None:
+        return render(request, "tiering/tier_list.html", {**context, "page_cache": page})
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
-    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
     context["page_cache"] = page
-    if page.html is not None:
-        return render(request, "tiering/tier_list.html", context)
     applicant = applicant_of(profile)
     inputs = list_inputs(profile, applicant=applicant)
 
