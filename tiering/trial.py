@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from applicants.models import Profile, User
 from applicants.signals import profile_saved
 from programs.models import Specialty
-from tiering import advice, budget, choosing, scope, scoring
+from tiering import advice, budget, choosing, scope, scoring, selection
 from tiering.explain import budget_note_text, choice_text, explanation_of, translated
 from tiering.forms import TRIAL_FIELDS, TrialForm
 from tiering.lists import budget_note
@@ -73,6 +73,10 @@ class TrialList:
     advice: list[advice.Advice] = field(default_factory=list)
     in_scope: int = 0
     eligible: int = 0
+    # The scope scored for these answers and the selection from it: the page's what-ifs
+    # start from them instead of scoring and selecting the same list again.
+    scored: list[Scored] = field(default_factory=list)
+    chosen: selection.Selection | None = None
 
 
 def trial_list(inputs: Mapping) -> TrialList:
@@ -83,11 +87,13 @@ def trial_list(inputs: Mapping) -> TrialList:
     pairs = scope.snapshot().in_scope(ids, [])
     results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
     scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+    candidates = choosing.candidates_of(scored, applicant)
     chosen = choosing.choose(applicant=applicant, scored=scored,
-                             budget_usd=profile.budget_usd)
+                             budget_usd=profile.budget_usd, candidates=candidates)
     note = ""
     if chosen.budget_limited:
-        full = choosing.choose(applicant=applicant, scored=scored, budget_usd=None)
+        full = choosing.choose(applicant=applicant, scored=scored, budget_usd=None,
+                               candidates=candidates)
         note = budget_note(profile.budget_usd or 0, chosen, full)
     specialties = dict(Specialty.objects.filter(pk__in=ids).order_by("name")
                        .values_list("code", "name"))
@@ -114,6 +120,7 @@ def trial_list(inputs: Mapping) -> TrialList:
         warnings=[translated(w) for w in scoring.applicant_warnings(applicant=applicant)],
         advice=advice.advice_for(applicant=applicant, specialty_codes=specialties),
         in_scope=len(scored), eligible=sum(item.result.eligible for item in scored),
+        scored=scored, chosen=chosen,
     )
 
 
