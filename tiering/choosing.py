@@ -99,9 +99,10 @@ def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: in
     scope, applicant and states, when the caller chooses from them more than once)."""
     if candidates is None:
         candidates = candidates_of(scored, applicant, states)
+    eligible = eligible_specialties(scored)
     return selection.select(
         candidates=candidates,
-        target=list_target(applicant, scored) if target is None else target,
+        target=budget.target_total(list_z(applicant, eligible)) if target is None else target,
         budget_usd=budget_usd, decisions=decisions,
-        weights=specialty_weights(applicant, eligible_specialties(scored)),
+        weights=specialty_weights(applicant, eligible),
         mission_first=scoring.brings_border_fit(applicant))

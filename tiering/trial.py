@@ -85,7 +85,10 @@ def trial_list(inputs: Mapping) -> TrialList:
     ids = specialty_ids(inputs)
     applicant = applicant_of(profile)
     pairs = scope.snapshot().in_scope(ids, [])
-    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
+    # The selection reads only tiers, scores and points: the scope is scored without the
+    # words, and the programs chosen are scored again with them for their explanations.
+    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs],
+                                     words=False)
     scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
     candidates = choosing.candidates_of(scored, applicant)
     chosen = choosing.choose(applicant=applicant, scored=scored,
@@ -98,13 +101,14 @@ def trial_list(inputs: Mapping) -> TrialList:
     specialties = dict(Specialty.objects.filter(pk__in=ids).order_by("name")
                        .values_list("code", "name"))
     by_id = {item.program.acgme_id: item for item in scored}
+    shown = [by_id[acgme_id] for acgme_id in chosen.chosen]
+    worded = scoring.score_programs(applicant=applicant, programs=[i.facts for i in shown])
     rows = []
-    for acgme_id, choice in chosen.chosen.items():
-        item = by_id[acgme_id]
-        entry = ListEntry(program=item.program, computed_tier=STORED_TIER[item.result.tier],
-                          score=item.result.score, confidence=item.result.confidence,
+    for choice, item, result in zip(chosen.chosen.values(), shown, worded, strict=True):
+        entry = ListEntry(program=item.program, computed_tier=STORED_TIER[result.tier],
+                          score=result.score, confidence=result.confidence,
                           choice={"code": choice.code, "params": dict(choice.params)})
-        entry.explanation = explanation_of(item.result, step2_score=profile.step2_score)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
         entry.why_chosen = choice_text(entry, specialties)
         rows.append(entry)
     rows.sort(key=lambda e: (e.tier, -e.score, e.program.name))

@@ -280,7 +280,8 @@ def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
     why it changes nothing (when it does not). ``chosen``: the list as it is, selected from
     ``scored`` for these inputs, when the caller has it."""
     if scored is None:
-        results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
+        results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs],
+                                         words=False)
         scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
     # The programs' candidates are read once: a scenario that changes only the applicant's
     # results takes them again from its own results (choosing.candidates_of).
@@ -301,7 +302,7 @@ def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
             then_scored, then_candidates = scored, candidates
         else:
             results = scoring.score_programs(applicant=change.applicant,
-                                             programs=[f for _, f in pairs])
+                                             programs=[f for _, f in pairs], words=False)
             then_scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
             then_candidates = choosing.candidates_of(
                 then_scored, change.applicant, states,
