@@ -240,8 +240,13 @@ def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int], *,
     filled = sum(counts.values())
     fee = budget.marginal_fee
     while filled < tier_quota and open_codes:
-        code = max(open_codes, key=lambda c: (
-            share[c] / (2 * held[c] + 1), -fee(taken.get(c, 0)), -taken.get(c, 0), c))
+        # The highest claim; written out rather than max(key=...): a budget tries many sizes.
+        code, best = "", None
+        for c in open_codes:
+            had = taken.get(c, 0)
+            claim = (share[c] / (2 * held[c] + 1), -fee(had), -had, c)
+            if best is None or claim > best:
+                code, best = c, claim
         counts[code] += 1
         held[code] += 1
         filled += 1

@@ -73,9 +73,10 @@ class TrialList:
     advice: list[advice.Advice] = field(default_factory=list)
     in_scope: int = 0
     eligible: int = 0
-    # The scope scored for these answers and the selection from it: the page's what-ifs
-    # start from them instead of scoring and selecting the same list again.
+    # The scope scored for these answers, its candidates and the selection from them: the
+    # page's what-ifs start from them instead of scoring and selecting the list again.
     scored: list[Scored] = field(default_factory=list)
+    candidates: list[selection.Candidate] = field(default_factory=list)
     chosen: selection.Selection | None = None
 
 
@@ -124,7 +125,7 @@ def trial_list(inputs: Mapping) -> TrialList:
         warnings=[translated(w) for w in scoring.applicant_warnings(applicant=applicant)],
         advice=advice.advice_for(applicant=applicant, specialty_codes=specialties),
         in_scope=len(scored), eligible=sum(item.result.eligible for item in scored),
-        scored=scored, chosen=chosen,
+        scored=scored, candidates=candidates, chosen=chosen,
     )
 
 

@@ -274,18 +274,21 @@ def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                  pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
                  decisions: selection.Decisions = NO_DECISIONS,
                  scored: list[Scored] | None = None, states: Sequence[str] = (),
+                 candidates: Sequence[selection.Candidate] | None = None,
                  chosen: selection.Selection | None = None) -> list[tuple]:
     """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
     entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds, and
-    why it changes nothing (when it does not). ``chosen``: the list as it is, selected from
-    ``scored`` for these inputs, when the caller has it."""
+    why it changes nothing (when it does not). ``candidates`` (``choosing.candidates_of``
+    ``scored``) and ``chosen`` (the list as it is, selected from them for these inputs): when
+    the caller has them."""
     if scored is None:
         results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs],
                                          words=False)
         scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
     # The programs' candidates are read once: a scenario that changes only the applicant's
     # results takes them again from its own results (choosing.candidates_of).
-    candidates = choosing.candidates_of(scored, applicant, states)
+    if candidates is None:
+        candidates = choosing.candidates_of(scored, applicant, states)
     now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
                      decisions=decisions, scored=scored, states=states,
                      candidates=candidates, chosen=chosen)
@@ -334,14 +337,16 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                       states: Iterable[str] | None = None,
                       ranked: Callable[[], list[Scored]] | None = None,
                       applicant: scoring.Applicant | None = None,
+                      candidates: Sequence[selection.Candidate] | None = None,
                       chosen: selection.Selection | None = None) -> list[Scenario]:
     """The four scenarios for a profile's list, cached under what they depend on.
 
     A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
     try-it page) passes ``specialty_ids``, ``states`` and its own ``inputs`` key, and has no
     decisions. ``ranked``: the scope scored for the profile as it is (the list page's cached
-    ranks), called only on a miss, saves scoring it once more; ``chosen``: the list selected
-    from it as it is (the try-it page has it), saves selecting it once more."""
+    ranks), called only on a miss, saves scoring it once more; ``candidates`` and ``chosen``:
+    its candidates and the list selected from them as it is (the try-it page has both), save
+    reading and selecting them once more."""
     if specialty_ids is None:
         specialty_ids = profile.target_specialties.values_list("pk", flat=True)
         states = profile.target_states
@@ -359,11 +364,11 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                                   for i in (*a[3], *a[4], *a[5])):
         pairs = catalog.in_scope(specialty_ids, states or [])
         scored = ranked() if ranked is not None else None
-        if scored is not None and len(scored) != len(pairs):
-            scored = chosen = None
+        if scored is None or len(scored) != len(pairs):
+            scored = candidates = chosen = None
         answers = scenarios_of(applicant=applicant or applicant_of(profile),
                                budget_usd=profile.budget_usd, pairs=pairs, decisions=decisions,
-                               states=states or [], scored=scored,
-                               chosen=chosen if scored is not None else None)
+                               states=states or [], scored=scored, candidates=candidates,
+                               chosen=chosen)
         cache.set(key, answers, INPUTS_TTL_SECONDS)
     return _scenarios(answers, catalog.by_acgme_id)
