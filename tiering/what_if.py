@@ -4,7 +4,8 @@ anything:
 - the budget: what a list five programs longer or shorter would add or drop, and its cost;
 - four scenarios (``SCENARIOS``): Step 3 passed, 3 more months of hands-on clinical
   experience in the border region, Spanish one level up, and $500 more budget. Each copies the
-  applicant's inputs with one change, scores the whole scope again and selects the list again
+  applicant's inputs with one change, scores the whole scope again (for the numbers only; the
+  budget changes no score, so its scenario scores nothing again) and selects the list again
   with the same hand-made decisions; the page shows how many programs of the list would move up
   a tier, which programs would enter the list, and what the list would cost.
 
