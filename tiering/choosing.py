@@ -7,7 +7,8 @@ No database access: it reads the scored programs it is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Sequence
 
 from tiering import budget, scoring, selection
 from tiering.facts import facts_known
@@ -37,12 +38,47 @@ def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,
         acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
         specialty_code=p.acgme_id[:3], tier=result.tier, score=result.score,
         in_border=bool(p.in_border_region), facts_known=facts_known(facts),
-        mission=sum(result.components.get(key, 0.0) for key in MISSION_COMPONENTS),
-        img_presence=result.components.get(scoring.C_IMG, 0.0),
+        mission=_mission(result), img_presence=result.components.get(scoring.C_IMG, 0.0),
         visa_year=visa_year,
         home=p.state in set(states) or division_of(p.state) in divisions,
         few_imgs=few_imgs_note(facts) is not None,
     )
+
+
+def _mission(result: scoring.ProgramResult) -> float:
+    return sum(result.components.get(key, 0.0) for key in MISSION_COMPONENTS)
+
+
+def candidates_of(scored: Iterable[Scored], applicant: scoring.Applicant,
+                  states: Iterable[str] = (), *,
+                  like: Sequence[selection.Candidate] | None = None
+                  ) -> list[selection.Candidate]:
+    """Every scored program as the selection sees it. ``like``: the same programs' candidates
+    for another applicant who differs in nothing a candidate reads beside the result (the
+    needed visa, the chosen divisions: ``same_ties``); their program's own values are kept
+    and only what the result says is taken again, which saves reading each program's facts
+    once more for a what-if."""
+    states = tuple(states)
+    if like is None:
+        return [candidate_of(item, applicant, states) for item in scored]
+    out = []
+    for item, before in zip(scored, like, strict=True):
+        result = item.result
+        mission = _mission(result)
+        img = result.components.get(scoring.C_IMG, 0.0)
+        if (before.tier == result.tier and before.score == result.score
+                and before.mission == mission and before.img_presence == img):
+            out.append(before)
+        else:
+            out.append(dataclasses.replace(before, tier=result.tier, score=result.score,
+                                           mission=mission, img_presence=img))
+    return out
+
+
+def same_ties(one: scoring.Applicant, other: scoring.Applicant) -> bool:
+    """Whether two applicants' candidates differ only by what each program's result says."""
+    return (one.visa_need == other.visa_need
+            and set(one.preferred_divisions) == set(other.preferred_divisions))
 
 
 def eligible_specialties(scored: Iterable[Scored]) -> set[str]:
@@ -56,14 +92,17 @@ def list_target(applicant: scoring.Applicant, scored: Iterable[Scored]) -> int:
 
 def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
            decisions: selection.Decisions = NO_DECISIONS,
-           states: Iterable[str] = (), target: int | None = None) -> selection.Selection:
+           states: Iterable[str] = (), target: int | None = None,
+           candidates: Sequence[selection.Candidate] | None = None) -> selection.Selection:
     """The list for the applicant from the scored scope (``target``: another size than the
-    guidance, for a longer or shorter list)."""
-    states = tuple(states)
-    candidates = [candidate_of(item, applicant, states) for item in scored]
+    guidance, for a longer or shorter list; ``candidates``: ``candidates_of`` the same scored
+    scope, applicant and states, when the caller chooses from them more than once)."""
+    if candidates is None:
+        candidates = candidates_of(scored, applicant, states)
+    eligible = eligible_specialties(scored)
     return selection.select(
         candidates=candidates,
-        target=list_target(applicant, scored) if target is None else target,
+        target=budget.target_total(list_z(applicant, eligible)) if target is None else target,
         budget_usd=budget_usd, decisions=decisions,
-        weights=specialty_weights(applicant, eligible_specialties(scored)),
+        weights=specialty_weights(applicant, eligible),
         mission_first=scoring.brings_border_fit(applicant))

@@ -31,6 +31,7 @@ The rule, explained for advisors in ``docs/scoring.md`` ("Building the list"):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -100,29 +101,35 @@ class Selection:
     removed: int = 0  # eligible candidates removed by hand
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _plain_name(name: str) -> str:
+    # Every selection compares every candidate's name (a what-if page selects five times),
+    # and the catalog's names are few: each is simplified once per process.
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
 def duplicate_key(candidate: Candidate) -> tuple[str, str, str, str]:
-    text = unicodedata.normalize("NFKD", candidate.name).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-    return (name, candidate.city.strip().lower(), candidate.state.upper(),
-            candidate.specialty_code)
+    return (_plain_name(candidate.name), candidate.city.strip().lower(),
+            candidate.state.upper(), candidate.specialty_code)
 
 
 def deduplicate(candidates: Iterable[Candidate]) -> tuple[list[Candidate], dict[str, str]]:
     """One candidate per program: of a pair under two ids, the one with more known facts."""
+    keyed = [(duplicate_key(candidate), candidate) for candidate in candidates]
     best: dict[tuple[str, str, str, str], Candidate] = {}
-    for candidate in candidates:
-        key = duplicate_key(candidate)
+    for key, candidate in keyed:
         kept = best.get(key)
         if kept is None or (candidate.facts_known, candidate.score, kept.acgme_id) > (
                 kept.facts_known, kept.score, candidate.acgme_id):
             best[key] = candidate
     keep = {c.acgme_id for c in best.values()}
     unique, duplicates = [], {}
-    for candidate in candidates:
+    for key, candidate in keyed:
         if candidate.acgme_id in keep:
             unique.append(candidate)
         else:
-            duplicates[candidate.acgme_id] = best[duplicate_key(candidate)].acgme_id
+            duplicates[candidate.acgme_id] = best[key].acgme_id
     return unique, duplicates
 
 
@@ -181,25 +188,27 @@ def _merit(tier: Tier, candidate: Candidate, mission_first: bool) -> tuple:
 
 def _order(tier: Tier, candidates: list[Candidate], *,
            mission_first: bool = False) -> list[Candidate]:
-    ordered = sorted(candidates, key=lambda c: (_merit(tier, c, mission_first), c.name,
-                                                c.acgme_id))
+    merits = sorted(((_merit(tier, c, mission_first), c.name, c.acgme_id, c)
+                     for c in candidates), key=lambda m: m[:3])
     out: list[Candidate] = []
-    for _, run in groupby(ordered, key=lambda c: _merit(tier, c, mission_first)):
-        out.extend(_spread_states(list(run), out))
+    ahead: Counter[str] = Counter()  # the states of the programs in ``out``
+    for _, run in groupby(merits, key=lambda m: m[0]):
+        spread = _spread_states([m[3] for m in run], ahead)
+        out.extend(spread)
+        ahead.update(c.state for c in spread)
     return out
 
 
-def _spread_states(run: list[Candidate], ahead: list[Candidate]) -> list[Candidate]:
+def _spread_states(run: list[Candidate], before: Mapping[str, int]) -> list[Candidate]:
     """Programs still equal after every rule, one state at a time: the state with the fewest
-    programs already ahead first, then the one with the most of them in the run (ACGME ids
-    begin with a state code, so any id or state-name order would fill ties from one end of the
-    alphabet)."""
+    programs already ahead (``before``: programs per state) first, then the one with the most
+    of them in the run (ACGME ids begin with a state code, so any id or state-name order would
+    fill ties from one end of the alphabet)."""
     if len(run) < 2:
         return run
     by_state: dict[str, list[Candidate]] = {}
     for candidate in run:
         by_state.setdefault(candidate.state, []).append(candidate)
-    before = Counter(c.state for c in ahead)
     states = sorted(by_state, key=lambda st: (before[st], -len(by_state[st]), st))
     spread: list[Candidate] = []
     for turn in range(max(len(v) for v in by_state.values())):
@@ -225,11 +234,22 @@ def _spread(tier_quota: int, pools: Mapping[str, int], taken: dict[str, int], *,
         counts[code] += n
         taken[code] = taken.get(code, 0) + n
     open_codes = sorted(code for code, n in pools.items() if counts[code] < n)
-    while sum(counts.values()) < tier_quota and open_codes:
-        code = max(open_codes, key=lambda c: (
-            weight(c) / (2 * (counts[c] + start.get(c, 0)) + 1),
-            -budget.marginal_fee(taken.get(c, 0)), -taken.get(c, 0), c))
+    # The places each specialty holds, kept as the loop gives them (a budget tries many sizes).
+    held = {code: counts[code] + start.get(code, 0) for code in open_codes}
+    share = {code: weight(code) for code in open_codes}
+    filled = sum(counts.values())
+    fee = budget.marginal_fee
+    while filled < tier_quota and open_codes:
+        # The highest claim; written out rather than max(key=...): a budget tries many sizes.
+        code, best = "", None
+        for c in open_codes:
+            had = taken.get(c, 0)
+            claim = (share[c] / (2 * held[c] + 1), -fee(had), -had, c)
+            if best is None or claim > best:
+                code, best = c, claim
         counts[code] += 1
+        held[code] += 1
+        filled += 1
         taken[code] = taken.get(code, 0) + 1
         if counts[code] >= pools[code]:
             open_codes.remove(code)

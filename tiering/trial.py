@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from applicants.models import Profile, User
 from applicants.signals import profile_saved
 from programs.models import Specialty
-from tiering import advice, budget, choosing, scope, scoring
+from tiering import advice, budget, choosing, scope, scoring, selection
 from tiering.explain import budget_note_text, choice_text, explanation_of, translated
 from tiering.forms import TRIAL_FIELDS, TrialForm
 from tiering.lists import budget_note
@@ -73,6 +73,11 @@ class TrialList:
     advice: list[advice.Advice] = field(default_factory=list)
     in_scope: int = 0
     eligible: int = 0
+    # The scope scored for these answers, its candidates and the selection from them: the
+    # page's what-ifs start from them instead of scoring and selecting the list again.
+    scored: list[Scored] = field(default_factory=list)
+    candidates: list[selection.Candidate] = field(default_factory=list)
+    chosen: selection.Selection | None = None
 
 
 def trial_list(inputs: Mapping) -> TrialList:
@@ -81,24 +86,30 @@ def trial_list(inputs: Mapping) -> TrialList:
     ids = specialty_ids(inputs)
     applicant = applicant_of(profile)
     pairs = scope.snapshot().in_scope(ids, [])
-    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
+    # The selection reads only tiers, scores and points: the scope is scored without the
+    # words, and the programs chosen are scored again with them for their explanations.
+    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs],
+                                     words=False)
     scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+    candidates = choosing.candidates_of(scored, applicant)
     chosen = choosing.choose(applicant=applicant, scored=scored,
-                             budget_usd=profile.budget_usd)
+                             budget_usd=profile.budget_usd, candidates=candidates)
     note = ""
     if chosen.budget_limited:
-        full = choosing.choose(applicant=applicant, scored=scored, budget_usd=None)
+        full = choosing.choose(applicant=applicant, scored=scored, budget_usd=None,
+                               candidates=candidates)
         note = budget_note(profile.budget_usd or 0, chosen, full)
     specialties = dict(Specialty.objects.filter(pk__in=ids).order_by("name")
                        .values_list("code", "name"))
     by_id = {item.program.acgme_id: item for item in scored}
+    shown = [by_id[acgme_id] for acgme_id in chosen.chosen]
+    worded = scoring.score_programs(applicant=applicant, programs=[i.facts for i in shown])
     rows = []
-    for acgme_id, choice in chosen.chosen.items():
-        item = by_id[acgme_id]
-        entry = ListEntry(program=item.program, computed_tier=STORED_TIER[item.result.tier],
-                          score=item.result.score, confidence=item.result.confidence,
+    for choice, item, result in zip(chosen.chosen.values(), shown, worded, strict=True):
+        entry = ListEntry(program=item.program, computed_tier=STORED_TIER[result.tier],
+                          score=result.score, confidence=result.confidence,
                           choice={"code": choice.code, "params": dict(choice.params)})
-        entry.explanation = explanation_of(item.result, step2_score=profile.step2_score)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
         entry.why_chosen = choice_text(entry, specialties)
         rows.append(entry)
     rows.sort(key=lambda e: (e.tier, -e.score, e.program.name))
@@ -114,6 +125,7 @@ def trial_list(inputs: Mapping) -> TrialList:
         warnings=[translated(w) for w in scoring.applicant_warnings(applicant=applicant)],
         advice=advice.advice_for(applicant=applicant, specialty_codes=specialties),
         in_scope=len(scored), eligible=sum(item.result.eligible for item in scored),
+        scored=scored, candidates=candidates, chosen=chosen,
     )
 
 

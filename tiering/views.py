@@ -354,7 +354,9 @@ def try_list(request: HttpRequest) -> HttpResponse:
         return redirect("tiering:try_it")
     the_list = trial.trial_list(inputs)
     scenarios = scenarios_what_if(the_list.profile, inputs=trial.inputs_key(inputs),
-                                  specialty_ids=the_list.specialty_ids, states=[])
+                                  specialty_ids=the_list.specialty_ids, states=[],
+                                  ranked=lambda: the_list.scored,
+                                  candidates=the_list.candidates, chosen=the_list.chosen)
     return render(request, "tiering/try_list.html", {
         "the_list": the_list, "profile": the_list.profile, "scenarios": scenarios,
         "advice": the_list.advice, "can_save": request.user.is_anonymous

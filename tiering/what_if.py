@@ -4,7 +4,8 @@ anything:
 - the budget: what a list five programs longer or shorter would add or drop, and its cost;
 - four scenarios (``SCENARIOS``): Step 3 passed, 3 more months of hands-on clinical
   experience in the border region, Spanish one level up, and $500 more budget. Each copies the
-  applicant's inputs with one change, scores the whole scope again and selects the list again
+  applicant's inputs with one change, scores the whole scope again (for the numbers only; the
+  budget changes no score, so its scenario scores nothing again) and selects the list again
   with the same hand-made decisions; the page shows how many programs of the list would move up
   a tier, which programs would enter the list, and what the list would cost.
 
@@ -188,15 +189,20 @@ class Outcome:
 def outcome_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
                decisions: selection.Decisions, scored: list[Scored] | None = None,
-               states: Sequence[str] = ()) -> Outcome:
+               states: Sequence[str] = (),
+               candidates: Sequence[selection.Candidate] | None = None,
+               chosen: selection.Selection | None = None) -> Outcome:
     """The list the pure scoring and selection build for these inputs, as a rebuild does:
     the size from the main specialty's Step 2 CK, then the budget. ``scored``: the pairs
-    already scored for this applicant (the page's cached ranks), when the caller has them."""
+    already scored for this applicant (the page's cached ranks), when the caller has them;
+    ``candidates``: their ``choosing.candidates_of``; ``chosen``: the selection from them
+    for these inputs, when the caller has made it (the try-it page)."""
     if scored is None:
         results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs])
         scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
-    chosen = choosing.choose(applicant=applicant, scored=scored, budget_usd=budget_usd,
-                             decisions=decisions, states=states)
+    if chosen is None:
+        chosen = choosing.choose(applicant=applicant, scored=scored, budget_usd=budget_usd,
+                                 decisions=decisions, states=states, candidates=candidates)
     return Outcome(chosen=tuple(chosen.chosen),
                    tiers={item.program.acgme_id: item.result.tier for item in scored},
                    scores={item.program.acgme_id: item.result.score for item in scored},
@@ -268,12 +274,25 @@ def no_change_reason(code: str, applicant: scoring.Applicant, budget_usd: int | 
 def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                  pairs: Sequence[tuple[Program, scoring.ProgramFacts]],
                  decisions: selection.Decisions = NO_DECISIONS,
-                 scored: list[Scored] | None = None, states: Sequence[str] = ()) -> list[tuple]:
+                 scored: list[Scored] | None = None, states: Sequence[str] = (),
+                 candidates: Sequence[selection.Candidate] | None = None,
+                 chosen: selection.Selection | None = None) -> list[tuple]:
     """Each scenario as plain values (what is cached): code, title, not applicable, moved up,
     entering, leaving (ids), cost, size, baseline cost and size, points gained, seconds, and
-    why it changes nothing (when it does not)."""
+    why it changes nothing (when it does not). ``candidates`` (``choosing.candidates_of``
+    ``scored``) and ``chosen`` (the list as it is, selected from them for these inputs): when
+    the caller has them."""
+    if scored is None:
+        results = scoring.score_programs(applicant=applicant, programs=[f for _, f in pairs],
+                                         words=False)
+        scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+    # The programs' candidates are read once: a scenario that changes only the applicant's
+    # results takes them again from its own results (choosing.candidates_of).
+    if candidates is None:
+        candidates = choosing.candidates_of(scored, applicant, states)
     now = outcome_of(applicant=applicant, budget_usd=budget_usd, pairs=pairs,
-                     decisions=decisions, scored=scored, states=states)
+                     decisions=decisions, scored=scored, states=states,
+                     candidates=candidates, chosen=chosen)
     answers = []
     for change in scenario_changes(applicant, budget_usd):
         if change.applicant is None:
@@ -282,8 +301,19 @@ def scenarios_of(*, applicant: scoring.Applicant, budget_usd: int | None,
                             0.0, ""))
             continue
         start = time.perf_counter()
+        if change.applicant == applicant:
+            # Only the budget changes: the scope scores the same.
+            then_scored, then_candidates = scored, candidates
+        else:
+            results = scoring.score_programs(applicant=change.applicant,
+                                             programs=[f for _, f in pairs], words=False)
+            then_scored = [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]
+            then_candidates = choosing.candidates_of(
+                then_scored, change.applicant, states,
+                like=candidates if choosing.same_ties(applicant, change.applicant) else None)
         then = outcome_of(applicant=change.applicant, budget_usd=change.budget_usd,
-                          pairs=pairs, decisions=decisions, states=states)
+                          pairs=pairs, decisions=decisions, states=states,
+                          scored=then_scored, candidates=then_candidates)
         moved_up, entering, leaving, gained = compare(now, then)
         answers.append((change.code, change.title, "", moved_up, entering, leaving,
                         then.cost_usd, len(then.chosen), now.cost_usd, len(now.chosen),
@@ -307,13 +337,17 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                       specialty_ids: Iterable[int] | None = None,
                       states: Iterable[str] | None = None,
                       ranked: Callable[[], list[Scored]] | None = None,
-                      applicant: scoring.Applicant | None = None) -> list[Scenario]:
+                      applicant: scoring.Applicant | None = None,
+                      candidates: Sequence[selection.Candidate] | None = None,
+                      chosen: selection.Selection | None = None) -> list[Scenario]:
     """The four scenarios for a profile's list, cached under what they depend on.
 
     A saved profile gives its specialties, states and hand-made decisions; an unsaved one (the
     try-it page) passes ``specialty_ids``, ``states`` and its own ``inputs`` key, and has no
     decisions. ``ranked``: the scope scored for the profile as it is (the list page's cached
-    ranks), called only on a miss, saves scoring it once more."""
+    ranks), called only on a miss, saves scoring it once more; ``candidates`` and ``chosen``:
+    its candidates and the list selected from them as it is (the try-it page has both), save
+    reading and selecting them once more."""
     if specialty_ids is None:
         specialty_ids = profile.target_specialties.values_list("pk", flat=True)
         states = profile.target_states
@@ -331,10 +365,11 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
                                   for i in (*a[3], *a[4], *a[5])):
         pairs = catalog.in_scope(specialty_ids, states or [])
         scored = ranked() if ranked is not None else None
+        if scored is None or len(scored) != len(pairs):
+            scored = candidates = chosen = None
         answers = scenarios_of(applicant=applicant or applicant_of(profile),
                                budget_usd=profile.budget_usd, pairs=pairs, decisions=decisions,
-                               states=states or [],
-                               scored=scored if scored is not None
-                               and len(scored) == len(pairs) else None)
+                               states=states or [], scored=scored, candidates=candidates,
+                               chosen=chosen)
         cache.set(key, answers, INPUTS_TTL_SECONDS)
     return _scenarios(answers, catalog.by_acgme_id)

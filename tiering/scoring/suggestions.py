@@ -25,7 +25,7 @@ from tiering.scoring.inputs import (
     ProgramFacts,
 )
 from tiering.scoring.results import ProgramResult, Suggestion, Tier
-from tiering.scoring.text import Text, gettext_noop, ngettext
+from tiering.scoring.text import Text, gettext_noop, ngettext, wordless
 from tiering.scoring.weights import BORDER_FULL_CLINICAL_MONTHS
 
 # ---------------------------------------------------------------------------------------------
@@ -39,13 +39,18 @@ def score_program(*, applicant: Applicant, program: ProgramFacts) -> ProgramResu
 
 
 def score_programs(
-    *, applicant: Applicant, programs: Iterable[ProgramFacts]
+    *, applicant: Applicant, programs: Iterable[ProgramFacts], words: bool = True
 ) -> list[ProgramResult]:
     """Score many programs for one applicant, in the order given.
 
     The applicant's own values (attempts, years, clinical experience, border fit, Step 2 CK per
-    specialty) are computed once and shared by every program.
+    specialty) are computed once and shared by every program. ``words=False``: the same tiers,
+    scores, confidences and points, but every reason, note and check is its message id alone
+    (``text.wordless``), for a caller that reads only the numbers.
     """
+    if not words:
+        with wordless():
+            return score_programs(applicant=applicant, programs=programs)
     ctx = _Context(applicant)
     # The batch allocates a few objects per program and creates no reference cycles, but the
     # cyclic collector's full passes over every live object made a 10x catalog cost 18x the
