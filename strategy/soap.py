@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from applicants.models import Profile
 from programs import current
-from programs.models import Program
+from programs.models import Program, Specialty
 from strategy.season import SOAP_MAX_APPLICATIONS, SOAP_SPECIALTIES
 from tiering import scoring
 from tiering.models import ListEntry
@@ -68,8 +68,10 @@ def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS,
     applicant = applicant_of(profile)
     # From the process's catalog snapshot: no program is loaded from the database when warm.
     shot = snapshot()
-    pairs = {program.pk: (program, facts) for pairs in shot.by_specialty.values()
-             for program, facts in pairs if program.specialty.code in SOAP_SPECIALTIES}
+    # Only the broader specialties are loaded, not the whole catalog.
+    soap_ids = Specialty.objects.filter(code__in=SOAP_SPECIALTIES).values_list("pk", flat=True)
+    pairs = {program.pk: (program, facts) for pairs in shot.specialty_pairs(soap_ids).values()
+             for program, facts in pairs}
     ranked = _ranking(applicant, pairs, version=shot.version, limit=limit)
     if on_list is None:
         on_list = set(ListEntry.objects.on_list().filter(profile=profile).values_list(

@@ -27,6 +27,27 @@ def _county_names() -> dict[str, str]:
     return json.loads(COUNTY_NAMES.read_text(encoding="utf-8"))
 
 
+# Values equal from program to program (a provenance, the years of a program's facts), kept
+# once per process: a national catalog held them tens of thousands of times over.
+_SHARED: dict = {}
+
+
+def shared(value: dict) -> dict:
+    """An equal dict the process already keeps, else this one (kept from now on). Shared
+    dicts are read, never changed, as every value of the catalog snapshot is."""
+    try:
+        # With each value's type: 1 and True, 2021 and 2021.0 are equal, not the same value.
+        key = tuple((k, type(v), v) for k, v in value.items())
+        found = _SHARED.get(key)
+    except TypeError:  # a value that cannot be a key (a list): kept as it is
+        return value
+    if found is None:
+        if len(_SHARED) > 100_000:  # a catalog of unique values: stop keeping them
+            _SHARED.clear()
+        found = _SHARED[key] = value
+    return found
+
+
 def facts_of(program: Program) -> scoring.ProgramFacts:
     provenance = program.provenance or {}
     return scoring.ProgramFacts(
@@ -56,19 +77,20 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         usce_within_years=program.usce_within_years,
         steps_within_years=program.steps_within_years,
         step_score_band=program.step_score_band,
-        conflicts=conflicts_of(program),
+        conflicts=shared(conflicts_of(program)),
         county_fips=program.county_fips,
         county_name=_county_names().get(program.county_fips, ""),
         county_spanish_share=program.county_spanish_share,
         county_spanish_share_period=program.county_spanish_share_period,
         hpsa_primary_care=program.hpsa_primary_care,
         hpsa_primary_care_score=program.hpsa_primary_care_score,
-        fact_years={k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance},
-        fact_sources={
+        fact_years=shared({k: provenance[k].get("year") for k in PROVENANCE_KEYS
+                           if k in provenance}),
+        fact_sources=shared({
             k: short_name(provenance[k]["source"])
             for k in PROVENANCE_KEYS
             if provenance.get(k, {}).get("source")
-        },
+        }),
     )
 
 

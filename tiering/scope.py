@@ -1,18 +1,15 @@
-"""The catalog as the scoring reads it, built once per catalog version per process, and a
-profile's scope (its specialties and states) scored from it.
+"""The catalog as the scoring reads it, kept per catalog version per process
+(``tiering.snapshot``: a specialty is loaded when a request first needs it), and a profile's
+scope (its specialties and states) scored from it.
 
 Loading a scope's ~1,900 programs from the database and building their ProgramFacts cost
 several times the scoring itself on every view. The catalog changes rarely (an import, an edit
-in the admin), so each process keeps every program with its facts, grouped by specialty, and
-builds them again only when ``catalog_version`` says the catalog changed.
-
-The Program instances are shared by every request of the process: read them, never change
-them (gunicorn's sync workers serve one request at a time per process).
+in the admin), so each process keeps the programs it has read with their facts, grouped by
+specialty, and reads them again only when ``catalog_version`` says the catalog changed.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,52 +24,21 @@ from programs.versions import catalog_version
 from tiering import scoring
 from tiering.facts import cached_facts
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
+from tiering.snapshot import Snapshot
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    version: str
-    # Specialty id -> (program, facts), by ACGME id.
-    by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]]
-    by_pk: dict[int, Program]
-    by_acgme_id: dict[str, Program]
-
-    def facts(self) -> list[scoring.ProgramFacts]:
-        return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
-
-    def in_scope(self, specialty_ids, states) -> list[tuple[Program, scoring.ProgramFacts]]:
-        """The programs of these specialties, in these states when any are given."""
-        states = set(states or ())
-        pairs = [pair for pk in set(specialty_ids) for pair in self.by_specialty.get(pk, ())
-                 if not states or pair[0].state in states]
-        pairs.sort(key=lambda pair: pair[0].acgme_id)
-        return pairs
 
 
 _SNAPSHOT: Snapshot | None = None
 
 
 def snapshot(version: str | None = None) -> Snapshot:
-    """The catalog of this version, built on the first call after it changed."""
+    """The catalog of this version (empty until a request reads a specialty of it: see
+    ``tiering.snapshot``), a new one on the first call after the catalog changed."""
     global _SNAPSHOT
     version = version or catalog_version()
     if _SNAPSHOT is None or _SNAPSHOT.version != version:
-        by_specialty: dict[int, list[tuple[Program, scoring.ProgramFacts]]] = {}
-        # The rows hold the current facts, verified ones included (programs.current).
-        programs = Program.objects.select_related("specialty").order_by("acgme_id")
-        for program in programs:
-            by_specialty.setdefault(program.specialty_id, []).append(
-                (program, cached_facts(program)))
-        programs = [program for pairs in by_specialty.values() for program, _ in pairs]
-        _SNAPSHOT = Snapshot(version=version, by_specialty=by_specialty,
-                             by_pk={program.pk: program for program in programs},
-                             by_acgme_id={program.acgme_id: program for program in programs})
-        # Thousands of long-lived objects make every full garbage collection walk them, a
-        # cost that then lands on whichever request allocates: keep them out of its sight.
-        gc.collect()
-        gc.freeze()
+        _SNAPSHOT = Snapshot(version)
     return _SNAPSHOT
 
 
@@ -87,10 +53,12 @@ def with_programs(entries: Iterable[T]) -> list[T]:
     facts and provenance again."""
     catalog = snapshot().by_pk
     entries = list(entries)
-    missing = {e.program_id for e in entries if e.program_id not in catalog}
+    catalog.ensure({e.program_id for e in entries})  # their specialties, in one query
+    # A program newer than the snapshot's version (saved during this request) is read as is.
+    missing = {e.program_id for e in entries if e.program_id not in catalog.index}
     extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}
     for entry in entries:
-        entry.program = catalog.get(entry.program_id) or extra[entry.program_id]
+        entry.program = catalog.index.get(entry.program_id) or extra[entry.program_id]
     return entries
 
 

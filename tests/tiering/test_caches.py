@@ -179,10 +179,67 @@ def test_the_catalog_snapshot_loads_in_a_fixed_number_of_queries_whatever_its_si
         verified_on="2026-10-01", entered_by=UserFactory(), status=VerifiedFact.Status.APPROVED)
     current.refresh(programs[0].pk)  # what an approval does
 
-    with django_assert_max_num_queries(2):  # the catalog's version, the programs
+    # The catalog's version; then its specialties, those specialties, their programs.
+    with django_assert_max_num_queries(4):
         built = scope.snapshot()
+        built.facts()
 
     assert len(built.by_pk) == 30
     assert built.by_acgme_id[programs[0].acgme_id] is not None
     assert {facts.acgme_id: facts.j1_accepted for facts in built.facts()}[
         programs[0].acgme_id] == "no"  # the verified fact, over the catalog's
+
+
+def _three_specialties() -> dict[str, list]:
+    specialties = {code: SpecialtyFactory(code=code, name=f"Specialty {code}")
+                   for code in ("140", "120", "400")}
+    return {code: [ProgramFactory(specialty=specialty, acgme_id=f"{code}48{n:05d}",
+                                  state=("TX", "CA", "NM")[n % 3],
+                                  j1_accepted=("yes", "no")[n % 2],
+                                  non_us_img_share_pct=10 + n)
+                   for n in range(8)] for code, specialty in specialties.items()}
+
+
+def test_an_applicants_specialties_read_alone_score_as_they_do_in_the_whole_catalog() -> None:
+    # A page reads only the applicant's specialties: the same programs, facts and scores as
+    # when the whole catalog is read at once.
+    from programs.versions import catalog_version
+    from tests.tiering.test_tier_list import persona
+    from tiering import scoring
+    from tiering.scored import applicant_of
+    from tiering.snapshot import Snapshot
+
+    programs = _three_specialties()
+    wanted = [programs["140"][0].specialty_id, programs["400"][0].specialty_id]
+    whole, alone = Snapshot(catalog_version()), Snapshot(catalog_version())
+    everything = whole.in_scope(whole.by_specialty, [])  # every specialty loaded first
+
+    read = alone.in_scope(wanted, ["TX", "NM"])
+
+    expected = [pair for pair in everything
+                if pair[0].specialty_id in wanted and pair[0].state in ("TX", "NM")]
+    assert [(p.acgme_id, f) for p, f in read] == [(p.acgme_id, f) for p, f in expected]
+    assert programs["120"][0].specialty_id not in alone.specialty_pairs(wanted)
+    applicant = applicant_of(persona())
+    assert scoring.score_programs(applicant=applicant, programs=[f for _, f in read]) == \
+        scoring.score_programs(applicant=applicant, programs=[f for _, f in expected])
+
+
+def test_a_program_looked_up_by_id_brings_its_specialty_only(
+    django_assert_max_num_queries,
+) -> None:
+    from programs.versions import catalog_version
+    from tiering.snapshot import Snapshot
+
+    programs = _three_specialties()
+    shot = Snapshot(catalog_version())
+
+    with django_assert_max_num_queries(3):  # the specialty's id, the specialty, its programs
+        found = shot.by_pk[programs["120"][3].pk]
+        by_code = shot.by_acgme_id[programs["120"][5].acgme_id]
+
+    assert (found.acgme_id, by_code.acgme_id) == ("1204800003", "1204800005")
+    assert found.specialty.name == "Specialty 120"
+    assert "9999999999" not in shot.by_acgme_id  # not in the catalog: not found
+    loaded = {p.specialty.code for p in shot.by_pk.index.values()}
+    assert loaded == {"120"}  # the list page of a Family Medicine applicant reads no more

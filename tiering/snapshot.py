@@ -1,0 +1,153 @@
+"""The catalog as the scoring reads it, one specialty at a time, kept per catalog version per
+process.
+
+Loading programs and building their ProgramFacts costs several times the scoring itself, so a
+process keeps them across requests; the catalog changes rarely (an import, an edit in the
+admin), and ``catalog_version`` says when it did. But a whole national catalog per worker cost
+seconds on its first request and hundreds of megabytes, while an applicant reads only their few
+specialties: a specialty is loaded the first time a request needs it, and a program looked up
+by id or ACGME id brings its specialty with it. A page that reads the whole catalog (the
+catalog's facts for a benchmark) still can, through ``by_specialty``.
+
+Values that repeat from program to program (a fact's provenance, "yes", a state's code) are
+kept once per process, not once per program: with tens of thousands of programs they made most
+of the snapshot's memory.
+
+The Program instances are shared by every request of the process: read them, never change
+them (gunicorn's sync workers serve one request at a time per process).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Iterable, Iterator
+
+from programs.models import Program, Specialty
+from tiering import scoring
+from tiering.facts import cached_facts, shared
+
+Pair = tuple[Program, scoring.ProgramFacts]
+# The text of a column is kept once when it is this short (codes, states, "unknown"): a
+# program's name or address is its own.
+_SHORT_TEXT = 24
+
+
+class Snapshot:
+    """The catalog of one version, filled one specialty at a time."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self._specialties: dict[int, list[Pair]] = {}
+        self._complete = False
+        self.by_pk = Lookup(self, "pk")
+        self.by_acgme_id = Lookup(self, "acgme_id")
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, specialty_ids: Iterable[int]) -> None:
+        """Load these specialties' programs unless they are loaded: one query for them all."""
+        missing = {pk for pk in specialty_ids if pk not in self._specialties}
+        if not missing:
+            return
+        specialties = Specialty.objects.in_bulk(missing)
+        loaded: dict[int, list[Pair]] = {pk: [] for pk in missing}
+        programs = (Program.objects.filter(specialty_id__in=missing)
+                    .order_by("acgme_id").iterator(chunk_size=2000))
+        for program in programs:
+            compact(program)
+            # One Specialty per specialty, not one per row (select_related makes one per row).
+            program.specialty = specialties[program.specialty_id]
+            loaded[program.specialty_id].append((program, cached_facts(program)))
+        for pk, pairs in loaded.items():
+            self._specialties[pk] = pairs
+            for program, _ in pairs:
+                self.by_pk.index[program.pk] = program
+                self.by_acgme_id.index[program.acgme_id] = program
+        # Thousands of long-lived objects make every full garbage collection walk them, a
+        # cost that then lands on whichever request allocates: keep them out of its sight.
+        gc.collect()
+        gc.freeze()
+
+    def load_all(self) -> None:
+        if not self._complete:
+            self.load(Specialty.objects.values_list("pk", flat=True))
+            self._complete = True
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def by_specialty(self) -> dict[int, list[Pair]]:
+        """Specialty id -> (program, facts) by ACGME id, for the whole catalog (every
+        specialty loaded: for a reader of the whole catalog only)."""
+        self.load_all()
+        return self._specialties
+
+    def specialty_pairs(self, specialty_ids: Iterable[int]) -> dict[int, list[Pair]]:
+        """Specialty id -> (program, facts) by ACGME id, for these specialties only."""
+        specialty_ids = set(specialty_ids)
+        self.load(specialty_ids)
+        return {pk: self._specialties[pk] for pk in specialty_ids}
+
+    def facts(self) -> list[scoring.ProgramFacts]:
+        return [facts for pairs in self.by_specialty.values() for _, facts in pairs]
+
+    def in_scope(self, specialty_ids: Iterable[int], states) -> list[Pair]:
+        """The programs of these specialties, in these states when any are given."""
+        states = set(states or ())
+        pairs = [pair for chosen in self.specialty_pairs(specialty_ids).values()
+                 for pair in chosen if not states or pair[0].state in states]
+        pairs.sort(key=lambda pair: pair[0].acgme_id)
+        return pairs
+
+
+class Lookup:
+    """Programs by id or ACGME id, as a read-only mapping: a program not loaded yet brings its
+    specialty into the snapshot (one query for its specialty, one for the programs)."""
+
+    def __init__(self, snapshot: Snapshot, field: str) -> None:
+        self.snapshot = snapshot
+        self.field = field
+        self.index: dict = {}
+        self._absent: set = set()  # asked for and not in the catalog of this version
+
+    def ensure(self, keys: Iterable) -> None:
+        """Load the specialties of these programs, in one query, if any is missing."""
+        missing = {key for key in keys if key not in self.index and key not in self._absent}
+        if not missing or self.snapshot._complete:
+            return
+        self.snapshot.load(Program.objects.filter(**{f"{self.field}__in": missing})
+                           .order_by().values_list("specialty_id", flat=True).distinct())
+        self._absent |= {key for key in missing if key not in self.index}
+
+    def __contains__(self, key) -> bool:
+        self.ensure((key,))
+        return key in self.index
+
+    def __getitem__(self, key) -> Program:
+        self.ensure((key,))
+        return self.index[key]
+
+    def get(self, key, default=None) -> Program | None:
+        self.ensure((key,))
+        return self.index.get(key, default)
+
+    def __len__(self) -> int:
+        self.snapshot.load_all()
+        return len(self.index)
+
+    def __iter__(self) -> Iterator:
+        self.snapshot.load_all()
+        return iter(self.index)
+
+
+def compact(program: Program) -> None:
+    """Keep a program's repeated values once per process (its short texts, each fact's
+    provenance): equal values, one object."""
+    values = vars(program)
+    for name, value in values.items():
+        if type(value) is str and len(value) <= _SHORT_TEXT:
+            values[name] = sys.intern(value)
+    if program.provenance:
+        program.provenance = {sys.intern(key): shared(origin)
+                              for key, origin in program.provenance.items()}
