@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Profile, User
+from programs.models import Program
 from tiering.choice_field import ChoiceField
 
 
@@ -209,8 +210,9 @@ class ListBuild(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)  # read by profile, not by date
     cause = models.CharField(max_length=200)
-    came_in = models.JSONField(default=list)  # [{"acgme_id", "name"}]
-    went_out = models.JSONField(default=list)
+    # ACGME ids (an earlier version stored {"acgme_id", "name"}: programs_in reads both).
+    came_in = models.JSONField(default=list)
+    went_out = models.JSONField(default=list)  # [{"acgme_id", "name"}]
     kept = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -218,3 +220,15 @@ class ListBuild(models.Model):
 
     def __str__(self) -> str:
         return f"Build of the list of profile {self.profile_id} at {self.created_at}"
+
+
+def builds_with_names(builds: list[ListBuild]) -> list[ListBuild]:
+    """The builds with ``came_in`` as [{"acgme_id", "name"}], named from the catalog in one
+    query (an id the catalog no longer has is shown as it is)."""
+    ids = {item for build in builds for item in build.came_in if isinstance(item, str)}
+    names = dict(Program.objects.filter(acgme_id__in=ids).values_list("acgme_id", "name")) \
+        if ids else {}
+    for build in builds:
+        build.came_in = [{"acgme_id": item, "name": names.get(item, item)}
+                         if isinstance(item, str) else item for item in build.came_in]
+    return builds

@@ -42,6 +42,27 @@ def choices_as_json(apps, schema_editor) -> None:
     _rewrite(schema_editor, convert)
 
 
+def came_in_as_ids(apps, schema_editor) -> None:
+    ListBuild = apps.get_model("tiering", "ListBuild")
+    for build in ListBuild.objects.all().only("pk", "came_in"):
+        ids = [item["acgme_id"] if isinstance(item, dict) else item for item in build.came_in]
+        if ids != build.came_in:
+            ListBuild.objects.filter(pk=build.pk).update(came_in=ids)
+
+
+def came_in_with_names(apps, schema_editor) -> None:
+    ListBuild = apps.get_model("tiering", "ListBuild")
+    Program = apps.get_model("programs", "Program")
+    for build in ListBuild.objects.all().only("pk", "came_in"):
+        ids = [item for item in build.came_in if isinstance(item, str)]
+        if ids:
+            names = dict(Program.objects.filter(acgme_id__in=ids)
+                         .values_list("acgme_id", "name"))
+            ListBuild.objects.filter(pk=build.pk).update(came_in=[
+                {"acgme_id": item, "name": names.get(item, item)} if isinstance(item, str)
+                else item for item in build.came_in])
+
+
 def set_fillfactor(apps, schema_editor, value: int = ENTRY_FILLFACTOR) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER TABLE tiering_listentry SET (fillfactor = {value})")
@@ -97,4 +118,5 @@ class Migration(migrations.Migration):
             index=models.Index(condition=models.Q(('override_by__isnull', False)), fields=['override_by'], name='entry_override_by'),
         ),
         migrations.RunPython(set_fillfactor, reset_fillfactor),
+        migrations.RunPython(came_in_as_ids, came_in_with_names),
     ]
