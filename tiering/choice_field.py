@@ -95,9 +95,10 @@ class ChoiceField(models.TextField):
         return decode(value)
 
     def get_prep_value(self, value):
+        # A dict is encoded; a string is already what the column holds (a line or JSON).
         if isinstance(value, dict):
             return encode(value)
-        return super().get_prep_value(value)
+        return value
 
     def value_to_string(self, obj):
         return encode(self.value_from_object(obj))
