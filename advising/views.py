@@ -44,7 +44,7 @@ from applicants.confirmation import send_confirmation
 from applicants.mail import mail_send
 from applicants.models import AdvisorLink, Profile, User
 from programs.verification import can_verify, is_staff_reviewer
-from tiering.models import EntryEvent, ListBuild, ListEntry, Tier
+from tiering.models import EntryEvent, ListBuild, ListEntry, Tier, builds_with_names
 
 logger = logging.getLogger(__name__)
 
@@ -364,7 +364,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         AdvisorNote.objects.filter(profile=profile, entry__isnull=True)
         .select_related("author")
     )
-    builds = ListBuild.objects.filter(profile=profile).select_related("actor")[:BUILDS_SHOWN]
+    builds = builds_with_names(list(
+        ListBuild.objects.filter(profile=profile).select_related("actor")[:BUILDS_SHOWN]))
     return render(request, "advising/history.html", {
         "profile": profile, "is_owner": is_owner(request.user, profile), "page": page,
         "notes": notes, "builds": builds,

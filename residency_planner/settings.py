@@ -229,6 +229,9 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures are what a lock-out counts (AccessAttempt); a row for every successful log-in and
+# log-out (AccessLog) would only grow with every applicant's visits, and nothing reads it.
+AXES_DISABLE_ACCESS_LOG = True
 # The login form names the email field "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False

@@ -8,11 +8,11 @@ newer) both name a VALUES list's columns column1, column2, ...
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from django.db import connection
 
+from tiering.choice_field import encode
 from tiering.models import ListEntry
 
 BATCH = 500
@@ -21,14 +21,13 @@ BATCH = 500
 def update_computed(entries: Sequence[ListEntry]) -> None:
     """Store in_scope, computed_tier, score, confidence and choice of saved entries."""
     table = connection.ops.quote_name(ListEntry._meta.db_table)
-    json_value = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    row = f"(%s, %s, %s, %s, {json_value}, %s)"
+    row = "(%s, %s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
         for start in range(0, len(entries), BATCH):
             batch = entries[start:start + BATCH]
             params: list = []
             for e in batch:
-                params += [e.pk, e.computed_tier, e.score, e.confidence, json.dumps(e.choice),
+                params += [e.pk, e.computed_tier, e.score, e.confidence, encode(e.choice),
                            e.in_scope]
             cursor.execute(
                 f"UPDATE {table} SET computed_tier = v.column2, score = v.column3, "

@@ -132,7 +132,9 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         )
         ListBuild.objects.create(
             profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
-            came_in=[{"acgme_id": p.acgme_id, "name": p.name} for p in came_in],
+            # The programs that came in are in the catalog, which names them when the history
+            # is read (most of a first build's list); the ones that went out may have left it.
+            came_in=[p.acgme_id for p in came_in],
             went_out=[{"acgme_id": p.acgme_id, "name": p.name} for p in went_out],
         )
         # Keep the latest builds only: the changes by hand are in the entries' own history,

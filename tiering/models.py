@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Profile, User
+from programs.models import Program
+from tiering.choice_field import ChoiceField
 
 
 class Tier(models.IntegerChoices):
@@ -51,7 +53,9 @@ class ListEntry(models.Model):
     placed it when the list was built, why it was chosen, the advisor's corrections and the
     applicant's own tracking, kept together so the app and the tracker agree."""
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="entries")
+    # No index of its own: the unique (profile, program) index finds a profile's entries.
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="entries",
+                                db_index=False)
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
     # Whether the program is in the profile's current specialties and states. Entries that fall
     # out of scope but hold the applicant's or advisor's work are kept, not deleted.
@@ -62,8 +66,9 @@ class ListEntry(models.Model):
     computed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     score = models.FloatField()
     confidence = models.FloatField()
-    # Why the program is on the list: tiering.selection.Choice as {"code": ..., "params": ...}.
-    choice = models.JSONField(default=dict, blank=True)
+    # Why the program is on the list: tiering.selection.Choice as {"code": ..., "params": ...},
+    # kept on disk as one short line (tiering.choice_field).
+    choice = ChoiceField(default=dict, blank=True)
     # Decisions made by hand, which a rebuild keeps: pinned programs stay on the list, added
     # ones were taken from the candidates; "excluded" below means removed from the list.
     pinned = models.BooleanField(default=False)
@@ -72,8 +77,10 @@ class ListEntry(models.Model):
     # Advisor's corrections.
     override_tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
     override_reason = models.TextField(blank=True)
+    # Indexed only where set (Meta.indexes): almost every entry has none.
     override_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     override_at = models.DateTimeField(null=True, blank=True)
     # The computed tier when the override was made, to say when a recomputation moved it.
@@ -104,7 +111,10 @@ class ListEntry(models.Model):
                 name="override_needs_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["profile", "in_scope", "excluded"])]
+        # A profile's entries are read through the unique (profile, program) index, about a
+        # hundred rows each; an index per filter would only add to every applicant's storage.
+        indexes = [models.Index(fields=["override_by"], name="entry_override_by",
+                                condition=Q(override_by__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.program_id} on the list of profile {self.profile_id}"
@@ -165,7 +175,9 @@ class EntryEvent(models.Model):
     before = models.CharField(max_length=200, blank=True)
     after = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Not indexed: events are read by entry (or by profile, through the entries), never
+    # across every applicant by date; an index would add to every save.
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -209,10 +221,11 @@ class ListBuild(models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="list_builds")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # read by profile, not by date
     cause = models.CharField(max_length=200)
-    came_in = models.JSONField(default=list)  # [{"acgme_id", "name"}]
-    went_out = models.JSONField(default=list)
+    # ACGME ids (an earlier version stored {"acgme_id", "name"}: programs_in reads both).
+    came_in = models.JSONField(default=list)
+    went_out = models.JSONField(default=list)  # [{"acgme_id", "name"}]
     kept = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -220,3 +233,15 @@ class ListBuild(models.Model):
 
     def __str__(self) -> str:
         return f"Build of the list of profile {self.profile_id} at {self.created_at}"
+
+
+def builds_with_names(builds: list[ListBuild]) -> list[ListBuild]:
+    """The builds with ``came_in`` as [{"acgme_id", "name"}], named from the catalog in one
+    query (an id the catalog no longer has is shown as it is)."""
+    ids = {item for build in builds for item in build.came_in if isinstance(item, str)}
+    names = dict(Program.objects.filter(acgme_id__in=ids).values_list("acgme_id", "name")) \
+        if ids else {}
+    for build in builds:
+        build.came_in = [{"acgme_id": item, "name": names.get(item, item)}
+                         if isinstance(item, str) else item for item in build.came_in]
+    return builds

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -337,3 +339,39 @@ def test_only_the_latest_builds_are_kept() -> None:
         list_rebuild(profile)
 
     assert ListBuild.objects.filter(profile=profile).count() == BUILDS_KEPT
+
+
+def test_why_a_program_is_on_the_list_reads_back_as_it_was_built_and_as_older_rows_kept_it(
+        ) -> None:
+    from django.db import connection
+
+    from tiering.explain import choice_text
+
+    profile, _ = small_catalog(30)
+    list_rebuild(profile)
+    entry = ListEntry.objects.filter(profile=profile).select_related("program").first()
+    built = entry.choice
+    assert built["code"] == "ranked" and built["params"]["rank"] >= 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT choice FROM tiering_listentry WHERE id = %s", [entry.pk])
+        stored = cursor.fetchone()[0]
+    assert len(stored) < len(json.dumps(built)) / 2  # one short line, not JSON with its keys
+    # A row written as JSON before the short line reads the same, and says the same words.
+    ListEntry.objects.filter(pk=entry.pk).update(choice=json.dumps(built))
+    again = ListEntry.objects.get(pk=entry.pk)
+    assert again.choice == built
+    names = {"140": "Internal Medicine"}
+    assert choice_text(again, names) == choice_text(entry, names)
+    assert "Internal Medicine" in choice_text(again, names)
+
+
+def test_the_history_names_the_programs_a_build_brought_in(client) -> None:
+    from django.utils.html import escape
+
+    profile, programs = small_catalog(12)
+    list_rebuild(profile)
+    client.force_login(profile.user)
+    response = client.get(reverse("advising:history", kwargs={"pk": profile.pk}))
+    page = response.content.decode()
+    listed = ListEntry.objects.filter(profile=profile).select_related("program")
+    assert listed and all(escape(entry.program.name) in page for entry in listed)

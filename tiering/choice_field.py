@@ -1,0 +1,104 @@
+"""How a list entry's ``choice`` (why the program is on the list, tiering.selection.Choice as
+``{"code": ..., "params": {...}}``) is kept on disk.
+
+As JSON with its long keys it was three quarters of a list entry's row (285 of 394 bytes), and
+every applicant stores about a hundred entries. It is kept as one short line instead: the code,
+then a ranked choice's values in a fixed order, e.g.
+``ranked|1|400|7|11|30|81|0|79|Next Program Name`` (the next candidate's name last, so it may
+hold any character). Python code reads and writes the same dict as before: only the column
+changes. A value that does not fit the line (another shape of params) is kept as compact JSON,
+and a line is written only when reading it back gives the same dict, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+
+SEPARATOR = "|"
+# A ranked choice's params, in the order of the line; tiering.selection.Choice writes them.
+RANKED = ("tier", "specialty", "rank", "taken", "available", "score", "border_first",
+          "next_score", "next_name")
+
+
+def encode(value: dict | None) -> str:
+    """The stored line for a choice (see the module's docstring)."""
+    if not value:
+        return ""
+    line = _line(value)
+    try:
+        if line is not None and decode(line) == value:
+            return line
+    except ValueError:
+        pass
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _line(value: dict) -> str | None:
+    code, params = value.get("code"), value.get("params")
+    if not isinstance(code, str) or not code or not code.isidentifier() \
+            or set(value) != {"code", "params"} or not isinstance(params, dict):
+        return None
+    if not params:
+        return code
+    if set(params) != set(RANKED):
+        return None
+    parts = [code]
+    for key in RANKED:
+        item = params[key]
+        if key == "border_first":
+            parts.append("1" if item else "0")
+        elif item is None:
+            parts.append("")
+        else:
+            parts.append(str(item))
+    if any(SEPARATOR in part for part in parts[:-1]):
+        return None
+    return SEPARATOR.join(parts)
+
+
+def decode(stored: str | dict | None) -> dict:
+    """The choice as the readers use it, from a stored line or JSON (rows written before the
+    line was introduced, and values that do not fit it)."""
+    if isinstance(stored, dict):
+        return stored
+    if not stored:
+        return {}
+    if stored.startswith("{"):
+        return json.loads(stored)
+    code, _, rest = stored.partition(SEPARATOR)
+    if not rest:
+        return {"code": code, "params": {}}
+    values = rest.split(SEPARATOR, len(RANKED) - 1)
+    params: dict[str, Any] = {}
+    for key, text in zip(RANKED, values, strict=True):
+        if key in ("specialty", "next_name"):
+            params[key] = text
+        elif key == "border_first":
+            params[key] = text == "1"
+        elif text == "":
+            params[key] = None
+        else:
+            params[key] = int(text) if text.lstrip("-").isdigit() else float(text)
+    return {"code": code, "params": params}
+
+
+class ChoiceField(models.TextField):
+    """A text column that reads and writes the choice dict (encode/decode above)."""
+
+    def from_db_value(self, value, expression, connection):
+        return decode(value)
+
+    def to_python(self, value):
+        return decode(value)
+
+    def get_prep_value(self, value):
+        # A dict is encoded; a string is already what the column holds (a line or JSON).
+        if isinstance(value, dict):
+            return encode(value)
+        return value
+
+    def value_to_string(self, obj):
+        return encode(self.value_from_object(obj))
