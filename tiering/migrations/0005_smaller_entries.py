@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('applicants', '0006_profile_geographic_divisions_and_more'),
         ('programs', '0006_program_imported_values'),
-        ('tiering', '0003_applicantlist_profile_version'),
+        ('tiering', '0004_applicantlist_content_stamp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
