@@ -17,6 +17,7 @@ from strategy import season
 from strategy.forms import GeographyForm
 from strategy.geography import coverage, covered_by, geography_save
 from strategy.map import map_context, points_of
+from strategy.page_cache import cached_page
 from strategy.signals import (
     GOLD,
     SIGNAL,
@@ -54,13 +55,24 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not profile.is_complete:
         return render(request, "strategy/strategy.html", {**context, "incomplete": True})
     list_ensure_current(profile)
+    # The page's content is cached under everything it shows (strategy.page_cache): on a hit
+    # the template serves it and nothing below is computed.
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
+    context["page_cache"] = page
+    if page.html is None:
+        context.update(_strategy_context(profile))
+    return render(request, "strategy/strategy.html", context)
+
+
+def _strategy_context(profile: Profile) -> dict:
+    """What the page's content shows: the signal plan, the divisions, the maps, the list."""
     entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
     chosen = profile.geographic_divisions or []
     border_first = brings_border_fit(profile)
     divisions = coverage(entries, chosen, states=profile.target_states or [],
                          border_first=border_first, applicant=profile)
     points, left_out = points_of(entries)
-    context.update({
+    return {
         "season": season,
         "plan": signal_plan(profile, entries),
         "divisions": divisions,
@@ -78,8 +90,7 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
         "left_out": left_out,
         "list_size": len(entries),
         "kinds": {GOLD: _("Gold"), SILVER: _("Silver"), SIGNAL: _("Signal")},
-    })
-    return render(request, "strategy/strategy.html", context)
+    }
 
 
 @login_required

@@ -41,7 +41,7 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TEMPLATES: str | None = None
 
 
-def _templates_digest() -> str:
+def templates_digest() -> str:
     """A digest of every template of the project, so a release with new templates never
     serves rows rendered by the old ones."""
     global _TEMPLATES
@@ -70,7 +70,7 @@ def rows_key(request: HttpRequest, profile: Profile, entries: Iterable[ListEntry
     parts = (
         kind, translation.get_language(), profile.pk, request.user.pk, request.get_full_path(),
         revision, flags, inputs,
-        scoring_version, scope.snapshot().version, _templates_digest(), sorted(taken),
+        scoring_version, scope.snapshot().version, templates_digest(), sorted(taken),
         [_stored(entry) for entry in entries],
         [depends(profile) for depends in ROW_DEPENDENCIES] if kind == "rows" else [],
     )

@@ -1,0 +1,75 @@
+"""The strategy page's content, kept in the cache under everything it shows.
+
+Rendering the page (the signal plan's rows with their selects, two SVG maps, the table of the
+list) costs nearly all of its time, and it changes only when what it reads changes. So its HTML
+is kept under a key made of all of that, read with two small queries per view:
+
+- the list's entries: the columns the page reads (tier, score, confidence, signal, whether on
+  the list) and whether a gold signal marks them, so a signal saved on this page, a proposal
+  taken, a tracking save or an upload, an advisor's tier or a removal shows at once, even
+  when the list's revision does not move;
+- the list's revision (rebuilds, hand edits) and every stored field of the profile (its answers,
+  geographic preferences, version);
+- the catalog's version (the programs' names, places and facts), the scoring model;
+- the viewer (user, owner or advisor, what they may edit; an advisor sees the applicant's
+  address), the language, the day, the templates and this app's code.
+
+A change to any of them makes a new key; nothing is purged, and old keys expire. The forms'
+CSRF token is the current request's on every hit (``tiering.row_cache.csrf_fresh``, applied by
+the ``cached_rows`` tag), and the base template's messages are outside the cached part, so a
+flash message still shows once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.core.cache import cache as shared_cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from applicants.models import Profile
+from programs.versions import catalog_version
+from tiering.models import ApplicantList, ListEntry
+from tiering.row_cache import RowsCache, templates_digest
+from tiering.scored import SCORING_VERSION
+
+# The entry columns the page shows or decides with; "gold_signal" is the GoldSignal row's pk.
+ENTRY_COLUMNS = ("pk", "program_id", "in_scope", "excluded", "computed_tier", "override_tier",
+                 "score", "confidence", "signal", "tracking_updated_at", "gold_signal")
+
+
+@cache
+def _code_digest() -> str:
+    """This app's code and data: a release that words a reason differently never serves the
+    page rendered by the one before."""
+    folder = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), *(folder / "data").rglob("*")]):
+        if path.is_file():
+            digest.update(str(path.name).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
+    entries = list(ListEntry.objects.filter(profile=profile).order_by("pk")
+                   .values_list(*ENTRY_COLUMNS))
+    revision = ApplicantList.objects.filter(profile=profile).values_list(
+        "revision", "built_at").first()
+    stored = [(field.attname, getattr(profile, field.attname))
+              for field in Profile._meta.concrete_fields]
+    parts = (
+        "strategy", translation.get_language(), request.user.pk, flags, profile.user.email,
+        stored, revision, entries, catalog_version(), SCORING_VERSION,
+        timezone.localdate().isoformat(), templates_digest(), _code_digest(),
+    )
+    return "strategy-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> RowsCache:
+    """The page's key and, when the cache has it, its HTML: the view skips its work on a hit
+    and the template's ``cached_rows`` tag stores it on a miss."""
+    key = page_key(request, profile, flags=flags)
+    return RowsCache(key=key, html=shared_cache.get(key))
