@@ -15,30 +15,38 @@ is kept under a key made of all of that, read with two small queries per view:
   address), the language, the day, the templates and this app's code.
 
 A change to any of them makes a new key; nothing is purged, and old keys expire. The forms'
-CSRF token is the current request's on every hit (``tiering.row_cache.csrf_fresh``, applied by
-the ``cached_rows`` tag), and the base template's messages are outside the cached part, so a
-flash message still shows once.
+CSRF tokens are stored as a mark and each hit puts the current request's token there (as
+``tiering.row_cache.csrf_fresh`` does, but with one plain replace of a page this size instead of
+a pattern search on every view), so neither a token nor its secret is shared between visitors
+or sessions. The base template's messages are outside the cached part: a flash message still
+shows once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from applicants.models import Profile
 from programs.versions import catalog_version
-from tiering.models import ApplicantList, ListEntry
-from tiering.row_cache import RowsCache, templates_digest
+from tiering.models import ListEntry
+from tiering.row_cache import ROWS_CACHE_SECONDS, RowsCache, templates_digest
 from tiering.scored import SCORING_VERSION
 
-# The entry columns the page shows or decides with; "gold_signal" is the GoldSignal row's pk.
+# The entry columns the page shows or decides with ("gold_signal" is the GoldSignal row's pk),
+# and the list's revision and build time, read with them in one query.
 ENTRY_COLUMNS = ("pk", "program_id", "in_scope", "excluded", "computed_tier", "override_tier",
-                 "score", "confidence", "signal", "tracking_updated_at", "gold_signal")
+                 "score", "confidence", "signal", "tracking_updated_at", "gold_signal",
+                 "profile__program_list__revision", "profile__program_list__built_at")
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
 
 
 @cache
@@ -56,13 +64,11 @@ def _code_digest() -> str:
 def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
     entries = list(ListEntry.objects.filter(profile=profile).order_by("pk")
                    .values_list(*ENTRY_COLUMNS))
-    revision = ApplicantList.objects.filter(profile=profile).values_list(
-        "revision", "built_at").first()
     stored = [(field.attname, getattr(profile, field.attname))
               for field in Profile._meta.concrete_fields]
     parts = (
         "strategy", translation.get_language(), request.user.pk, flags, profile.user.email,
-        stored, revision, entries, catalog_version(), SCORING_VERSION,
+        stored, entries, catalog_version(), SCORING_VERSION,
         timezone.localdate().isoformat(), templates_digest(), _code_digest(),
     )
     return "strategy-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -73,3 +79,16 @@ def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> Rows
     and the template's ``cached_rows`` tag stores it on a miss."""
     key = page_key(request, profile, flags=flags)
     return RowsCache(key=key, html=shared_cache.get(key))
+
+
+def page_store(key: str, html: str) -> None:
+    """Keep the page rendered for this request, its forms' tokens replaced by the mark."""
+    shared_cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html),
+                     ROWS_CACHE_SECONDS)
+
+
+def page_served(html: str, request: HttpRequest | None) -> str:
+    """The kept page with this request's token in its forms."""
+    if request is None or _TOKEN_MARK not in html:
+        return html
+    return html.replace(_TOKEN_MARK, get_token(request))

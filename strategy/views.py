@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,6 +53,8 @@ def _page(profile: Profile) -> str:
 @login_required
 def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
+    # Read once: the view and list_ensure_current both ask whether the profile is complete.
+    prefetch_related_objects([profile], "target_specialties")
     if not profile.is_complete:
         return render(request, "strategy/strategy.html", {**context, "incomplete": True})
     list_ensure_current(profile)
