@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Count, Q
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from applicants.models import Profile
 from strategy.page_cache import page_served, page_store
@@ -37,6 +39,26 @@ def strategy_summary(profile: Profile) -> dict:
                       if d in (profile.geographic_divisions or [])],
         "soap_max": SOAP_MAX_APPLICATIONS,
     }
+
+
+_OPTIONS: dict[tuple[str | None, bool, str], SafeString] = {}
+
+
+@register.filter
+def signal_options(kind: str, tiered: bool) -> SafeString:
+    """The options of a row's signal select, with what is planned selected: the same few
+    strings for every row, made once per language rather than by template nodes per row."""
+    key = (get_language(), bool(tiered), kind)
+    if key not in _OPTIONS:
+        choices = [("", gettext("None"))] + (
+            [("gold", gettext("Gold")), ("silver", gettext("Silver"))] if tiered
+            else [("signal", gettext("Signal"))])
+        # Without kinds, any planned signal is the one "signal" option (as the form reads it).
+        chosen = kind if tiered else ("signal" if kind else "")
+        _OPTIONS[key] = mark_safe("".join(
+            f'<option value="{value}"{" selected" if value and value == chosen else ""}>'
+            f"{escape(label)}</option>" for value, label in choices))
+    return _OPTIONS[key]
 
 
 class CachedPageNode(template.Node):
