@@ -1,4 +1,4 @@
-"""The strategy page's content, kept in the cache under everything it shows.
+"""The strategy and SOAP pages' content, kept in the cache under everything they show.
 
 Rendering the page (the signal plan's rows with their selects, two SVG maps, the table of the
 list) costs nearly all of its time, and it changes only when what it reads changes. So its HTML
@@ -61,23 +61,27 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
+def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
+             page: str = "strategy") -> str:
     entries = list(ListEntry.objects.filter(profile=profile).order_by("pk")
                    .values_list(*ENTRY_COLUMNS))
     stored = [(field.attname, getattr(profile, field.attname))
               for field in Profile._meta.concrete_fields]
     parts = (
-        "strategy", translation.get_language(), request.user.pk, flags, profile.user.email,
+        page, translation.get_language(), request.user.pk, flags, profile.user.email,
         stored, entries, catalog_version(), SCORING_VERSION,
         timezone.localdate().isoformat(), templates_digest(), _code_digest(),
     )
-    return "strategy-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{page}-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> RowsCache:
+def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,
+                page: str = "strategy") -> RowsCache:
     """The page's key and, when the cache has it, its HTML: the view skips its work on a hit
-    and the template's ``cached_rows`` tag stores it on a miss."""
-    key = page_key(request, profile, flags=flags)
+    and the template's ``cached_page`` tag stores it on a miss. ``page``: "strategy" or
+    "soap" (the SOAP page reads a subset of the same: the answers, the catalog, which
+    programs are on the list)."""
+    key = page_key(request, profile, flags=flags, page=page)
     return RowsCache(key=key, html=shared_cache.get(key))
 
 

@@ -68,8 +68,10 @@ def soap_list(profile: Profile, *, limit: int = SOAP_MAX_APPLICATIONS,
     applicant = applicant_of(profile)
     # From the process's catalog snapshot: no program is loaded from the database when warm.
     shot = snapshot()
-    pairs = {program.pk: (program, facts) for pairs in shot.by_specialty.values()
-             for program, facts in pairs if program.specialty.code in SOAP_SPECIALTIES}
+    # A specialty's programs share its code: one look per specialty, not per program.
+    pairs = {program.pk: (program, facts) for group in shot.by_specialty.values()
+             if group and group[0][0].specialty.code in SOAP_SPECIALTIES
+             for program, facts in group}
     ranked = _ranking(applicant, pairs, version=shot.version, limit=limit)
     if on_list is None:
         on_list = set(ListEntry.objects.on_list().filter(profile=profile).values_list(

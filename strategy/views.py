@@ -149,8 +149,12 @@ def soap_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
     if not profile.is_complete:
         return render(request, "strategy/soap.html", {**context, "incomplete": True})
-    context.update({"season": season, "choices": soap_list(profile),
-                    "needs_visa": profile.visa_need != "none"})
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]),
+                       page="soap")
+    context.update({"page_cache": page, "season": season})
+    if page.html is None:
+        context.update({"choices": soap_list(profile),
+                        "needs_visa": profile.visa_need != "none"})
     return render(request, "strategy/soap.html", context)
 
 

@@ -161,3 +161,22 @@ def test_two_people_never_see_each_others_page_or_form_token(profile) -> None:
                              f"signal-{first.pk}": SIGNAL})
     assert response.status_code == 302
     assert SELECTED.search(signal_select(page(applicant, profile), first))
+
+
+def soap_row(html: str, name: str) -> str:
+    start = html.index(f'<th scope="row" class="fw-normal">{name}</th>')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_the_soap_page_follows_the_main_list_and_the_language(owner, profile) -> None:
+    first = fm_entries(profile)[0]
+    html = owner.get(route("soap", pk=profile.pk)).content.decode()
+    assert soap_row(html, first.program.name).endswith(">Yes</td>")
+
+    ListEntry.objects.filter(pk=first.pk).update(excluded=True, excluded_reason="Too far")
+
+    html = owner.get(route("soap", pk=profile.pk)).content.decode()
+    assert soap_row(html, first.program.name).endswith(">No</td>")
+    owner.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = owner.get(route("soap", pk=profile.pk)).content.decode()
+    assert "SOAP backup list" not in html and soap_row(html, first.program.name)
