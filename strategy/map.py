@@ -38,6 +38,7 @@ TIER_STYLE = {  # colour (white text is readable on each), shape
     Tier.TIER_3: ("#8a4b00", "triangle"),
 }
 DRAWN_TIERS = tuple(TIER_STYLE)
+DEFINES = "us"  # the view drawn first on the page, which holds the states' shapes
 # The ring around a program by its county's Spanish-at-home share: a thick ring at the share
 # that gives full community credit or more, a thin one above the national share, a dotted grey
 # one when the share is unknown (never drawn as "no"), none at or below the national share.
@@ -109,16 +110,19 @@ def points_of(entries: Iterable[ListEntry]) -> tuple[list[MapPoint], list[ListEn
 # plain ints, so no locale's separators can reach the SVG.
 @cache
 def _state_defs(view: str) -> SafeString:
-    """Each state's shape, once per view (the page draws two), and the clip of the country."""
+    """Each state's shape and the clip of the country, drawn once in the page: the first view
+    defines them, the other one uses them (an SVG in a page can use another's shapes)."""
+    if view != DEFINES:
+        return mark_safe("")
     codes = sorted(geometry()["states"].items())
     paths = "".join(f'<path id="map-{view}-{code}" d="{path}"/>' for code, path in codes)
     uses = "".join(f'<use href="#map-{view}-{code}"/>' for code, _path in codes)
     return mark_safe(f'<defs>{paths}<clipPath id="map-{view}-us">{uses}</clipPath></defs>')
 
 
-def _states_svg(view: str, states: list[MapState]) -> SafeString:
+def _states_svg(states: list[MapState]) -> SafeString:
     return mark_safe("".join(
-        f'<use href="#map-{view}-{s.code}" fill="{"#f6d9a8" if s.chosen else "#eef0f2"}">'
+        f'<use href="#map-{DEFINES}-{s.code}" fill="{"#f6d9a8" if s.chosen else "#eef0f2"}">'
         f"<title>{s.code}</title></use>" for s in states))
 
 
@@ -175,7 +179,8 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
         "viewbox": f"{x:g} {y:g} {width:g} {height:g}",
         "states": states,
         "defs": _state_defs(view),
-        "states_svg": _states_svg(view, states),
+        "states_svg": _states_svg(states),
+        "clip": f"map-{DEFINES}-us",
         "markers_svg": mark_safe("".join(_marker_svg(m, stroke, ring_thick, ring_thin, dots)
                                          for m in markers)),
         "border": data["border"],
