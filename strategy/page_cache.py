@@ -2,7 +2,7 @@
 
 Rendering the page (the signal plan's rows with their selects, two SVG maps, the table of the
 list) costs nearly all of its time, and it changes only when what it reads changes. So its HTML
-is kept under a key made of all of that, read with two small queries per view:
+is kept under a key made of all of that, read with one small query per view:
 
 - the list's entries: the columns the page reads (tier, score, confidence, signal, whether on
   the list) and whether a gold signal marks them, so a signal saved on this page, a proposal
@@ -12,7 +12,7 @@ is kept under a key made of all of that, read with two small queries per view:
   geographic preferences, version);
 - the catalog's version (the programs' names, places and facts), the scoring model;
 - the viewer (user, owner or advisor, what they may edit; an advisor sees the applicant's
-  address), the language, the day, the templates and this app's code.
+  address), the language, the day, the templates, this app's code and the translations.
 
 A change to any of them makes a new key; nothing is purged, and old keys expire. The forms'
 CSRF tokens are stored as a mark and each hit puts the current request's token there (as
@@ -29,6 +29,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -51,13 +52,15 @@ _TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL i
 
 @cache
 def _code_digest() -> str:
-    """This app's code and data: a release that words a reason differently never serves the
-    page rendered by the one before."""
+    """This app's code and data and the compiled translations: a release that words a reason
+    or its Spanish differently never serves the page rendered by the one before."""
     folder = Path(__file__).resolve().parent
+    files = [*folder.glob("*.py"), *(folder / "data").rglob("*"),
+             *(mo for locale in settings.LOCALE_PATHS for mo in Path(locale).rglob("*.mo"))]
     digest = hashlib.sha256()
-    for path in sorted([*folder.glob("*.py"), *(folder / "data").rglob("*")]):
+    for path in sorted(files):
         if path.is_file():
-            digest.update(str(path.name).encode() + path.read_bytes())
+            digest.update(str(path).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
