@@ -78,8 +78,9 @@ class CachedPageNode(template.Node):
 
 @register.tag
 def cached_page(parser: template.base.Parser, token: template.base.Token) -> CachedPageNode:
-    """{% cached_page page %}...{% endcached_page %}: a strategy or SOAP page's content, kept under
-    ``page.key`` (strategy.page_cache, which says what goes into it); no page, no cache."""
+    """{% cached_page page %}...{% endcached_page %}: a strategy or SOAP page's content, kept
+    under ``page.key`` (strategy.page_cache, which says what goes into it); no page, no
+    cache."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("cached_page takes one argument: the key")
