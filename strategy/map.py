@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from strategy.projection import project
@@ -36,6 +38,7 @@ TIER_STYLE = {  # colour (white text is readable on each), shape
     Tier.TIER_3: ("#8a4b00", "triangle"),
 }
 DRAWN_TIERS = tuple(TIER_STYLE)
+DEFINES = "us"  # the view drawn first on the page, which holds the states' shapes
 # The ring around a program by its county's Spanish-at-home share: a thick ring at the share
 # that gives full community credit or more, a thin one above the national share, a dotted grey
 # one when the share is unknown (never drawn as "no"), none at or below the national share.
@@ -102,6 +105,50 @@ def points_of(entries: Iterable[ListEntry]) -> tuple[list[MapPoint], list[ListEn
     return drawn, left_out
 
 
+# The map's markup is written here, not by the template: a template node per state and per
+# marker (about 1,400 numbers, each localised) cost most of the page's time. Numbers are
+# plain ints, so no locale's separators can reach the SVG.
+@cache
+def _state_defs(view: str) -> SafeString:
+    """Each state's shape and the clip of the country, drawn once in the page: the first view
+    defines them, the other one uses them (an SVG in a page can use another's shapes)."""
+    if view != DEFINES:
+        return mark_safe("")
+    codes = sorted(geometry()["states"].items())
+    paths = "".join(f'<path id="map-{view}-{code}" d="{path}"/>' for code, path in codes)
+    uses = "".join(f'<use href="#map-{view}-{code}"/>' for code, _path in codes)
+    return mark_safe(f'<defs>{paths}<clipPath id="map-{view}-us">{uses}</clipPath></defs>')
+
+
+def _states_svg(states: list[MapState]) -> SafeString:
+    return mark_safe("".join(
+        f'<use href="#map-{DEFINES}-{s.code}" fill="{"#f6d9a8" if s.chosen else "#eef0f2"}">'
+        f"<title>{s.code}</title></use>" for s in states))
+
+
+def _marker_svg(m: dict, stroke: int, ring_thick: int, ring_thin: int, dots: str) -> str:
+    p = m["point"]
+    at = f'cx="{p.x}" cy="{p.y}"'
+    ring = {
+        HIGH: f'<circle class="ring-high" {at} r="{m["ring"]}" fill="none" stroke="#6f42c1" '
+              f'stroke-width="{ring_thick}"/>',
+        SOME: f'<circle class="ring-some" {at} r="{m["ring"]}" fill="none" stroke="#6f42c1" '
+              f'stroke-width="{ring_thin}"/>',
+        UNKNOWN_SHARE: f'<circle class="ring-unknown" {at} r="{m["ring"]}" fill="none" '
+                       f'stroke="#495057" stroke-width="{ring_thin}" stroke-dasharray="{dots}"/>',
+    }.get(p.spanish, "")
+    paint = f'fill="{p.colour}" stroke="#fff" stroke-width="{stroke}"'
+    if p.shape == "circle":
+        shape = f'<circle {at} r="{m["r"]}" {paint}/>'
+    elif p.shape == "square":
+        shape = (f'<rect x="{m["left"]}" y="{m["top"]}" width="{m["side"]}" '
+                 f'height="{m["side"]}" {paint}/>')
+    else:
+        shape = f'<polygon points="{m["poly"]}" {paint}/>'
+    return (f"<g><title>{escape(p.title)}</title>{ring}{shape}"
+            f'<text x="{p.x}" y="{m["label_y"]}" fill="#fff">{p.tier}</text></g>')
+
+
 def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "us") -> dict:
     """What the SVG template draws for one view."""
     chosen = set(chosen)
@@ -121,17 +168,26 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
             marker["label_y"] = p.y + round(size * 0.6)
         markers.append(marker)
     spanish = {band: sum(1 for p in inside if p.spanish == band) for band in SPANISH_BANDS}
+    states = [MapState(code=code, path=path, chosen=division_of(code) in chosen)
+              for code, path in sorted(data["states"].items())]
+    stroke = max(1, round(width / 900))
+    ring_thick, ring_thin = max(1, round(size * 0.55)), max(1, round(size * 0.22))
+    dots = f"{max(1, round(size * 0.3))} {max(1, round(size * 0.3))}"
     return {
         "view": view,
         # Numbers reach the template as ints or text: a localised float ("1,5") breaks SVG.
         "viewbox": f"{x:g} {y:g} {width:g} {height:g}",
-        "states": [MapState(code=code, path=path, chosen=division_of(code) in chosen)
-                   for code, path in sorted(data["states"].items())],
+        "states": states,
+        "defs": _state_defs(view),
+        "states_svg": _states_svg(states),
+        "clip": f"map-{DEFINES}-us",
+        "markers_svg": mark_safe("".join(_marker_svg(m, stroke, ring_thick, ring_thin, dots)
+                                         for m in markers)),
         "border": data["border"],
         "band_width": round(2 * BORDER_REGION_KM),  # the stroke spans 100 km either side
         "markers": markers,
         "font": round(size * 1.25),
-        "stroke": max(1, round(width / 900)),
+        "stroke": stroke,
         "dash": f"{round(size)} {round(size / 2)}",
         "chosen_names": [DIVISION_NAMES[d] for d in DIVISION_NAMES if d in chosen],
         "counts": {tier: sum(1 for p in inside if p.tier == tier) for tier in DRAWN_TIERS},
@@ -142,7 +198,7 @@ def map_context(points: list[MapPoint], chosen: Iterable[str], *, view: str = "u
             "share is unknown (Census ACS 2019-2023).") % {
             "high": spanish[HIGH], "some": spanish[SOME], "unknown": spanish[UNKNOWN_SHARE],
             "full": f"{SPANISH_SHARE_FULL:g}", "national": f"{SPANISH_SHARE_NATIONAL:g}"},
-        "ring_thick": max(1, round(size * 0.55)),
-        "ring_thin": max(1, round(size * 0.22)),
-        "ring_dots": f"{max(1, round(size * 0.3))} {max(1, round(size * 0.3))}",
+        "ring_thick": ring_thick,
+        "ring_thin": ring_thin,
+        "ring_dots": dots,
     }

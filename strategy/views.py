@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from strategy import season
 from strategy.forms import GeographyForm
 from strategy.geography import coverage, covered_by, geography_save
 from strategy.map import map_context, points_of
+from strategy.page_cache import cached_page
 from strategy.signals import (
     GOLD,
     SIGNAL,
@@ -51,16 +53,29 @@ def _page(profile: Profile) -> str:
 @login_required
 def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
+    # Read once: the view and list_ensure_current both ask whether the profile is complete.
+    prefetch_related_objects([profile], "target_specialties")
     if not profile.is_complete:
         return render(request, "strategy/strategy.html", {**context, "incomplete": True})
     list_ensure_current(profile)
+    # The page's content is cached under everything it shows (strategy.page_cache): on a hit
+    # the template serves it and nothing below is computed.
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
+    context["page_cache"] = page
+    if page.html is None:
+        context.update(_strategy_context(profile))
+    return render(request, "strategy/strategy.html", context)
+
+
+def _strategy_context(profile: Profile) -> dict:
+    """What the page's content shows: the signal plan, the divisions, the maps, the list."""
     entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
     chosen = profile.geographic_divisions or []
     border_first = brings_border_fit(profile)
     divisions = coverage(entries, chosen, states=profile.target_states or [],
                          border_first=border_first, applicant=profile)
     points, left_out = points_of(entries)
-    context.update({
+    return {
         "season": season,
         "plan": signal_plan(profile, entries),
         "divisions": divisions,
@@ -78,8 +93,7 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
         "left_out": left_out,
         "list_size": len(entries),
         "kinds": {GOLD: _("Gold"), SILVER: _("Silver"), SIGNAL: _("Signal")},
-    })
-    return render(request, "strategy/strategy.html", context)
+    }
 
 
 @login_required
@@ -135,8 +149,12 @@ def soap_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
     if not profile.is_complete:
         return render(request, "strategy/soap.html", {**context, "incomplete": True})
-    context.update({"season": season, "choices": soap_list(profile),
-                    "needs_visa": profile.visa_need != "none"})
+    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]),
+                       page="soap")
+    context.update({"page_cache": page, "season": season})
+    if page.html is None:
+        context.update({"choices": soap_list(profile),
+                        "needs_visa": profile.visa_need != "none"})
     return render(request, "strategy/soap.html", context)
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Count, Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from applicants.models import Profile
+from strategy.page_cache import page_served, page_store
 from strategy.season import SOAP_MAX_APPLICATIONS, allowance_for, season_name
 from tiering.models import ListEntry
 from tiering.scoring.divisions import DIVISION_NAMES
@@ -35,3 +39,51 @@ def strategy_summary(profile: Profile) -> dict:
                       if d in (profile.geographic_divisions or [])],
         "soap_max": SOAP_MAX_APPLICATIONS,
     }
+
+
+_OPTIONS: dict[tuple[str | None, bool, str], SafeString] = {}
+
+
+@register.filter
+def signal_options(kind: str, tiered: bool) -> SafeString:
+    """The options of a row's signal select, with what is planned selected: the same few
+    strings for every row, made once per language rather than by template nodes per row."""
+    key = (get_language(), bool(tiered), kind)
+    if key not in _OPTIONS:
+        choices = [("", gettext("None"))] + (
+            [("gold", gettext("Gold")), ("silver", gettext("Silver"))] if tiered
+            else [("signal", gettext("Signal"))])
+        # Without kinds, any planned signal is the one "signal" option (as the form reads it).
+        chosen = kind if tiered else ("signal" if kind else "")
+        _OPTIONS[key] = mark_safe("".join(
+            f'<option value="{value}"{" selected" if value and value == chosen else ""}>'
+            f"{escape(label)}</option>" for value, label in choices))
+    return _OPTIONS[key]
+
+
+class CachedPageNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, key: template.base.FilterExpression):
+        self.nodelist, self.key = nodelist, key
+
+    def render(self, context: template.Context) -> str:
+        page = self.key.resolve(context)  # a tiering.page_cache.PageCache, or nothing
+        if not page:
+            return self.nodelist.render(context)
+        if page.html is None:
+            html = str(self.nodelist.render(context))
+            page_store(page.key, html)
+            return mark_safe(html)
+        return mark_safe(page_served(page.html, context.get("request")))
+
+
+@register.tag
+def cached_page(parser: template.base.Parser, token: template.base.Token) -> CachedPageNode:
+    """{% cached_page page %}...{% endcached_page %}: a strategy or SOAP page's content, kept
+    under ``page.key`` (strategy.page_cache, which says what goes into it); no page, no
+    cache."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_page takes one argument: the key")
+    nodelist = parser.parse(("endcached_page",))
+    parser.delete_first_token()
+    return CachedPageNode(nodelist, parser.compile_filter(bits[1]))

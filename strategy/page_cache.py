@@ -1,0 +1,85 @@
+"""The strategy and SOAP pages' content, kept in the cache under everything they show.
+
+Rendering the page (the signal plan's rows with their selects, two SVG maps, the table of the
+list) costs nearly all of its time, and it changes only when what it reads changes. So its HTML
+is kept under a key made of all of that, read with one small query per view:
+
+- the list's entries: the columns the page reads (tier, score, confidence, signal, whether on
+  the list) and whether a gold signal marks them, so a signal saved on this page, a proposal
+  taken, a tracking save or an upload, an advisor's tier or a removal shows at once, even
+  when the list's revision does not move;
+- the list's revision (rebuilds, hand edits) and every stored field of the profile (its answers,
+  geographic preferences, version);
+- the catalog's version (the programs' names, places and facts), the scoring model;
+- the viewer (user, owner or advisor, what they may edit; an advisor sees the applicant's
+  address), the language, the day, and the release (templates, code, data and translations:
+  ``tiering.page_cache.release_digest``).
+
+A change to any of them makes a new key; nothing is purged, and old keys expire. The forms'
+CSRF tokens are stored as a mark and each hit puts the current request's token there (as
+``tiering.page_cache.csrf_fresh`` does, but with one plain replace of a page this size instead of
+a pattern search on every view), so neither a token nor its secret is shared between visitors
+or sessions. The base template's messages are outside the cached part: a flash message still
+shows once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.core.cache import cache as shared_cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+from applicants.models import Profile
+from programs.versions import catalog_version
+from tiering.models import ListEntry
+from tiering.page_cache import PAGE_CACHE_SECONDS, PageCache, release_digest
+from tiering.scored import SCORING_VERSION
+
+# The entry columns the page shows or decides with ("gold_signal" is the GoldSignal row's pk),
+# and the list's revision and build time, read with them in one query.
+ENTRY_COLUMNS = ("pk", "program_id", "in_scope", "excluded", "computed_tier", "override_tier",
+                 "score", "confidence", "signal", "tracking_updated_at", "gold_signal",
+                 "profile__program_list__revision", "profile__program_list__built_at")
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
+
+
+def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
+             page: str = "strategy") -> str:
+    entries = list(ListEntry.objects.filter(profile=profile).order_by("pk")
+                   .values_list(*ENTRY_COLUMNS))
+    stored = [(field.attname, getattr(profile, field.attname))
+              for field in Profile._meta.concrete_fields]
+    parts = (
+        page, translation.get_language(), request.user.pk, flags, profile.user.email,
+        stored, entries, catalog_version(), SCORING_VERSION,
+        timezone.localdate().isoformat(), release_digest(),
+    )
+    return f"{page}-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,
+                page: str = "strategy") -> PageCache:
+    """The page's key and, when the cache has it, its HTML: the view skips its work on a hit
+    and the template's ``cached_page`` tag stores it on a miss. ``page``: "strategy" or
+    "soap" (the SOAP page reads a subset of the same: the answers, the catalog, which
+    programs are on the list)."""
+    key = page_key(request, profile, flags=flags, page=page)
+    return PageCache(key=key, html=shared_cache.get(key))
+
+
+def page_store(key: str, html: str) -> None:
+    """Keep the page rendered for this request, its forms' tokens replaced by the mark."""
+    shared_cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html),
+                     PAGE_CACHE_SECONDS)
+
+
+def page_served(html: str, request: HttpRequest | None) -> str:
+    """The kept page with this request's token in its forms."""
+    if request is None or _TOKEN_MARK not in html:
+        return html
+    return html.replace(_TOKEN_MARK, get_token(request))
