@@ -9,14 +9,13 @@ that add to the rows say they read (``ROW_DEPENDENCIES``: advising adds its note
 to any of them makes a new key; nothing is ever purged, and old keys expire.
 
 Forms in the cached HTML carry the CSRF token of the request that rendered them: every hit
-gets the current request's token instead (``csrf_fresh``), so neither a token nor the secret it
-comes from is shared between visitors or sessions.
+gets the current request's token instead (``programs.page_cache.csrf_fresh``), so neither a
+token nor the secret it comes from is shared between visitors or sessions.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import translation
 
 from applicants.models import Profile
@@ -37,7 +35,6 @@ from tiering.models import ListEntry
 ROW_DEPENDENCIES: list[Callable[[Profile], Hashable]] = []
 
 ROWS_CACHE_SECONDS = 6 * 3600
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TEMPLATES: str | None = None
 
 
@@ -90,11 +87,3 @@ def cached_rows(request: HttpRequest, profile: Profile, entries: Iterable[ListEn
                 **parts: object) -> RowsCache:
     key = rows_key(request, profile, entries, **parts)
     return RowsCache(key=key, html=cache.get(key))
-
-
-def csrf_fresh(html: str, request: HttpRequest | None) -> str:
-    """The cached HTML with this request's CSRF token in its forms."""
-    if request is None or "csrfmiddlewaretoken" not in html:
-        return html
-    token = get_token(request)
-    return _CSRF_INPUT.sub(lambda m: m.group(1) + token + m.group(2), html)
