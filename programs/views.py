@@ -126,11 +126,7 @@ def program_detail(
 
 def _program_page(request: HttpRequest, acgme_id: str, form: dict) -> dict[str, str]:
     program = get_object_or_404(Program.objects.for_list(), acgme_id=acgme_id)
-    # The facts part is also cached on its own per catalog version (the template's cache
-    # tag), shared by every form offered.
-    context = {"program": program, "facts": SimpleLazyObject(lambda: program_facts(program)),
-               "catalog_version": catalog_version(), "cache_seconds": PAGE_CACHE_SECONDS,
-               **form}
+    context = {"program": program, "facts": program_facts(program), **form}
     return {"title": program.name,
             "content": render_to_string("programs/_program_page.html", context, request)}
 
