@@ -4,12 +4,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from programs.community import no_source_note, specialty_without_visa_source
 from programs.facts import program_facts
 from programs.forms import CatalogFilterForm, ErrorReportForm, ReviewFilterForm, VerifiedFactForm
 from programs.models import Program, VerifiedFact
+from programs.page_cache import csrf_fresh, program_page_key, release_digest
 from programs.sources import SOURCES
 from programs.versions import catalog_version
 
@@ -67,34 +71,65 @@ def _catalog_cache_key(form: CatalogFilterForm, page: str) -> str | None:
     filters are keyed (a specialty, a state, yes/no choices, a page number up to
     MAX_CACHED_PAGE), from their cleaned values; a free-text search or an invalid form is
     rendered each time. Every distinct search used to be cached for a day: 400 random
-    searches made 400 entries (the third hardening issue)."""
-    if not form.is_valid() or form.cleaned_data.get("q") or not (
-            page.isdigit() and 1 <= int(page) <= MAX_CACHED_PAGE):
+    searches made 400 entries (the third hardening issue).
+
+    The page without a query string (an unbound form, so never "valid") is the most read of
+    all: it is keyed as every filter empty. Every field of the form but the search is in the
+    key, so a filter added to the form cannot be served another filter's page."""
+    if not (page.isdigit() and 1 <= int(page) <= MAX_CACHED_PAGE):
         return None
-    data = form.cleaned_data
-    specialty = data.get("specialty")
-    return urlencode([("specialty", specialty.code if specialty else ""),
-                      *((name, str(data.get(name) or ""))
-                        for name in ("state", "border", "j1", "h1b", "setting")),
-                      ("page", str(int(page)))])
+    if form.is_bound:
+        if not form.is_valid() or form.cleaned_data.get("q"):
+            return None
+        data = form.cleaned_data
+    else:
+        data = {}
+    return urlencode([*((name, _key_value(data.get(name))) for name in form.fields
+                        if name != "q"), ("page", str(int(page))),
+                      ("release", release_digest())])
+
+
+def _key_value(value: object) -> str:
+    if value is None or value is False:
+        return ""
+    return str(getattr(value, "code", value))  # a specialty by its code
 
 
 def program_detail(
     request: HttpRequest, acgme_id: str, *, verify_form=None, report_form=None
 ) -> HttpResponse:
-    program = get_object_or_404(Program.objects.for_list(), acgme_id=acgme_id)
     user = request.user
-    # The facts part of the page is cached per catalog version (the template's cache tag).
-    context = {"program": program, "facts": SimpleLazyObject(lambda: program_facts(program)),
-               "catalog_version": catalog_version(), "cache_seconds": PAGE_CACHE_SECONDS}
+    # The page is the same for everyone but the form offered below the facts.
     if verification.can_verify(user) or verification.is_staff_reviewer(user):
-        context["verify_form"] = verify_form or VerifiedFactForm()
+        viewer, form = "verify", {"verify_form": verify_form or VerifiedFactForm()}
     elif verification.is_unconfirmed_advisor(user):
-        context["confirm_to_verify"] = True
+        viewer, form = "confirm", {"confirm_to_verify": True}
     elif user.is_authenticated:
-        context["report_form"] = report_form or ErrorReportForm()
-    status = 400 if (verify_form or report_form) else 200
-    return render(request, "programs/program_detail.html", context, status=status)
+        viewer, form = "report", {"report_form": report_form or ErrorReportForm()}
+    else:
+        viewer, form = "visitor", {}
+    if verify_form or report_form:  # a refused form, with its errors: this request's own
+        page = _program_page(request, acgme_id, form)
+        return render(request, "programs/program_detail.html", page, status=400)
+    # The whole content is cached per program, catalog version, season, language and form
+    # offered (programs.page_cache): a hit reads neither the program nor its facts. A missing
+    # program is never stored, and deleting one bumps the version, so a hit is never a 404.
+    key = program_page_key(acgme_id, viewer)
+    page = cache.get(key)
+    if page is None:
+        page = _program_page(request, acgme_id, form)
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    else:
+        page["content"] = csrf_fresh(page["content"], request)
+    page["content"] = mark_safe(page["content"])  # rendered by our own template
+    return render(request, "programs/program_detail.html", page)
+
+
+def _program_page(request: HttpRequest, acgme_id: str, form: dict) -> dict[str, str]:
+    program = get_object_or_404(Program.objects.for_list(), acgme_id=acgme_id)
+    context = {"program": program, "facts": program_facts(program), **form}
+    return {"title": program.name,
+            "content": render_to_string("programs/_program_page.html", context, request)}
 
 
 @login_required

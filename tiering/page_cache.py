@@ -25,51 +25,26 @@ list (the catalog or the profile changed since it was built) always has a new ke
 page found in the cache was made from a current list.
 
 Forms in the cached HTML carry the CSRF token of the request that rendered them: every hit
-gets the current request's token instead (``csrf_fresh``), so neither a token nor the secret it
-comes from is shared between visitors or sessions.
+gets the current request's token instead (``programs.page_cache.csrf_fresh``), so neither a
+token nor the secret it comes from is shared between visitors or sessions.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from applicants.models import Profile
+from programs.page_cache import csrf_fresh, release_digest
 from programs.versions import catalog_version
 from tiering.models import ApplicantList
 from tiering.scored import SCORING_VERSION
 
 PAGE_CACHE_SECONDS = 6 * 3600
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_RELEASE_FILES = ("*.html", "*.py", "*.mo", "*.json", "*.csv", "*.yaml", "*.toml")
-_RELEASE: str | None = None
-
-
-def release_digest() -> str:
-    """A digest of the project's own templates, code, translations and data, so that a new
-    release never serves a page made by the old one (the cache outlives the processes)."""
-    global _RELEASE
-    if _RELEASE is None:
-        folders = [Path(config.path) for config in apps.get_app_configs()
-                   if Path(config.path).is_relative_to(settings.BASE_DIR)]
-        folders += [Path(folder) for t in settings.TEMPLATES for folder in t.get("DIRS", [])]
-        folders += [Path(folder) for folder in settings.LOCALE_PATHS]
-        digest = hashlib.sha256()
-        paths = {path for folder in folders for pattern in _RELEASE_FILES
-                 for path in folder.rglob(pattern)}
-        for path in sorted(paths):
-            digest.update(str(path).encode() + path.read_bytes())
-        _RELEASE = digest.hexdigest()
-    return _RELEASE
 
 
 def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
@@ -105,9 +80,5 @@ def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> Page
     return PageCache(key=key, html=cache.get(key))
 
 
-def csrf_fresh(html: str, request: HttpRequest | None) -> str:
-    """The cached HTML with this request's CSRF token in its forms."""
-    if request is None or "csrfmiddlewaretoken" not in html:
-        return html
-    token = get_token(request)
-    return _CSRF_INPUT.sub(lambda m: m.group(1) + token + m.group(2), html)
+__all__ = ["PAGE_CACHE_SECONDS", "PageCache", "cached_page", "csrf_fresh", "page_key",
+           "release_digest"]

@@ -72,3 +72,19 @@ def test_the_bounded_filters_are_still_cached_once_each(client, redis_cache) -> 
     client.get(catalog, {"state": "TX", "specialty": "140", "page": "1"})
 
     assert redis_cache() == before + 1
+
+
+def test_the_catalog_without_filters_is_cached_once_as_every_filter_empty(client,
+                                                                         redis_cache) -> None:
+    """The most read catalog page, the one the menu links to, has no query string: it was
+    rendered on every request (an unbound form is never "valid")."""
+    ProgramFactory(specialty=SpecialtyFactory(code="140", name="Internal Medicine"))
+    catalog = reverse("programs:list")
+    client.get(reverse("home"))
+    before = redis_cache()
+
+    client.get(catalog)
+    client.get(catalog)
+    assert redis_cache() == before + 1
+    client.get(catalog, {"q": "", "page": "1"})  # the same page, as the search form sends it
+    assert redis_cache() == before + 1

@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from programs.page_cache import csrf_fresh
 from tiering.models import Tier
-from tiering.page_cache import PAGE_CACHE_SECONDS, csrf_fresh
+from tiering.page_cache import PAGE_CACHE_SECONDS
 
 register = template.Library()
 
