@@ -9,6 +9,7 @@ app_name = "tiering"
 urlpatterns = [
     path("try/", views.try_it, name="try_it"),
     path("try/list/", views.try_list, name="try_list"),
+    path("try/what-if/", views.try_what_if, name="try_what_if"),
     path("try/save/", views.try_save, name="try_save"),
     path("list/", views.my_list, name="my_list"),
     path("applicants/<int:pk>/list/", views.tier_list, name="list"),

@@ -353,15 +353,31 @@ def try_list(request: HttpRequest) -> HttpResponse:
     if not inputs:
         return redirect("tiering:try_it")
     the_list = trial.trial_list(inputs)
-    scenarios = scenarios_what_if(the_list.profile, inputs=trial.inputs_key(inputs),
-                                  specialty_ids=the_list.specialty_ids, states=[],
-                                  ranked=lambda: the_list.scored,
-                                  candidates=the_list.candidates, chosen=the_list.chosen)
     return render(request, "tiering/try_list.html", {
-        "the_list": the_list, "profile": the_list.profile, "scenarios": scenarios,
+        "the_list": the_list, "profile": the_list.profile,
         "advice": the_list.advice, "can_save": request.user.is_anonymous
         or request.user.role == User.Role.APPLICANT,
     })
+
+
+@ratelimit(group="try-it-list", key="ip", block=False,
+           rate=lambda group, request: settings.TRY_IT_VIEW_RATE)
+def try_what_if(request: HttpRequest) -> HttpResponse:
+    """The what-ifs of the list tried: linked from it and loaded into its panel when opened
+    (``?part=1``, list.js), as a saved list's are: two of them score the whole scope again,
+    which a visitor who never opens them should not wait for."""
+    if request.limited:
+        return _too_many(request)
+    inputs = request.session.get(trial.SESSION_KEY)
+    if not inputs:
+        return redirect("tiering:try_it")
+    profile = trial.trial_profile(inputs)
+    context = {"profile": profile, "scenarios": scenarios_what_if(
+        profile, inputs=trial.inputs_key(inputs), specialty_ids=trial.specialty_ids(inputs),
+        states=[])}
+    if request.GET.get("part"):
+        return render(request, "tiering/_what_if.html", context)
+    return render(request, "tiering/try_what_if.html", context)
 
 
 @login_required

@@ -61,6 +61,8 @@ def test_a_visitor_tries_a_list_without_an_account_and_keeps_it_by_signing_up(
     counts = tier_counts(page)
     assert list(counts) == ["Tier 1", "Tier 2", "Tier 3"] and counts["Tier 1"] > 0
     expect(page.get_by_text(re.compile(r"^On the list: Tier 1 place 1 of")).first).to_be_visible()
+    # The what-ifs are scored when their panel is opened (list.js), not with the list.
+    page.locator("details[data-what-if] summary").click()
     what_if = page.locator("section[aria-labelledby=what-if-heading]")
     for title in ("If you pass Step 3", "in the border region", "Spanish one level up",
                   "more budget"):

@@ -93,6 +93,31 @@ def test_a_visitor_gets_a_list_with_its_explanations_and_nothing_is_stored(
     assert Session.objects.count() == 1
 
 
+def test_the_what_ifs_of_a_list_tried_open_from_it_for_the_same_answers(
+    client, real_catalog,
+) -> None:
+    client.post(reverse("tiering:try_it"), answers())
+    page = client.get(reverse("tiering:try_list")).content.decode()
+    # The list links to its what-ifs (list.js loads them into the panel when it is opened)
+    # instead of scoring them for a visitor who may never look.
+    link = reverse("tiering:try_what_if")
+    assert f'data-what-if="{link}?part=1"' in page and 'data-scenario="' not in page
+
+    whole = client.get(link).content.decode()
+    part = client.get(link + "?part=1").content.decode()
+
+    for text in ("If you pass Step 3", "Spanish one level up", "one change to your answers"):
+        assert text in whole and text in part
+    assert whole.count('data-scenario="') == part.count('data-scenario="') == 4
+    assert "<nav" in whole and "<nav" not in part  # the panel alone, without the page
+
+
+def test_the_what_ifs_of_a_list_tried_without_answers_send_to_the_form(client, db) -> None:
+    response = client.get(reverse("tiering:try_what_if"))
+
+    assert response.status_code == 302 and response.url == reverse("tiering:try_it")
+
+
 def test_the_visitors_list_is_the_one_the_same_profile_gets_when_saved(real_catalog) -> None:
     form = TrialForm(answers())
     assert form.is_valid(), form.errors
