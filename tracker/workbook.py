@@ -8,7 +8,6 @@ labels. With English active the output is what it always was."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, Any
@@ -46,13 +45,12 @@ from tracker.columns import (
     status_labels,
 )
 from tracker.rows import TrackerExport, TrackerRow
+from tracker.sheet_xml import RowsSheet, Styled, clean_text, rows_sheet, style_id
 
 # ---------------------------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------------------------
 
-# Characters XML 1.0 cannot hold; Excel refuses a file that contains them.
-_ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER_FONT = Font(bold=True)
@@ -68,10 +66,6 @@ TIER_FILLS = {
     Tier.TIER_2: ("DDEBF7", "0A3D7A"),
     Tier.TIER_3: ("FFEB9C", "7A4A00"),
 }
-
-
-def clean_text(value: str) -> str:
-    return _ILLEGAL_XML.sub("", value)
 
 
 def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
@@ -92,6 +86,13 @@ def _safe(ws: Any, value: Any) -> Any:
         cell.data_type = "s"
         return cell
     return value
+
+
+def _header_row(ws: RowsSheet, headers: Iterable[str]) -> None:
+    """The header row of a table sheet, translated: ``headers`` are the canonical names."""
+    names = [gettext(h) for h in headers]
+    style = style_id(ws, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
+    ws.append_rows([names], [style] * len(names))
 
 
 def _header(ws: Any, headers: Iterable[str]) -> list[WriteOnlyCell]:
@@ -155,7 +156,7 @@ def tracker_last_row(rows: Sequence[TrackerRow]) -> int:
 
 
 def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
-    ws = wb.create_sheet(gettext(SHEET_TRACKER))
+    ws = rows_sheet(wb, gettext(SHEET_TRACKER))
     last_row = tracker_last_row(rows)
     _start_table(ws, TRACKER_COLUMNS, len(rows))
     tier_range = f"A2:A{last_row}"
@@ -165,22 +166,26 @@ def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
             fill=PatternFill("solid", bgColor=fill), font=Font(color=text, bold=True),
         ))
     _validations(ws, last_row)
-    ws.append(_header(ws, TRACKER_HEADERS))
+    _header_row(ws, TRACKER_HEADERS)
 
-    website = _COLUMN["Website"] - 1
-    dates = (_COLUMN["Date applied"] - 1, _COLUMN["Interview date"] - 1)
+    website, website_letter = _COLUMN["Website"] - 1, column_letter("Website")
     fee = _COLUMN["Fee (USD)"] - 1
-    for row in rows:
-        values = [_safe(ws, value) for value in row.values()]
+    link, money = style_id(ws, style="Hyperlink"), style_id(ws, number_format=MONEY_FORMAT)
+    # Empty date cells carry the format too, so a date typed in shows as a date.
+    styles: list[int | None] = [None] * len(TRACKER_HEADERS)
+    styles[_COLUMN["Date applied"] - 1] = styles[_COLUMN["Interview date"] - 1] = \
+        style_id(ws, number_format=DATE_FORMAT)
+    body = []
+    for number, row in enumerate(rows, start=2):
+        values = list(row.values())
         if row.website.startswith(("http://", "https://")):
-            values[website] = _cell(ws, clean_text(row.website), style="Hyperlink",
-                                    hyperlink=clean_text(row.website))
-        for index in dates:
-            # Empty date cells carry the format too, so a date typed in shows as a date.
-            values[index] = _cell(ws, values[index], number_format=DATE_FORMAT)
+            address = clean_text(row.website)
+            values[website] = Styled(address, link)
+            ws.link(f"{website_letter}{number}", address)
         if values[fee] is not None:
-            values[fee] = _cell(ws, values[fee], number_format=MONEY_FORMAT)
-        ws.append(values)
+            values[fee] = Styled(values[fee], money)
+        body.append(values)
+    ws.append_rows(body, styles)
 
 
 def _write_summary(wb: Workbook, export: TrackerExport) -> None:
@@ -276,11 +281,10 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
 
 def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
                        rows: Iterable[Any], count: int) -> None:
-    ws = wb.create_sheet(gettext(title))
+    ws = rows_sheet(wb, gettext(title))
     _start_table(ws, columns, count)
-    ws.append(_header(ws, (column.header for column in columns)))
-    for row in rows:
-        ws.append([_safe(ws, value) for value in row.values()])
+    _header_row(ws, (column.header for column in columns))
+    ws.append_rows(row.values() for row in rows)
 
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
@@ -322,14 +326,13 @@ def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
 def _write_soap(wb: Workbook, export: TrackerExport) -> None:
     """The SOAP backup list, its limit and source on the first line (the upload reads only
     the Tracker sheet, so this one is never read back)."""
-    ws = wb.create_sheet(gettext(SHEET_SOAP))
+    ws = rows_sheet(wb, gettext(SHEET_SOAP))
     for index, column in enumerate(SOAP_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A3"
-    ws.append([_cell(ws, clean_text(export.soap_note), font=SECTION_FONT)])
-    ws.append(_header(ws, (column.header for column in SOAP_COLUMNS)))
-    for row in export.soap:
-        ws.append([_safe(ws, value) for value in row.values()])
+    ws.append_rows([[export.soap_note]], [style_id(ws, font=SECTION_FONT)])
+    _header_row(ws, (column.header for column in SOAP_COLUMNS))
+    ws.append_rows(row.values() for row in export.soap)
 
 
 def csv_guard(value: Any) -> Any:

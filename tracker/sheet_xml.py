@@ -1,0 +1,133 @@
+"""A write-only sheet whose rows are written as one piece of XML.
+
+openpyxl's write-only sheet makes a cell object per value, checks it and writes it through
+lxml element by element: for a list's workbook that costs more than everything else the
+export does. Here a row is a sequence of plain values and a style per column (made once per
+workbook, ``style_id``), turned into the same cell XML openpyxl writes (strings inline, numbers
+and dates as numbers, a style index where a cell has one) by string formatting, then parsed
+once by lxml and handed to openpyxl, which still writes everything around the rows: column
+widths, frozen panes, filter, conditional formats, validations and hyperlinks.
+
+Every text is written as text, never as a formula or an error code, whatever it starts with:
+the guard ``tracker.workbook`` needs for what users and sources wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from lxml import etree
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+# Characters XML 1.0 cannot hold; Excel refuses a file that contains them.
+_ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Excel keeps at most this many characters in a cell (openpyxl cuts there too).
+MAX_TEXT = 32767
+# What XML text must escape; a carriage return too, or parsing would turn it into a line feed.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_LETTERS = [get_column_letter(index) for index in range(1, 200)]
+
+
+def clean_text(value: str) -> str:
+    return _ILLEGAL_XML.sub("", value)
+
+
+class Styled:
+    """A value whose cell has its own style, unlike the rest of its column (a web address
+    that is a link, a fee that is there)."""
+
+    __slots__ = ("value", "style")
+
+    def __init__(self, value: Any, style: int) -> None:
+        self.value, self.style = value, style
+
+
+def style_id(ws: Any, **style: Any) -> int:
+    """The workbook's index of a cell style (font, fill, alignment, number format, or a
+    named ``style``), registered once, for every cell of a column to share."""
+    cell = WriteOnlyCell(ws)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell.style_id
+
+
+def _cell(ref: str, value: Any, style: str) -> str:
+    if isinstance(value, str):
+        text = clean_text(value)[:MAX_TEXT]
+        if text:
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            return (f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>'
+                    f'{text.translate(_ESCAPES)}</t></is></c>')
+        value = None
+    if value is None:
+        # An empty cell is written only when it carries a format (a date typed in later).
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if isinstance(value, Styled):
+        return _cell(ref, value.value, f' s="{value.style}"')
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, date | datetime):
+        value = to_excel(value)
+    return f'<c r="{ref}"{style} t="n"><v>{float(value):.16g}</v></c>'
+
+
+class RowsSheet(WriteOnlyWorksheet):
+    """A write-only sheet that takes its rows as values with a style per column."""
+
+    def append_rows(self, rows: Iterable[Sequence[Any]],
+                    styles: Sequence[int | None] = ()) -> None:
+        """Rows of plain values (text, numbers, dates, None); ``styles``: the style index of
+        each column's cells (``style_id``), None for none."""
+        attrs = [f' s="{s}"' if s else "" for s in styles]
+        parts = []
+        number = self._next_row
+        for row in rows:
+            number += 1
+            parts.append(f'<row r="{number}">')
+            for index, value in enumerate(row):
+                style = attrs[index] if index < len(attrs) else ""
+                parts.append(_cell(f"{_LETTERS[index]}{number}", value, style))
+            parts.append("</row>")
+        self._next_row = number
+        self._send("".join(parts))
+
+    def link(self, ref: str, target: str) -> None:
+        """A hyperlink on the cell ``ref`` (written after the rows, with its relationship)."""
+        self._get_writer()
+        self._hyperlinks.append(Hyperlink(ref=ref, target=target))
+
+    _next_row = 0
+
+    def _send(self, xml: str) -> None:
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._xml_rows()
+            next(self._rows)
+        self._rows.send(xml)
+
+    def _xml_rows(self) -> Generator[None, str, None]:
+        # Replaces openpyxl's generator of cells: the pieces are gathered, then the sheet's
+        # rows go to its stream in one element when the sheet is closed.
+        pieces: list[str] = []
+        try:
+            while True:
+                pieces.append((yield))
+        except GeneratorExit:
+            pass
+        xf = self._writer.xf.send(True)
+        xf.write(etree.fromstring(f"<sheetData>{''.join(pieces)}</sheetData>"))
+        self._writer.xf.send(None)
+
+
+def rows_sheet(wb: Any, title: str) -> RowsSheet:
+    """A new RowsSheet at the end of the write-only workbook ``wb``."""
+    ws = RowsSheet(parent=wb, title=title)
+    wb._add_sheet(ws)
+    return ws
