@@ -6,7 +6,7 @@ every page says beside it: "verified on DATE", its year, or "year not stated".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -166,19 +166,43 @@ def _whole(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def why_of(entry: ListEntry, *, reasons: int = 3) -> str:
-    """The top reasons, with their points after the text so that no cell starts with a sign."""
+@dataclass(frozen=True, slots=True)
+class ProgramText:
+    """What a row says of its program for this applicant, in the active language: the same on
+    every download until the applicant's scored answers, the catalog, the scoring model or the
+    language change (``tracker.export`` keeps it in the cache under all four)."""
+
+    j1: str
+    h1b: str
+    as_of: str
+    reasons: str  # the top reasons with their points, and the first fact to verify
+    confidence: str
+
+
+def program_text(program: Program, explanation: dict | None) -> ProgramText:
+    """``explanation``: the program's, scored for the applicant (None when it was not)."""
+    explanation = explanation or {}
+    parts = []
+    for reason in explanation.get("reasons", [])[:3]:
+        # The points go after the text, so that no cell starts with a sign.
+        points = round(reason.get("points", 0))
+        parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
+    for item in explanation.get("to_verify", [])[:1]:
+        parts.append(gettext("Verify: %(item)s") % {"item": item})
+    return ProgramText(j1=tristate(program.j1_accepted), h1b=tristate(program.h1b_sponsored),
+                       as_of=as_of(program), reasons="; ".join(parts),
+                       confidence=explanation.get("confidence_label", ""))
+
+
+def why_of(entry: ListEntry, text: ProgramText) -> str:
+    """The advisor's tier when there is one, then the program's top reasons."""
     parts = []
     if entry.override_tier:
         parts.append(gettext("Advisor's tier: %(tier)s (computed %(computed)s): %(reason)s") % {
             "tier": Tier(entry.override_tier).label,
             "computed": Tier(entry.computed_tier).label, "reason": entry.override_reason})
-    explanation = entry.explanation or {}
-    for reason in explanation.get("reasons", [])[:reasons]:
-        points = round(reason.get("points", 0))
-        parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
-    for item in explanation.get("to_verify", [])[:1]:
-        parts.append(gettext("Verify: %(item)s") % {"item": item})
+    if text.reasons:
+        parts.append(text.reasons)
     return "; ".join(parts)
 
 
@@ -189,8 +213,10 @@ def eras_fee_at(position: int) -> int:
     return budget.ERAS_FEE_LATER_PROGRAMS_USD
 
 
-def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
-    """The list ordered by tier, then score (best first), then program name.
+def tracker_rows(entries: Iterable[ListEntry],
+                 texts: Mapping[int, ProgramText]) -> list[TrackerRow]:
+    """The list ordered by tier, then score (best first), then program name; ``texts``: each
+    program's ``ProgramText`` by program id.
 
     The default fee follows the ERAS 2026 schedule in that order within each specialty: the
     first 30 planned programs of a specialty at $11, the next ones at $30. A withdrawn program
@@ -201,7 +227,7 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
     planned: dict[int, int] = {}
     rows = []
     for entry in eligible:
-        program = entry.program
+        program, text = entry.program, texts[entry.program_id]
         default_fee = None
         if entry.status != Status.WITHDRAWN:
             planned[program.specialty_id] = planned.get(program.specialty_id, 0) + 1
@@ -215,14 +241,14 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
             city=program.city,
             state=program.state,
             border_distance_km=program.border_distance_km,
-            j1=tristate(program.j1_accepted),
-            h1b=tristate(program.h1b_sponsored),
+            j1=text.j1,
+            h1b=text.h1b,
             img_share_pct=program.img_share_pct,
             non_us_img_share_pct=program.non_us_img_share_pct,
-            as_of=as_of(program),
+            as_of=text.as_of,
             score=entry.score,
-            confidence=(entry.explanation or {}).get("confidence_label", ""),
-            why=why_of(entry),
+            confidence=text.confidence,
+            why=why_of(entry, text),
             website=program.website,
             status=entry.status,
             signal=entry.signal,
@@ -342,7 +368,8 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
 
 
 def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
-                      entries: Sequence[ListEntry], generated_at: datetime,
+                      entries: Sequence[ListEntry], texts: Mapping[int, ProgramText],
+                      generated_at: datetime,
                       candidates: Sequence[Scored] = (),
                       soap: Sequence[SoapRow] = (), soap_note: str = "") -> TrackerExport:
     """Everything the writers need, from loaded objects only (no query)."""
@@ -352,7 +379,7 @@ def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
         generated_at=generated_at,
         scoring_version=SCORING_VERSION,
         profile_lines=tuple(profile_lines(profile, specialty_names=specialty_names)),
-        rows=tuple(tracker_rows(entries)),
+        rows=tuple(tracker_rows(entries, texts)),
         candidates=tuple(candidate_rows(candidates)),
         catalog_years=catalog_years(programs),
         sources=tuple(source_rows(programs)),
