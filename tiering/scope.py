@@ -81,11 +81,11 @@ def catalog_facts() -> list[scoring.ProgramFacts]:
     return snapshot().facts()
 
 
-def with_programs(entries: Iterable[T]) -> list[T]:
+def with_programs(entries: Iterable[T], *, version: str | None = None) -> list[T]:
     """The entries (anything with ``program_id``), each given its program from the snapshot:
     a list page or a workbook then loads only the applicant's own rows, not the programs'
-    facts and provenance again."""
-    catalog = snapshot().by_pk
+    facts and provenance again. ``version``: the catalog's, when the caller has read it."""
+    catalog = snapshot(version).by_pk
     entries = list(entries)
     missing = {e.program_id for e in entries if e.program_id not in catalog}
     extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}

@@ -23,11 +23,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from applicants.models import Profile
+from programs.versions import catalog_version
 from strategy import season
 from strategy.soap import soap_list
 from tiering.explain import attach_explanations
 from tiering.models import ListEntry
-from tiering.scope import score_scope, snapshot, with_programs
+from tiering.scope import score_scope, with_programs
 from tiering.scored import SCORING_VERSION, Scored, applicant_of
 
 # The upload and the tests read these names from here.
@@ -55,18 +56,18 @@ from tracker.rows import (  # noqa: F401
 TEXT_SECONDS = 24 * 3600
 
 
-def _text_key(kind: str, profile: Profile, *, complete: bool) -> str:
+def _text_key(kind: str, profile: Profile, *, complete: bool, version: str) -> str:
     applicant = applicant_of(profile) if profile.graduation_year is not None else None
-    parts = (kind, translation.get_language(), complete, applicant, snapshot().version,
+    parts = (kind, translation.get_language(), complete, applicant, version,
              SCORING_VERSION, season.SOAP_MAX_APPLICATIONS, sorted(season.SOAP_SPECIALTIES))
     return f"tracker-{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def program_texts(profile: Profile, entries: list[ListEntry], *,
-                  complete: bool) -> dict[int, ProgramText]:
+def program_texts(profile: Profile, entries: list[ListEntry], *, complete: bool,
+                  version: str) -> dict[int, ProgramText]:
     """Each entry's ``ProgramText`` by program id, scored (with reasons) only for programs no
     download has asked for since the answers, the catalog or the language last changed."""
-    key = _text_key("programs", profile, complete=complete)
+    key = _text_key("programs", profile, complete=complete, version=version)
     texts: dict[int, ProgramText] = cache.get(key) or {}
     missing = [entry for entry in entries if entry.program_id not in texts]
     if missing:
@@ -85,8 +86,9 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
                            .values_list("name", flat=True))
     # Enough to score: a graduation year and a specialty (Profile.is_complete, without a query).
     complete = profile.graduation_year is not None and bool(specialty_names)
-    entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
-    texts = program_texts(profile, entries, complete=complete)
+    version = catalog_version()  # read once: each read is a query outside a request
+    entries = with_programs(ListEntry.objects.on_list().filter(profile=profile), version=version)
+    texts = program_texts(profile, entries, complete=complete, version=version)
     others: list[Scored] = []
     if candidates and complete:
         taken = set(ListEntry.objects.filter(profile=profile).values_list("program_id",
@@ -94,7 +96,7 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
         others = [item for item in score_scope(profile) if item.program.pk not in taken]
     # The SOAP backup list needs what the list needs: a graduation year and a specialty.
     on_list = {e.program_id for e in entries}
-    soap, soap_note = soap_rows(profile, on_list) \
+    soap, soap_note = soap_rows(profile, on_list, version=version) \
         if profile.graduation_year is not None and (bool(entries) or complete) else ([], "")
     return tracker_export_of(
         profile=profile, specialty_names=specialty_names, entries=entries, texts=texts,
@@ -102,9 +104,10 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
     )
 
 
-def soap_rows(profile: Profile, on_list: set[int]) -> tuple[list[SoapRow], str]:
+def soap_rows(profile: Profile, on_list: set[int], *,
+              version: str) -> tuple[list[SoapRow], str]:
     """The SOAP backup list's rows, and the line that says the limit and its source."""
-    key = _text_key("soap", profile, complete=True)
+    key = _text_key("soap", profile, complete=True, version=version)
     rows: list[tuple[int, SoapRow]] | None = cache.get(key)
     if rows is None:
         rows = [(c.program.pk, SoapRow(

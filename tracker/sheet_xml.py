@@ -14,17 +14,23 @@ the guard ``tracker.workbook`` needs for what users and sources wrote.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Generator, Iterable, Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import IO, Any
 
 from lxml import etree
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.writer.excel import ExcelWriter
 
 # Characters XML 1.0 cannot hold; Excel refuses a file that contains them.
 _ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
@@ -49,6 +55,16 @@ class Styled:
         self.value, self.style = value, style
 
 
+class Formula:
+    """A formula the workbook computes ("=SUM(C2:C9)"): only the writer's own; text from a
+    user or a source is never one."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def style_id(ws: Any, **style: Any) -> int:
     """The workbook's index of a cell style (font, fill, alignment, number format, or a
     named ``style``), registered once, for every cell of a column to share."""
@@ -71,6 +87,9 @@ def _cell(ref: str, value: Any, style: str) -> str:
         return f'<c r="{ref}"{style}/>' if style else ""
     if isinstance(value, Styled):
         return _cell(ref, value.value, f' s="{value.style}"')
+    if isinstance(value, Formula):
+        formula = value.text.removeprefix("=").translate(_ESCAPES)
+        return f'<c r="{ref}"{style}><f>{formula}</f><v></v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, date | datetime):
@@ -105,6 +124,12 @@ class RowsSheet(WriteOnlyWorksheet):
 
     _next_row = 0
 
+    def _get_writer(self) -> None:
+        # In memory: openpyxl's own sheets each go through a temporary file on disk.
+        if self._writer is None:
+            self._writer = WorksheetWriter(self, out=io.BytesIO())
+            self._writer.write_top()
+
     def _send(self, xml: str) -> None:
         self._get_writer()
         if self._rows is None:
@@ -131,3 +156,26 @@ def rows_sheet(wb: Any, title: str) -> RowsSheet:
     ws = RowsSheet(parent=wb, title=title)
     wb._add_sheet(ws)
     return ws
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer, taking each RowsSheet's XML from memory."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        if not isinstance(ws, RowsSheet):
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts, ws._drawing.images = ws._charts, ws._images
+        if not ws.closed:
+            ws.close()
+        ws._rels = ws._writer._rels
+        self._archive.writestr(ws.path[1:], ws._writer.out.getvalue())
+        self.manifest.append(ws)
+
+
+def save(wb: Workbook, out: IO[bytes]) -> None:
+    """``Workbook.save`` for a workbook of RowsSheets, without a temporary file per sheet."""
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(wb, archive).write_data()

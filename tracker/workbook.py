@@ -14,8 +14,6 @@ from typing import IO, Any
 
 from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -45,7 +43,15 @@ from tracker.columns import (
     status_labels,
 )
 from tracker.rows import TrackerExport, TrackerRow
-from tracker.sheet_xml import RowsSheet, Styled, clean_text, rows_sheet, style_id
+from tracker.sheet_xml import (
+    Formula,
+    RowsSheet,
+    Styled,
+    clean_text,
+    rows_sheet,
+    save,
+    style_id,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Writers
@@ -68,37 +74,11 @@ TIER_FILLS = {
 }
 
 
-def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _safe(ws: Any, value: Any) -> Any:
-    """A value ready for a write-only row: text that openpyxl would store as a formula or an
-    error code becomes an explicit string cell; other values pass through untouched."""
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def _header_row(ws: RowsSheet, headers: Iterable[str]) -> None:
     """The header row of a table sheet, translated: ``headers`` are the canonical names."""
     names = [gettext(h) for h in headers]
     style = style_id(ws, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
     ws.append_rows([names], [style] * len(names))
-
-
-def _header(ws: Any, headers: Iterable[str]) -> list[WriteOnlyCell]:
-    """Header cells, translated: ``headers`` are the canonical English names."""
-    return [_cell(ws, gettext(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
-            for h in headers]
 
 
 def _start_table(ws: Any, columns: Sequence[Column], rows: int) -> None:
@@ -189,21 +169,27 @@ def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
 
 
 def _write_summary(wb: Workbook, export: TrackerExport) -> None:
-    ws = wb.create_sheet(gettext(SHEET_SUMMARY))
+    ws = rows_sheet(wb, gettext(SHEET_SUMMARY))
     last_row = tracker_last_row(export.rows)
     for letter, width in (("A", 46), ("B", 22), ("C", 16), ("D", 12), ("E", 12), ("F", 70)):
         ws.column_dimensions[letter].width = width
-    line = 0
+    lines: list[tuple[Any, ...]] = []
 
     def append(*values: Any) -> int:
-        nonlocal line
-        ws.append(list(values))
-        line += 1
-        return line
+        lines.append(values)
+        return len(lines)
+
+    title_font, section_font, bold, header = (
+        style_id(ws, font=TITLE_FONT), style_id(ws, font=SECTION_FONT),
+        style_id(ws, font=HEADER_FONT),
+        style_id(ws, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP))
 
     def section(title: str) -> None:
         append()
-        append(_cell(ws, title, font=SECTION_FONT))
+        append(Styled(title, section_font))
+
+    def headers(*names: str) -> list[Styled]:
+        return [Styled(gettext(name), header) for name in names]
 
     tracker = f"'{gettext(SHEET_TRACKER)}'"
     yes = gettext(YES)
@@ -214,34 +200,35 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
     specialties = _range("Specialty", last_row, sheet=tracker)
     fees = _range("Fee (USD)", last_row, sheet=tracker)
 
-    append(_cell(ws, gettext("Residency application tracker"), font=TITLE_FONT))
-    append(gettext("Applicant"), _safe(ws, export.applicant))
+    append(Styled(gettext("Residency application tracker"), title_font))
+    append(gettext("Applicant"), export.applicant)
     append(gettext("Season"), season_name(), "", "", "",
            gettext("Each figure below keeps the season of its own source beside it."))
     generated = export.generated_at.replace(tzinfo=None, microsecond=0)
-    append(gettext("Generated"), _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
+    append(gettext("Generated"), Styled(generated, style_id(ws, number_format="yyyy-mm-dd hh:mm")),
            export.generated_at.tzname() or "")
     append(gettext("Catalog data as of"),
            ", ".join(str(y) for y in export.catalog_years) or gettext("unknown"),
            "", "", "", gettext("The years the program facts were published; see the Sources "
                                "sheet."))
-    append(gettext("Scoring model"), _safe(ws, export.scoring_version))
+    append(gettext("Scoring model"), export.scoring_version)
     append(gettext("Counts below are formulas over the Tracker sheet: they follow your edits."))
 
     section(gettext("Profile"))
     for label, value in export.profile_lines:
-        append(label, _safe(ws, value))
+        append(label, value)
 
     section(gettext("Programs per tier and status"))
-    append(*_header(ws, (gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
-                         gettext_noop("Tier 3"), gettext_noop("All"))))
+    append(*headers(gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
+                    gettext_noop("Tier 3"), gettext_noop("All")))
     for label in status_labels():
-        append(label, *(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")' for tier in (1, 2, 3)),
-               f'=COUNTIFS({statuses},"{label}")')
-    append(_cell(ws, gettext("All programs"), font=HEADER_FONT),
-           *(f"=COUNTIFS({tiers},{tier})" for tier in (1, 2, 3)),
-           f'=COUNTIFS({tiers},">=1",{tiers},"<=3")')
-    append(gettext("Signals sent"), f'=COUNTIFS({signals},"{yes}")')
+        append(label, *(Formula(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")')
+                        for tier in (1, 2, 3)),
+               Formula(f'=COUNTIFS({statuses},"{label}")'))
+    append(Styled(gettext("All programs"), bold),
+           *(Formula(f"=COUNTIFS({tiers},{tier})") for tier in (1, 2, 3)),
+           Formula(f'=COUNTIFS({tiers},">=1",{tiers},"<=3")'))
+    append(gettext("Signals sent"), Formula(f'=COUNTIFS({signals},"{yes}")'))
 
     section(gettext("Cost of the list"))
     eras_source = gettext(ERAS_FEE_SOURCE)
@@ -251,32 +238,33 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
                    budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY, "", "", "", eras_source)
     later = append(gettext("ERAS fee per program after those (USD)"),
                    budget.ERAS_FEE_LATER_PROGRAMS_USD, "", "", "", eras_source)
-    append(*_header(ws, (gettext_noop("Specialty"), gettext_noop("Programs planned"),
-                         gettext_noop("ERAS fees (USD)"))), "", "",
+    append(*headers(gettext_noop("Specialty"), gettext_noop("Programs planned"),
+                    gettext_noop("ERAS fees (USD)")), "", "",
            gettext("Planned: every program on the Tracker except those marked Withdrawn."))
     specialty_lines = []
     for name in sorted({row.specialty for row in export.rows}):
-        n = line + 1
+        n = len(lines) + 1
         specialty_lines.append(append(
-            _safe(ws, name),
-            f'=COUNTIFS({specialties},A{n},{statuses},"<>{withdrawn}")',
-            f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}",
+            name,
+            Formula(f'=COUNTIFS({specialties},A{n},{statuses},"<>{withdrawn}")'),
+            Formula(f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}"),
         ))
-    eras_total = line + 1
-    fees_sum = (f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
-                if specialty_lines else "=0")
-    append(_cell(ws, gettext("ERAS fees by the 2026 schedule (USD)"), font=HEADER_FONT), "",
-           fees_sum)
-    append(gettext("Fee column of the Tracker, total (USD)"), "", f"=SUM({fees})", "", "",
+    eras_total = len(lines) + 1
+    fees_sum = Formula(f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
+                       if specialty_lines else "=0")
+    append(Styled(gettext("ERAS fees by the 2026 schedule (USD)"), bold), "", fees_sum)
+    append(gettext("Fee column of the Tracker, total (USD)"), "", Formula(f"=SUM({fees})"),
+           "", "",
            gettext("Your recorded fees, or the schedule's fee where you recorded none."))
     token = append(gettext("ECFMG ERAS token (USD)"), "", budget.ECFMG_ERAS_TOKEN_USD, "", "",
                    gettext(ECFMG_TOKEN_SOURCE))
     transcript = append(gettext("USMLE transcript (USD)"), "", budget.USMLE_TRANSCRIPT_USD, "",
                         "", gettext(TRANSCRIPT_SOURCE))
-    append(_cell(ws, gettext("Season total (USD)"), font=HEADER_FONT), "",
-           f"=C{eras_total}+C{token}+C{transcript}", "", "",
+    append(Styled(gettext("Season total (USD)"), bold), "",
+           Formula(f"=C{eras_total}+C{token}+C{transcript}"), "", "",
            gettext("ERAS fees by the schedule plus the fixed costs; NRMP registration and "
                    "interview costs are not included."))
+    ws.append_rows(lines)
 
 
 def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
@@ -312,7 +300,7 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     if export.soap:
         _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
-    wb.save(out)
+    save(wb, out)
 
 
 def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
@@ -320,7 +308,7 @@ def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     wb = Workbook(write_only=True)
     _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
-    wb.save(out)
+    save(wb, out)
 
 
 def _write_soap(wb: Workbook, export: TrackerExport) -> None:
