@@ -44,31 +44,35 @@ from tracker.rows import (  # noqa: F401
     ProgramText,
     SoapRow,
     TrackerExport,
+    catalog_years,
     eras_fee_at,
     program_text,
+    source_rows,
     tracker_export_of,
 )
 
 # What a download says of the programs (their reasons, scored again, and their facts' dates;
-# the SOAP list with its reasons) is the same for every download until the applicant's scored
-# answers, the catalog, the scoring model or the language change: it is kept in the shared
-# cache under all four, so a download scores nothing the previous one scored.
+# the SOAP list with its reasons; the sources the list's facts cite) is the same for every
+# download until the applicant's scored answers, the catalog, the scoring model or the
+# language change: it is kept in the shared cache under all four, so a download scores
+# nothing the previous one scored.
 TEXT_SECONDS = 24 * 3600
 
 
-def _text_key(kind: str, profile: Profile, *, complete: bool, version: str) -> str:
+def _text_key(kind: str, profile: Profile, *, complete: bool, version: str,
+              programs: object = ()) -> str:
     applicant = applicant_of(profile) if profile.graduation_year is not None else None
-    parts = (kind, translation.get_language(), complete, applicant, version,
+    parts = (kind, translation.get_language(), complete, applicant, version, programs,
              SCORING_VERSION, season.SOAP_MAX_APPLICATIONS, sorted(season.SOAP_SPECIALTIES))
     return f"tracker-{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def program_texts(profile: Profile, entries: list[ListEntry], *, complete: bool,
-                  version: str) -> dict[int, ProgramText]:
+def program_texts(profile: Profile, entries: list[ListEntry], *, complete: bool, key: str,
+                  found: dict[int, ProgramText] | None) -> dict[int, ProgramText]:
     """Each entry's ``ProgramText`` by program id, scored (with reasons) only for programs no
-    download has asked for since the answers, the catalog or the language last changed."""
-    key = _text_key("programs", profile, complete=complete, version=version)
-    texts: dict[int, ProgramText] = cache.get(key) or {}
+    download has asked for since the answers, the catalog or the language last changed.
+    ``found``: what the cache holds under ``key``."""
+    texts = found or {}
     missing = [entry for entry in entries if entry.program_id not in texts]
     if missing:
         if complete:
@@ -88,27 +92,40 @@ def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExpo
     complete = profile.graduation_year is not None and bool(specialty_names)
     version = catalog_version()  # read once: each read is a query outside a request
     entries = with_programs(ListEntry.objects.on_list().filter(profile=profile), version=version)
-    texts = program_texts(profile, entries, complete=complete, version=version)
+    on_list = {e.program_id for e in entries}
+    # The SOAP backup list needs what the list needs: a graduation year and a specialty.
+    with_soap = profile.graduation_year is not None and (bool(entries) or complete)
+    keys = {"programs": _text_key("programs", profile, complete=complete, version=version),
+            "soap": _text_key("soap", profile, complete=True, version=version),
+            "sources": _text_key("sources", profile, complete=complete, version=version,
+                                 programs=sorted(on_list))}
+    found = cache.get_many(keys.values())  # one round trip for the three
+    texts = program_texts(profile, entries, complete=complete, key=keys["programs"],
+                          found=found.get(keys["programs"]))
+    cited = found.get(keys["sources"])
+    if cited is None:
+        programs = [entry.program for entry in entries]
+        cited = (catalog_years(programs), tuple(source_rows(programs)))
+        cache.set(keys["sources"], cited, TEXT_SECONDS)
     others: list[Scored] = []
     if candidates and complete:
         taken = set(ListEntry.objects.filter(profile=profile).values_list("program_id",
                                                                           flat=True))
         others = [item for item in score_scope(profile) if item.program.pk not in taken]
-    # The SOAP backup list needs what the list needs: a graduation year and a specialty.
-    on_list = {e.program_id for e in entries}
-    soap, soap_note = soap_rows(profile, on_list, version=version) \
-        if profile.graduation_year is not None and (bool(entries) or complete) else ([], "")
+    soap, soap_note = soap_rows(profile, on_list, key=keys["soap"],
+                                found=found.get(keys["soap"])) if with_soap else ([], "")
     return tracker_export_of(
         profile=profile, specialty_names=specialty_names, entries=entries, texts=texts,
         generated_at=timezone.localtime(), candidates=others, soap=soap, soap_note=soap_note,
+        cited=cited,
     )
 
 
-def soap_rows(profile: Profile, on_list: set[int], *,
-              version: str) -> tuple[list[SoapRow], str]:
-    """The SOAP backup list's rows, and the line that says the limit and its source."""
-    key = _text_key("soap", profile, complete=True, version=version)
-    rows: list[tuple[int, SoapRow]] | None = cache.get(key)
+def soap_rows(profile: Profile, on_list: set[int], *, key: str,
+              found: list[tuple[int, SoapRow]] | None) -> tuple[list[SoapRow], str]:
+    """The SOAP backup list's rows, and the line that says the limit and its source.
+    ``found``: what the cache holds under ``key``."""
+    rows = found
     if rows is None:
         rows = [(c.program.pk, SoapRow(
             place=c.place, program=c.program.name, acgme_id=c.program.acgme_id,

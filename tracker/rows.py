@@ -67,15 +67,27 @@ class TrackerRow:
     def fee_shown(self) -> Decimal | int | None:
         return self.fee if self.fee is not None else self.default_fee
 
-    def values(self) -> tuple[Any, ...]:
-        """The row in TRACKER_COLUMNS order, as plain Python values."""
+    def values(self, words: RowWords | None = None) -> tuple[Any, ...]:
+        """The row in TRACKER_COLUMNS order, as plain Python values. ``words``: the labels
+        in the active language, when the caller writes many rows (``row_words()``)."""
+        statuses, yes, no = words or row_words()
         return (
             self.tier, self.program, self.acgme_id, self.specialty, self.city, self.state,
             _whole(self.border_distance_km), self.j1, self.h1b, _whole(self.img_share_pct),
             _whole(self.non_us_img_share_pct), _whole(self.score), self.confidence, self.why,
-            self.website, str(Status(self.status).label), yes_no(self.signal), self.date_applied,
+            self.website, statuses[self.status], yes if self.signal else no, self.date_applied,
             self.interview_date, self.letters_sent, self.fee_shown, self.notes, self.as_of,
         )
+
+
+# The status labels by stored value, "Yes" and "No".
+RowWords = tuple[dict[str, str], str, str]
+
+
+def row_words() -> RowWords:
+    """What the rows' status and signal cells say, in the active language, looked up once
+    for all the rows."""
+    return ({value: str(label) for value, label in Status.choices}, yes_no(True), yes_no(False))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -371,9 +383,13 @@ def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
                       entries: Sequence[ListEntry], texts: Mapping[int, ProgramText],
                       generated_at: datetime,
                       candidates: Sequence[Scored] = (),
-                      soap: Sequence[SoapRow] = (), soap_note: str = "") -> TrackerExport:
-    """Everything the writers need, from loaded objects only (no query)."""
+                      soap: Sequence[SoapRow] = (), soap_note: str = "",
+                      cited: tuple[tuple[int, ...], Sequence[SourceRow]] | None = None,
+                      ) -> TrackerExport:
+    """Everything the writers need, from loaded objects only (no query). ``cited``: the
+    catalog's years and the sources of these entries' programs, when the caller has them."""
     programs = [entry.program for entry in entries]
+    years, sources = cited or (catalog_years(programs), source_rows(programs))
     return TrackerExport(
         applicant=profile.user.email if profile.user_id else "",
         generated_at=generated_at,
@@ -381,8 +397,8 @@ def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
         profile_lines=tuple(profile_lines(profile, specialty_names=specialty_names)),
         rows=tuple(tracker_rows(entries, texts)),
         candidates=tuple(candidate_rows(candidates)),
-        catalog_years=catalog_years(programs),
-        sources=tuple(source_rows(programs)),
+        catalog_years=tuple(years),
+        sources=tuple(sources),
         soap=tuple(soap),
         soap_note=soap_note,
     )

@@ -4,8 +4,8 @@ openpyxl's write-only sheet makes a cell object per value, checks it and writes 
 lxml element by element: for a list's workbook that costs more than everything else the
 export does. Here a row is a sequence of plain values and a style per column (made once per
 workbook, ``style_id``), turned into the same cell XML openpyxl writes (strings inline, numbers
-and dates as numbers, a style index where a cell has one) by string formatting, then parsed
-once by lxml and handed to openpyxl, which still writes everything around the rows: column
+and dates as numbers, a style index where a cell has one) by string formatting, and written
+into the sheet's stream as it is; openpyxl still writes everything around the rows: column
 widths, frozen panes, filter, conditional formats, validations and hyperlinks.
 
 Every text is written as text, never as a formula or an error code, whatever it starts with:
@@ -17,11 +17,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
-from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -36,8 +35,6 @@ from openpyxl.writer.excel import ExcelWriter
 _ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # Excel keeps at most this many characters in a cell (openpyxl cuts there too).
 MAX_TEXT = 32767
-# What XML text must escape; a carriage return too, or parsing would turn it into a line feed.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _LETTERS = [get_column_letter(index) for index in range(1, 200)]
 
 
@@ -74,22 +71,30 @@ def style_id(ws: Any, **style: Any) -> int:
     return cell.style_id
 
 
+def _text(ref: str, value: str, style: str) -> str:
+    text = clean_text(value)[:MAX_TEXT]
+    if not text:
+        return f'<c r="{ref}"{style}/>' if style else ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _escape(text: str) -> str:
+    # A carriage return too: a reader would take a bare one for a line feed.
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
 def _cell(ref: str, value: Any, style: str) -> str:
     if isinstance(value, str):
-        text = clean_text(value)[:MAX_TEXT]
-        if text:
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            return (f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>'
-                    f'{text.translate(_ESCAPES)}</t></is></c>')
-        value = None
+        return _text(ref, value, style)
     if value is None:
         # An empty cell is written only when it carries a format (a date typed in later).
         return f'<c r="{ref}"{style}/>' if style else ""
     if isinstance(value, Styled):
         return _cell(ref, value.value, f' s="{value.style}"')
     if isinstance(value, Formula):
-        formula = value.text.removeprefix("=").translate(_ESCAPES)
-        return f'<c r="{ref}"{style}><f>{formula}</f><v></v></c>'
+        return f'<c r="{ref}"{style}><f>{_escape(value.text.removeprefix("="))}</f><v></v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, date | datetime):
@@ -105,14 +110,17 @@ class RowsSheet(WriteOnlyWorksheet):
         """Rows of plain values (text, numbers, dates, None); ``styles``: the style index of
         each column's cells (``style_id``), None for none."""
         attrs = [f' s="{s}"' if s else "" for s in styles]
+        attrs += [""] * (len(_LETTERS) - len(attrs))
         parts = []
         number = self._next_row
         for row in rows:
             number += 1
             parts.append(f'<row r="{number}">')
-            for index, value in enumerate(row):
-                style = attrs[index] if index < len(attrs) else ""
-                parts.append(_cell(f"{_LETTERS[index]}{number}", value, style))
+            # The letters and styles run past any row of these sheets.
+            for letter, style, value in zip(_LETTERS, attrs, row, strict=False):
+                # Text first: most cells hold it.
+                parts.append(_text(f"{letter}{number}", value, style) if type(value) is str
+                             else _cell(f"{letter}{number}", value, style))
             parts.append("</row>")
         self._next_row = number
         self._send("".join(parts))
@@ -133,22 +141,25 @@ class RowsSheet(WriteOnlyWorksheet):
     def _send(self, xml: str) -> None:
         self._get_writer()
         if self._rows is None:
-            self._rows = self._xml_rows()
-            next(self._rows)
-        self._rows.send(xml)
+            self._rows = _Rows(self._writer)
+        self._rows.pieces.append(xml)
 
-    def _xml_rows(self) -> Generator[None, str, None]:
-        # Replaces openpyxl's generator of cells: the pieces are gathered, then the sheet's
-        # rows go to its stream in one element when the sheet is closed.
-        pieces: list[str] = []
-        try:
-            while True:
-                pieces.append((yield))
-        except GeneratorExit:
-            pass
-        xf = self._writer.xf.send(True)
-        xf.write(etree.fromstring(f"<sheetData>{''.join(pieces)}</sheetData>"))
-        self._writer.xf.send(None)
+
+class _Rows:
+    """A sheet's rows as XML, gathered until openpyxl closes the sheet (it closes ``_rows``
+    then), and written as they are into the sheet's stream, between what openpyxl wrote
+    before them and what it writes after."""
+
+    __slots__ = ("writer", "pieces")
+
+    def __init__(self, writer: WorksheetWriter) -> None:
+        self.writer, self.pieces = writer, []
+
+    def close(self) -> None:
+        xf = self.writer.xf.send(True)
+        xf.flush()  # everything before the rows is in ``out`` now
+        self.writer.out.write(f"<sheetData>{''.join(self.pieces)}</sheetData>".encode())
+        self.writer.xf.send(None)
 
 
 def rows_sheet(wb: Any, title: str) -> RowsSheet:

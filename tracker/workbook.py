@@ -42,7 +42,7 @@ from tracker.columns import (
     column_letter,
     status_labels,
 )
-from tracker.rows import TrackerExport, TrackerRow
+from tracker.rows import TrackerExport, TrackerRow, row_words
 from tracker.sheet_xml import (
     Formula,
     RowsSheet,
@@ -155,9 +155,9 @@ def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
     styles: list[int | None] = [None] * len(TRACKER_HEADERS)
     styles[_COLUMN["Date applied"] - 1] = styles[_COLUMN["Interview date"] - 1] = \
         style_id(ws, number_format=DATE_FORMAT)
-    body = []
+    body, words = [], row_words()
     for number, row in enumerate(rows, start=2):
-        values = list(row.values())
+        values = list(row.values(words))
         if row.website.startswith(("http://", "https://")):
             address = clean_text(row.website)
             values[website] = Styled(address, link)
@@ -343,5 +343,6 @@ def write_csv(rows: Iterable[TrackerRow], out: IO[str]) -> None:
     """The Tracker sheet's rows as CSV, for those who prefer it."""
     writer = csv.writer(out)
     writer.writerow([gettext(header) for header in TRACKER_HEADERS])
+    words = row_words()
     for row in rows:
-        writer.writerow([_csv_value(value) for value in row.values()])
+        writer.writerow([_csv_value(value) for value in row.values(words)])
