@@ -6,7 +6,7 @@ every page says beside it: "verified on DATE", its year, or "year not stated".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -162,15 +162,21 @@ _AS_OF = (("j1_accepted", gettext_noop("J-1")), ("h1b_sponsored", gettext_noop("
           ("non_us_img_share_pct", gettext_noop("non-US IMG share")))
 
 
-def as_of(program: Program) -> str:
+def as_of(program: Program, labels: Sequence[tuple[str, str]] | None = None) -> str:
     """"J-1: verified on 2026-12-06; H-1B: 2021; IMG share: 2025": what the pages print beside
-    each known fact of the row (programs.current)."""
+    each known fact of the row (programs.current). ``labels``: ``as_of_labels()``, when the
+    caller writes many rows."""
     parts = []
-    for key, label in _AS_OF:
+    for key, label in labels or as_of_labels():
         fact = current.fact(program, key)
         if fact.known:
-            parts.append(f"{gettext(label)}: {fact.when}")
+            parts.append(f"{label}: {fact.when}")
     return "; ".join(parts)
+
+
+def as_of_labels() -> list[tuple[str, str]]:
+    """The facts "As of" names, each with its name in the active language."""
+    return [(key, gettext(label)) for key, label in _AS_OF]
 
 
 def _whole(value: float | None) -> int | None:
@@ -279,18 +285,27 @@ def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
     items = sorted(scored, key=lambda i: (-i.result.tier.rank, -i.result.score,
                                           i.program.name, i.program.acgme_id))
     rows = []
+    # Thousands of rows with a handful of labels: each label is translated once.
+    labels, words = as_of_labels(), {}
+    tiers = {tier: str(Tier(stored).label) for tier, stored in STORED_TIER.items()}
+
+    def word(value: str, say: Callable[[str], str]) -> str:
+        if value not in words:
+            words[value] = say(value)
+        return words[value]
+
     for item in items:
         program, result = item.program, item.result
         reasons = [translated(text) for text in (result.hard_reasons if not result.eligible
                                                  else [r.text for r in result.reasons[:3]])]
         rows.append(CandidateRow(
-            tier=str(Tier(STORED_TIER[result.tier]).label),
+            tier=tiers[result.tier],
             score=result.score if result.eligible else None,
             program=program.name, acgme_id=program.acgme_id, specialty=program.specialty.name,
             city=program.city, state=program.state,
-            j1=tristate(program.j1_accepted),
-            h1b=tristate(program.h1b_sponsored),
-            as_of=as_of(program),
+            j1=word(program.j1_accepted, tristate),
+            h1b=word(program.h1b_sponsored, tristate),
+            as_of=as_of(program, labels),
             reasons="; ".join(reasons),
         ))
     return rows
