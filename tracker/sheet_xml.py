@@ -73,8 +73,8 @@ def style_id(ws: Any, **style: Any) -> int:
 
 def _text(ref: str, value: str, style: str) -> str:
     text = clean_text(value)[:MAX_TEXT]
-    if not text:
-        return f'<c r="{ref}"{style}/>' if style else ""
+    if not text:  # an empty cell, as openpyxl writes one
+        return f'<c r="{ref}"{style} t="inlineStr"/>'
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
@@ -90,7 +90,7 @@ def _cell(ref: str, value: Any, style: str) -> str:
         return _text(ref, value, style)
     if value is None:
         # An empty cell is written only when it carries a format (a date typed in later).
-        return f'<c r="{ref}"{style}/>' if style else ""
+        return f'<c r="{ref}"{style} t="n"/>' if style else ""
     if isinstance(value, Styled):
         return _cell(ref, value.value, f' s="{value.style}"')
     if isinstance(value, Formula):
