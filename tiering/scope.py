@@ -47,11 +47,11 @@ def catalog_facts() -> list[scoring.ProgramFacts]:
     return snapshot().facts()
 
 
-def with_programs(entries: Iterable[T]) -> list[T]:
+def with_programs(entries: Iterable[T], *, version: str | None = None) -> list[T]:
     """The entries (anything with ``program_id``), each given its program from the snapshot:
     a list page or a workbook then loads only the applicant's own rows, not the programs'
-    facts and provenance again."""
-    catalog = snapshot().by_pk
+    facts and provenance again. ``version``: the catalog's, when the caller has read it."""
+    catalog = snapshot(version).by_pk
     entries = list(entries)
     catalog.ensure({e.program_id for e in entries})  # their specialties, in one query
     # A program newer than the snapshot's version (saved during this request) is read as is.

@@ -6,7 +6,7 @@ every page says beside it: "verified on DATE", its year, or "year not stated".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,15 +67,27 @@ class TrackerRow:
     def fee_shown(self) -> Decimal | int | None:
         return self.fee if self.fee is not None else self.default_fee
 
-    def values(self) -> tuple[Any, ...]:
-        """The row in TRACKER_COLUMNS order, as plain Python values."""
+    def values(self, words: RowWords | None = None) -> tuple[Any, ...]:
+        """The row in TRACKER_COLUMNS order, as plain Python values. ``words``: the labels
+        in the active language, when the caller writes many rows (``row_words()``)."""
+        statuses, yes, no = words or row_words()
         return (
             self.tier, self.program, self.acgme_id, self.specialty, self.city, self.state,
             _whole(self.border_distance_km), self.j1, self.h1b, _whole(self.img_share_pct),
             _whole(self.non_us_img_share_pct), _whole(self.score), self.confidence, self.why,
-            self.website, str(Status(self.status).label), yes_no(self.signal), self.date_applied,
+            self.website, statuses[self.status], yes if self.signal else no, self.date_applied,
             self.interview_date, self.letters_sent, self.fee_shown, self.notes, self.as_of,
         )
+
+
+# The status labels by stored value, "Yes" and "No".
+RowWords = tuple[dict[str, str], str, str]
+
+
+def row_words() -> RowWords:
+    """What the rows' status and signal cells say, in the active language, looked up once
+    for all the rows."""
+    return ({value: str(label) for value, label in Status.choices}, yes_no(True), yes_no(False))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,15 +162,21 @@ _AS_OF = (("j1_accepted", gettext_noop("J-1")), ("h1b_sponsored", gettext_noop("
           ("non_us_img_share_pct", gettext_noop("non-US IMG share")))
 
 
-def as_of(program: Program) -> str:
+def as_of(program: Program, labels: Sequence[tuple[str, str]] | None = None) -> str:
     """"J-1: verified on 2026-12-06; H-1B: 2021; IMG share: 2025": what the pages print beside
-    each known fact of the row (programs.current)."""
+    each known fact of the row (programs.current). ``labels``: ``as_of_labels()``, when the
+    caller writes many rows."""
     parts = []
-    for key, label in _AS_OF:
+    for key, label in labels or as_of_labels():
         fact = current.fact(program, key)
         if fact.known:
-            parts.append(f"{gettext(label)}: {fact.when}")
+            parts.append(f"{label}: {fact.when}")
     return "; ".join(parts)
+
+
+def as_of_labels() -> list[tuple[str, str]]:
+    """The facts "As of" names, each with its name in the active language."""
+    return [(key, gettext(label)) for key, label in _AS_OF]
 
 
 def _whole(value: float | None) -> int | None:
@@ -166,19 +184,43 @@ def _whole(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def why_of(entry: ListEntry, *, reasons: int = 3) -> str:
-    """The top reasons, with their points after the text so that no cell starts with a sign."""
+@dataclass(frozen=True, slots=True)
+class ProgramText:
+    """What a row says of its program for this applicant, in the active language: the same on
+    every download until the applicant's scored answers, the catalog, the scoring model or the
+    language change (``tracker.export`` keeps it in the cache under all four)."""
+
+    j1: str
+    h1b: str
+    as_of: str
+    reasons: str  # the top reasons with their points, and the first fact to verify
+    confidence: str
+
+
+def program_text(program: Program, explanation: dict | None) -> ProgramText:
+    """``explanation``: the program's, scored for the applicant (None when it was not)."""
+    explanation = explanation or {}
+    parts = []
+    for reason in explanation.get("reasons", [])[:3]:
+        # The points go after the text, so that no cell starts with a sign.
+        points = round(reason.get("points", 0))
+        parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
+    for item in explanation.get("to_verify", [])[:1]:
+        parts.append(gettext("Verify: %(item)s") % {"item": item})
+    return ProgramText(j1=tristate(program.j1_accepted), h1b=tristate(program.h1b_sponsored),
+                       as_of=as_of(program), reasons="; ".join(parts),
+                       confidence=explanation.get("confidence_label", ""))
+
+
+def why_of(entry: ListEntry, text: ProgramText) -> str:
+    """The advisor's tier when there is one, then the program's top reasons."""
     parts = []
     if entry.override_tier:
         parts.append(gettext("Advisor's tier: %(tier)s (computed %(computed)s): %(reason)s") % {
             "tier": Tier(entry.override_tier).label,
             "computed": Tier(entry.computed_tier).label, "reason": entry.override_reason})
-    explanation = entry.explanation or {}
-    for reason in explanation.get("reasons", [])[:reasons]:
-        points = round(reason.get("points", 0))
-        parts.append(f"{reason.get('text', '')} ({'+' if points > 0 else ''}{points})")
-    for item in explanation.get("to_verify", [])[:1]:
-        parts.append(gettext("Verify: %(item)s") % {"item": item})
+    if text.reasons:
+        parts.append(text.reasons)
     return "; ".join(parts)
 
 
@@ -189,8 +231,10 @@ def eras_fee_at(position: int) -> int:
     return budget.ERAS_FEE_LATER_PROGRAMS_USD
 
 
-def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
-    """The list ordered by tier, then score (best first), then program name.
+def tracker_rows(entries: Iterable[ListEntry],
+                 texts: Mapping[int, ProgramText]) -> list[TrackerRow]:
+    """The list ordered by tier, then score (best first), then program name; ``texts``: each
+    program's ``ProgramText`` by program id.
 
     The default fee follows the ERAS 2026 schedule in that order within each specialty: the
     first 30 planned programs of a specialty at $11, the next ones at $30. A withdrawn program
@@ -201,7 +245,7 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
     planned: dict[int, int] = {}
     rows = []
     for entry in eligible:
-        program = entry.program
+        program, text = entry.program, texts[entry.program_id]
         default_fee = None
         if entry.status != Status.WITHDRAWN:
             planned[program.specialty_id] = planned.get(program.specialty_id, 0) + 1
@@ -215,14 +259,14 @@ def tracker_rows(entries: Iterable[ListEntry]) -> list[TrackerRow]:
             city=program.city,
             state=program.state,
             border_distance_km=program.border_distance_km,
-            j1=tristate(program.j1_accepted),
-            h1b=tristate(program.h1b_sponsored),
+            j1=text.j1,
+            h1b=text.h1b,
             img_share_pct=program.img_share_pct,
             non_us_img_share_pct=program.non_us_img_share_pct,
-            as_of=as_of(program),
+            as_of=text.as_of,
             score=entry.score,
-            confidence=(entry.explanation or {}).get("confidence_label", ""),
-            why=why_of(entry),
+            confidence=text.confidence,
+            why=why_of(entry, text),
             website=program.website,
             status=entry.status,
             signal=entry.signal,
@@ -241,18 +285,27 @@ def candidate_rows(scored: Iterable[Scored]) -> list[CandidateRow]:
     items = sorted(scored, key=lambda i: (-i.result.tier.rank, -i.result.score,
                                           i.program.name, i.program.acgme_id))
     rows = []
+    # Thousands of rows with a handful of labels: each label is translated once.
+    labels, words = as_of_labels(), {}
+    tiers = {tier: str(Tier(stored).label) for tier, stored in STORED_TIER.items()}
+
+    def word(value: str, say: Callable[[str], str]) -> str:
+        if value not in words:
+            words[value] = say(value)
+        return words[value]
+
     for item in items:
         program, result = item.program, item.result
         reasons = [translated(text) for text in (result.hard_reasons if not result.eligible
                                                  else [r.text for r in result.reasons[:3]])]
         rows.append(CandidateRow(
-            tier=str(Tier(STORED_TIER[result.tier]).label),
+            tier=tiers[result.tier],
             score=result.score if result.eligible else None,
             program=program.name, acgme_id=program.acgme_id, specialty=program.specialty.name,
             city=program.city, state=program.state,
-            j1=tristate(program.j1_accepted),
-            h1b=tristate(program.h1b_sponsored),
-            as_of=as_of(program),
+            j1=word(program.j1_accepted, tristate),
+            h1b=word(program.h1b_sponsored, tristate),
+            as_of=as_of(program, labels),
             reasons="; ".join(reasons),
         ))
     return rows
@@ -342,20 +395,25 @@ def profile_lines(profile: Profile, *, specialty_names: Sequence[str]) -> list[t
 
 
 def tracker_export_of(*, profile: Profile, specialty_names: Sequence[str],
-                      entries: Sequence[ListEntry], generated_at: datetime,
+                      entries: Sequence[ListEntry], texts: Mapping[int, ProgramText],
+                      generated_at: datetime,
                       candidates: Sequence[Scored] = (),
-                      soap: Sequence[SoapRow] = (), soap_note: str = "") -> TrackerExport:
-    """Everything the writers need, from loaded objects only (no query)."""
+                      soap: Sequence[SoapRow] = (), soap_note: str = "",
+                      cited: tuple[tuple[int, ...], Sequence[SourceRow]] | None = None,
+                      ) -> TrackerExport:
+    """Everything the writers need, from loaded objects only (no query). ``cited``: the
+    catalog's years and the sources of these entries' programs, when the caller has them."""
     programs = [entry.program for entry in entries]
+    years, sources = cited or (catalog_years(programs), source_rows(programs))
     return TrackerExport(
         applicant=profile.user.email if profile.user_id else "",
         generated_at=generated_at,
         scoring_version=SCORING_VERSION,
         profile_lines=tuple(profile_lines(profile, specialty_names=specialty_names)),
-        rows=tuple(tracker_rows(entries)),
+        rows=tuple(tracker_rows(entries, texts)),
         candidates=tuple(candidate_rows(candidates)),
-        catalog_years=catalog_years(programs),
-        sources=tuple(source_rows(programs)),
+        catalog_years=tuple(years),
+        sources=tuple(sources),
         soap=tuple(soap),
         soap_note=soap_note,
     )

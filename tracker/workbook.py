@@ -8,15 +8,12 @@ labels. With English active the output is what it always was."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO, Any
 
 from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -45,14 +42,21 @@ from tracker.columns import (
     column_letter,
     status_labels,
 )
-from tracker.rows import TrackerExport, TrackerRow
+from tracker.rows import TrackerExport, TrackerRow, row_words
+from tracker.sheet_xml import (
+    Formula,
+    RowsSheet,
+    Styled,
+    clean_text,
+    rows_sheet,
+    save,
+    style_id,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------------------------
 
-# Characters XML 1.0 cannot hold; Excel refuses a file that contains them.
-_ILLEGAL_XML = re.compile(r"[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER_FONT = Font(bold=True)
@@ -70,34 +74,11 @@ TIER_FILLS = {
 }
 
 
-def clean_text(value: str) -> str:
-    return _ILLEGAL_XML.sub("", value)
-
-
-def _cell(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _safe(ws: Any, value: Any) -> Any:
-    """A value ready for a write-only row: text that openpyxl would store as a formula or an
-    error code becomes an explicit string cell; other values pass through untouched."""
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _header(ws: Any, headers: Iterable[str]) -> list[WriteOnlyCell]:
-    """Header cells, translated: ``headers`` are the canonical English names."""
-    return [_cell(ws, gettext(h), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
-            for h in headers]
+def _header_row(ws: RowsSheet, headers: Iterable[str]) -> None:
+    """The header row of a table sheet, translated: ``headers`` are the canonical names."""
+    names = [gettext(h) for h in headers]
+    style = style_id(ws, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
+    ws.append_rows([names], [style] * len(names))
 
 
 def _start_table(ws: Any, columns: Sequence[Column], rows: int) -> None:
@@ -155,7 +136,7 @@ def tracker_last_row(rows: Sequence[TrackerRow]) -> int:
 
 
 def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
-    ws = wb.create_sheet(gettext(SHEET_TRACKER))
+    ws = rows_sheet(wb, gettext(SHEET_TRACKER))
     last_row = tracker_last_row(rows)
     _start_table(ws, TRACKER_COLUMNS, len(rows))
     tier_range = f"A2:A{last_row}"
@@ -165,40 +146,50 @@ def _write_tracker(wb: Workbook, rows: Sequence[TrackerRow]) -> None:
             fill=PatternFill("solid", bgColor=fill), font=Font(color=text, bold=True),
         ))
     _validations(ws, last_row)
-    ws.append(_header(ws, TRACKER_HEADERS))
+    _header_row(ws, TRACKER_HEADERS)
 
-    website = _COLUMN["Website"] - 1
-    dates = (_COLUMN["Date applied"] - 1, _COLUMN["Interview date"] - 1)
+    website, website_letter = _COLUMN["Website"] - 1, column_letter("Website")
     fee = _COLUMN["Fee (USD)"] - 1
-    for row in rows:
-        values = [_safe(ws, value) for value in row.values()]
+    link, money = style_id(ws, style="Hyperlink"), style_id(ws, number_format=MONEY_FORMAT)
+    # Empty date cells carry the format too, so a date typed in shows as a date.
+    styles: list[int | None] = [None] * len(TRACKER_HEADERS)
+    styles[_COLUMN["Date applied"] - 1] = styles[_COLUMN["Interview date"] - 1] = \
+        style_id(ws, number_format=DATE_FORMAT)
+    body, words = [], row_words()
+    for number, row in enumerate(rows, start=2):
+        values = list(row.values(words))
         if row.website.startswith(("http://", "https://")):
-            values[website] = _cell(ws, clean_text(row.website), style="Hyperlink",
-                                    hyperlink=clean_text(row.website))
-        for index in dates:
-            # Empty date cells carry the format too, so a date typed in shows as a date.
-            values[index] = _cell(ws, values[index], number_format=DATE_FORMAT)
+            address = clean_text(row.website)
+            values[website] = Styled(address, link)
+            ws.link(f"{website_letter}{number}", address)
         if values[fee] is not None:
-            values[fee] = _cell(ws, values[fee], number_format=MONEY_FORMAT)
-        ws.append(values)
+            values[fee] = Styled(values[fee], money)
+        body.append(values)
+    ws.append_rows(body, styles)
 
 
 def _write_summary(wb: Workbook, export: TrackerExport) -> None:
-    ws = wb.create_sheet(gettext(SHEET_SUMMARY))
+    ws = rows_sheet(wb, gettext(SHEET_SUMMARY))
     last_row = tracker_last_row(export.rows)
     for letter, width in (("A", 46), ("B", 22), ("C", 16), ("D", 12), ("E", 12), ("F", 70)):
         ws.column_dimensions[letter].width = width
-    line = 0
+    lines: list[tuple[Any, ...]] = []
 
     def append(*values: Any) -> int:
-        nonlocal line
-        ws.append(list(values))
-        line += 1
-        return line
+        lines.append(values)
+        return len(lines)
+
+    title_font, section_font, bold, header = (
+        style_id(ws, font=TITLE_FONT), style_id(ws, font=SECTION_FONT),
+        style_id(ws, font=HEADER_FONT),
+        style_id(ws, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP))
 
     def section(title: str) -> None:
         append()
-        append(_cell(ws, title, font=SECTION_FONT))
+        append(Styled(title, section_font))
+
+    def headers(*names: str) -> list[Styled]:
+        return [Styled(gettext(name), header) for name in names]
 
     tracker = f"'{gettext(SHEET_TRACKER)}'"
     yes = gettext(YES)
@@ -209,34 +200,35 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
     specialties = _range("Specialty", last_row, sheet=tracker)
     fees = _range("Fee (USD)", last_row, sheet=tracker)
 
-    append(_cell(ws, gettext("Residency application tracker"), font=TITLE_FONT))
-    append(gettext("Applicant"), _safe(ws, export.applicant))
+    append(Styled(gettext("Residency application tracker"), title_font))
+    append(gettext("Applicant"), export.applicant)
     append(gettext("Season"), season_name(), "", "", "",
            gettext("Each figure below keeps the season of its own source beside it."))
     generated = export.generated_at.replace(tzinfo=None, microsecond=0)
-    append(gettext("Generated"), _cell(ws, generated, number_format="yyyy-mm-dd hh:mm"),
+    append(gettext("Generated"), Styled(generated, style_id(ws, number_format="yyyy-mm-dd hh:mm")),
            export.generated_at.tzname() or "")
     append(gettext("Catalog data as of"),
            ", ".join(str(y) for y in export.catalog_years) or gettext("unknown"),
            "", "", "", gettext("The years the program facts were published; see the Sources "
                                "sheet."))
-    append(gettext("Scoring model"), _safe(ws, export.scoring_version))
+    append(gettext("Scoring model"), export.scoring_version)
     append(gettext("Counts below are formulas over the Tracker sheet: they follow your edits."))
 
     section(gettext("Profile"))
     for label, value in export.profile_lines:
-        append(label, _safe(ws, value))
+        append(label, value)
 
     section(gettext("Programs per tier and status"))
-    append(*_header(ws, (gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
-                         gettext_noop("Tier 3"), gettext_noop("All"))))
+    append(*headers(gettext_noop("Status"), gettext_noop("Tier 1"), gettext_noop("Tier 2"),
+                    gettext_noop("Tier 3"), gettext_noop("All")))
     for label in status_labels():
-        append(label, *(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")' for tier in (1, 2, 3)),
-               f'=COUNTIFS({statuses},"{label}")')
-    append(_cell(ws, gettext("All programs"), font=HEADER_FONT),
-           *(f"=COUNTIFS({tiers},{tier})" for tier in (1, 2, 3)),
-           f'=COUNTIFS({tiers},">=1",{tiers},"<=3")')
-    append(gettext("Signals sent"), f'=COUNTIFS({signals},"{yes}")')
+        append(label, *(Formula(f'=COUNTIFS({tiers},{tier},{statuses},"{label}")')
+                        for tier in (1, 2, 3)),
+               Formula(f'=COUNTIFS({statuses},"{label}")'))
+    append(Styled(gettext("All programs"), bold),
+           *(Formula(f"=COUNTIFS({tiers},{tier})") for tier in (1, 2, 3)),
+           Formula(f'=COUNTIFS({tiers},">=1",{tiers},"<=3")'))
+    append(gettext("Signals sent"), Formula(f'=COUNTIFS({signals},"{yes}")'))
 
     section(gettext("Cost of the list"))
     eras_source = gettext(ERAS_FEE_SOURCE)
@@ -246,41 +238,41 @@ def _write_summary(wb: Workbook, export: TrackerExport) -> None:
                    budget.ERAS_CHEAP_PROGRAMS_PER_SPECIALTY, "", "", "", eras_source)
     later = append(gettext("ERAS fee per program after those (USD)"),
                    budget.ERAS_FEE_LATER_PROGRAMS_USD, "", "", "", eras_source)
-    append(*_header(ws, (gettext_noop("Specialty"), gettext_noop("Programs planned"),
-                         gettext_noop("ERAS fees (USD)"))), "", "",
+    append(*headers(gettext_noop("Specialty"), gettext_noop("Programs planned"),
+                    gettext_noop("ERAS fees (USD)")), "", "",
            gettext("Planned: every program on the Tracker except those marked Withdrawn."))
     specialty_lines = []
     for name in sorted({row.specialty for row in export.rows}):
-        n = line + 1
+        n = len(lines) + 1
         specialty_lines.append(append(
-            _safe(ws, name),
-            f'=COUNTIFS({specialties},A{n},{statuses},"<>{withdrawn}")',
-            f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}",
+            name,
+            Formula(f'=COUNTIFS({specialties},A{n},{statuses},"<>{withdrawn}")'),
+            Formula(f"=MIN(B{n},$B${cheap})*$B${first}+MAX(B{n}-$B${cheap},0)*$B${later}"),
         ))
-    eras_total = line + 1
-    fees_sum = (f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
-                if specialty_lines else "=0")
-    append(_cell(ws, gettext("ERAS fees by the 2026 schedule (USD)"), font=HEADER_FONT), "",
-           fees_sum)
-    append(gettext("Fee column of the Tracker, total (USD)"), "", f"=SUM({fees})", "", "",
+    eras_total = len(lines) + 1
+    fees_sum = Formula(f"=SUM(C{specialty_lines[0]}:C{specialty_lines[-1]})"
+                       if specialty_lines else "=0")
+    append(Styled(gettext("ERAS fees by the 2026 schedule (USD)"), bold), "", fees_sum)
+    append(gettext("Fee column of the Tracker, total (USD)"), "", Formula(f"=SUM({fees})"),
+           "", "",
            gettext("Your recorded fees, or the schedule's fee where you recorded none."))
     token = append(gettext("ECFMG ERAS token (USD)"), "", budget.ECFMG_ERAS_TOKEN_USD, "", "",
                    gettext(ECFMG_TOKEN_SOURCE))
     transcript = append(gettext("USMLE transcript (USD)"), "", budget.USMLE_TRANSCRIPT_USD, "",
                         "", gettext(TRANSCRIPT_SOURCE))
-    append(_cell(ws, gettext("Season total (USD)"), font=HEADER_FONT), "",
-           f"=C{eras_total}+C{token}+C{transcript}", "", "",
+    append(Styled(gettext("Season total (USD)"), bold), "",
+           Formula(f"=C{eras_total}+C{token}+C{transcript}"), "", "",
            gettext("ERAS fees by the schedule plus the fixed costs; NRMP registration and "
                    "interview costs are not included."))
+    ws.append_rows(lines)
 
 
 def _write_plain_sheet(wb: Workbook, title: str, columns: Sequence[Column],
                        rows: Iterable[Any], count: int) -> None:
-    ws = wb.create_sheet(gettext(title))
+    ws = rows_sheet(wb, gettext(title))
     _start_table(ws, columns, count)
-    ws.append(_header(ws, (column.header for column in columns)))
-    for row in rows:
-        ws.append([_safe(ws, value) for value in row.values()])
+    _header_row(ws, (column.header for column in columns))
+    ws.append_rows(row.values() for row in rows)
 
 
 SOURCE_COLUMNS: tuple[Column, ...] = (
@@ -308,7 +300,7 @@ def write_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     if export.soap:
         _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
-    wb.save(out)
+    save(wb, out)
 
 
 def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
@@ -316,20 +308,19 @@ def write_soap_xlsx(export: TrackerExport, out: IO[bytes]) -> None:
     wb = Workbook(write_only=True)
     _write_soap(wb, export)
     _write_plain_sheet(wb, SHEET_SOURCES, SOURCE_COLUMNS, export.sources, len(export.sources))
-    wb.save(out)
+    save(wb, out)
 
 
 def _write_soap(wb: Workbook, export: TrackerExport) -> None:
     """The SOAP backup list, its limit and source on the first line (the upload reads only
     the Tracker sheet, so this one is never read back)."""
-    ws = wb.create_sheet(gettext(SHEET_SOAP))
+    ws = rows_sheet(wb, gettext(SHEET_SOAP))
     for index, column in enumerate(SOAP_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A3"
-    ws.append([_cell(ws, clean_text(export.soap_note), font=SECTION_FONT)])
-    ws.append(_header(ws, (column.header for column in SOAP_COLUMNS)))
-    for row in export.soap:
-        ws.append([_safe(ws, value) for value in row.values()])
+    ws.append_rows([[export.soap_note]], [style_id(ws, font=SECTION_FONT)])
+    _header_row(ws, (column.header for column in SOAP_COLUMNS))
+    ws.append_rows(row.values() for row in export.soap)
 
 
 def csv_guard(value: Any) -> Any:
@@ -352,5 +343,6 @@ def write_csv(rows: Iterable[TrackerRow], out: IO[str]) -> None:
     """The Tracker sheet's rows as CSV, for those who prefer it."""
     writer = csv.writer(out)
     writer.writerow([gettext(header) for header in TRACKER_HEADERS])
+    words = row_words()
     for row in rows:
-        writer.writerow([_csv_value(value) for value in row.values()])
+        writer.writerow([_csv_value(value) for value in row.values(words)])
