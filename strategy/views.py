@@ -37,7 +37,8 @@ from tiering.scoring import SPANISH_SHARE_FULL, SPANISH_SHARE_NATIONAL, brings_b
 
 def _profile(request: HttpRequest, pk: int, *, edit: bool = False,
              owner_only: bool = False) -> tuple[Profile, dict]:
-    profile = get_applicant_for(request.user, pk)
+    # The list's row comes with the profile: the pages' cache keys read its revision.
+    profile = get_applicant_for(request.user, pk, related=("program_list",))
     owner = is_owner(request.user, profile)
     can_edit = owner or is_linked_advisor(request.user, profile)
     if (edit and not can_edit) or (owner_only and not owner):
@@ -53,17 +54,21 @@ def _page(profile: Profile) -> str:
 @login_required
 def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
-    # Read once: the view and list_ensure_current both ask whether the profile is complete.
-    prefetch_related_objects([profile], "target_specialties")
-    if not profile.is_complete:
-        return render(request, "strategy/strategy.html", {**context, "incomplete": True})
-    list_ensure_current(profile)
+    flags = (context["is_owner"], context["can_edit"])
     # The page's content is cached under everything it shows (strategy.page_cache): on a hit
-    # the template serves it and nothing below is computed.
-    page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
-    context["page_cache"] = page
+    # the template serves it and nothing below is computed. A page is only kept for a
+    # complete profile and a current list, and emptying the profile, a catalog change or a
+    # rebuild each make a new key, so a hit needs neither check.
+    page = cached_page(request, profile, flags=flags)
     if page.html is None:
+        # Read once: the view and list_ensure_current both ask whether it is complete.
+        prefetch_related_objects([profile], "target_specialties")
+        if not profile.is_complete:
+            return render(request, "strategy/strategy.html", {**context, "incomplete": True})
+        if list_ensure_current(profile):
+            page = cached_page(request, profile, flags=flags)  # rebuilt: the entries moved
         context.update(_strategy_context(profile))
+    context["page_cache"] = page
     return render(request, "strategy/strategy.html", context)
 
 
@@ -147,10 +152,10 @@ def geography_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def soap_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile, context = _profile(request, pk)
-    if not profile.is_complete:
-        return render(request, "strategy/soap.html", {**context, "incomplete": True})
     page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]),
                        page="soap")
+    if page.html is None and not profile.is_complete:  # only complete profiles' pages are kept
+        return render(request, "strategy/soap.html", {**context, "incomplete": True})
     context.update({"page_cache": page, "season": season})
     if page.html is None:
         context.update({"choices": soap_list(profile),
