@@ -1,11 +1,11 @@
-"""Lighthouse in its mobile mode on the home, catalog, program, list and explanation pages, served
-as in production: gunicorn, DEBUG off, static files collected and compressed by whitenoise.
+"""Lighthouse in its mobile mode on the home, catalog, program, list, explanation, strategy, SOAP
+and what-if pages, served as in production: gunicorn, DEBUG off, static files collected and compressed by whitenoise.
 
     .venv/bin/python benchmarks/lighthouse.py [--port 8117] [--postgres] [--write]
 
 Needs Node.js with npm and Debian's Chromium (CHROME_PATH, default /usr/bin/chromium). The npm
 package `lighthouse` (pinned below) is installed once into LIGHTHOUSE_DIR (default
-/tmp/rp-lighthouse-<version>), never into the repository. The list and explanation pages are
+/tmp/rp-lighthouse-<version>), never into the repository. The applicant's pages are
 opened by one applicant (the persona, with her list built) through a session cookie passed with
 --extra-headers. Each page is fetched a few times first, so
 that both workers have built their cached parts, as for a returning visitor. Prints the four
@@ -68,6 +68,9 @@ def pages() -> tuple[list[tuple[str, str, bool]], str]:
         ("program", f"/programs/{anyone.acgme_id}/", False),
         ("list", f"/applicants/{profile.pk}/list/", True),
         ("explanation", f"/applicants/{profile.pk}/programs/{program}/", True),
+        ("strategy", f"/applicants/{profile.pk}/strategy/", True),
+        ("SOAP", f"/applicants/{profile.pk}/soap/", True),
+        ("what-ifs", f"/applicants/{profile.pk}/list/what-if/", True),
     ], logged_in_session(profile.user)
 
 
