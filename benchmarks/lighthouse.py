@@ -1,5 +1,6 @@
 """Lighthouse in its mobile mode on the home, catalog, program, list, explanation, strategy, SOAP
-and what-if pages, served as in production: gunicorn, DEBUG off, static files collected and compressed by whitenoise.
+and what-if pages, served as in production: gunicorn, DEBUG off, static files collected and
+compressed by whitenoise.
 
     .venv/bin/python benchmarks/lighthouse.py [--port 8117] [--postgres] [--write]
 
