@@ -192,10 +192,12 @@ def test_the_messages_read_true_after_a_removal(client, real_catalog) -> None:
 
     assert "there are not more eligible candidates" not in page
     assert "1 program removed by hand" in page
-    # The what-ifs that change nothing say why, in their own words.
-    assert "your profile already gets the points this would add" not in page
-    assert "You have not passed Step 3" in page
-    assert "Your budget is not what limits your list" in page
+    # The what-ifs (their own page, linked from the list) that change nothing say why, in
+    # their own words.
+    what_ifs = client.get(reverse("tiering:what_if", args=[profile.pk])).content.decode()
+    assert "your profile already gets the points this would add" not in what_ifs
+    assert "You have not passed Step 3" in what_ifs
+    assert "Your budget is not what limits your list" in what_ifs
 
 
 def test_a_capped_tier_says_why_on_the_row_and_the_next_candidate_once_per_group(

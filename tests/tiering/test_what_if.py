@@ -145,11 +145,13 @@ def test_the_list_page_links_to_the_four_scenarios_which_save_nothing(client,
     assert profile.version == version and sorted(on_list(profile)) == stored
 
 
-def test_the_try_it_list_shows_the_scenarios_too(client, real_catalog) -> None:
+def test_the_try_it_list_opens_the_scenarios_too(client, real_catalog) -> None:
     from tests.tiering.test_try_it import answers
 
     client.post(reverse("tiering:try_it"), answers())
-    page = client.get(reverse("tiering:try_list")).content.decode()
+    tried = client.get(reverse("tiering:try_list")).content.decode()
+    assert reverse("tiering:try_what_if") in tried
+    page = client.get(reverse("tiering:try_what_if")).content.decode()
 
     for code in SCENARIOS:
         assert f'data-scenario="{code}"' in page
