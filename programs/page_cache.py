@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -26,6 +27,7 @@ from programs.current import season
 from programs.versions import catalog_version
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
 _RELEASE_FILES = ("*.html", "*.py", "*.mo", "*.json", "*.csv", "*.yaml", "*.toml")
 _RELEASE: str | None = None
 
@@ -54,6 +56,20 @@ def csrf_fresh(html: str, request: HttpRequest | None) -> str:
         return html
     token = get_token(request)
     return _CSRF_INPUT.sub(lambda m: m.group(1) + token + m.group(2), html)
+
+
+def page_store(key: str, html: str, seconds: int) -> None:
+    """Keep a page's content rendered for this request, its forms' tokens replaced by a mark,
+    so that serving it is one plain replace (``page_served``), not a pattern search."""
+    cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html),
+              seconds)
+
+
+def page_served(html: str, request: HttpRequest | None) -> str:
+    """Kept content (``page_store``) with this request's token in its forms."""
+    if request is None or _TOKEN_MARK not in html:
+        return html
+    return html.replace(_TOKEN_MARK, get_token(request))
 
 
 def program_page_key(acgme_id: str, viewer: str) -> str:

@@ -16,27 +16,25 @@ is kept under a key made of all of that, read with one small query per view:
   ``tiering.page_cache.release_digest``).
 
 A change to any of them makes a new key; nothing is purged, and old keys expire. The forms'
-CSRF tokens are stored as a mark and each hit puts the current request's token there (as
-``tiering.page_cache.csrf_fresh`` does, but with one plain replace of a page this size instead of
-a pattern search on every view), so neither a token nor its secret is shared between visitors
-or sessions. The base template's messages are outside the cached part: a flash message still
+CSRF tokens are stored as a mark and each hit puts the current request's token there
+(``programs.page_cache.page_store`` and ``page_served``, through the ``cached_page`` template tag
+the list page uses too), so neither a token nor its secret is shared between visitors or
+sessions. The base template's messages are outside the cached part: a flash message still
 shows once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from applicants.models import Profile
 from programs.versions import catalog_version
 from tiering.models import ListEntry
-from tiering.page_cache import PAGE_CACHE_SECONDS, PageCache, release_digest
+from tiering.page_cache import PageCache, release_digest
 from tiering.scored import SCORING_VERSION
 
 # The entry columns the page shows or decides with ("gold_signal" is the GoldSignal row's pk),
@@ -44,8 +42,6 @@ from tiering.scored import SCORING_VERSION
 ENTRY_COLUMNS = ("pk", "program_id", "in_scope", "excluded", "computed_tier", "override_tier",
                  "score", "confidence", "signal", "tracking_updated_at", "gold_signal",
                  "profile__program_list__revision", "profile__program_list__built_at")
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
 
 
 def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
@@ -71,15 +67,3 @@ def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,
     key = page_key(request, profile, flags=flags, page=page)
     return PageCache(key=key, html=shared_cache.get(key))
 
-
-def page_store(key: str, html: str) -> None:
-    """Keep the page rendered for this request, its forms' tokens replaced by the mark."""
-    shared_cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html),
-                     PAGE_CACHE_SECONDS)
-
-
-def page_served(html: str, request: HttpRequest | None) -> str:
-    """The kept page with this request's token in its forms."""
-    if request is None or _TOKEN_MARK not in html:
-        return html
-    return html.replace(_TOKEN_MARK, get_token(request))

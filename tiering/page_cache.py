@@ -25,7 +25,7 @@ list (the catalog or the profile changed since it was built) always has a new ke
 page found in the cache was made from a current list.
 
 Forms in the cached HTML carry the CSRF token of the request that rendered them: every hit
-gets the current request's token instead (``programs.page_cache.csrf_fresh``), so neither a
+gets the current request's token instead (``programs.page_cache.page_served``), so neither a
 token nor the secret it comes from is shared between visitors or sessions.
 """
 
@@ -39,7 +39,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from applicants.models import Profile
-from programs.page_cache import csrf_fresh, release_digest
+from programs.page_cache import release_digest
 from programs.versions import catalog_version
 from tiering.models import ApplicantList
 from tiering.scored import SCORING_VERSION
@@ -80,5 +80,4 @@ def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> Page
     return PageCache(key=key, html=cache.get(key))
 
 
-__all__ = ["PAGE_CACHE_SECONDS", "PageCache", "cached_page", "csrf_fresh", "page_key",
-           "release_digest"]
+__all__ = ["PAGE_CACHE_SECONDS", "PageCache", "cached_page", "page_key", "release_digest"]

@@ -10,10 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from applicants.models import Profile
-from strategy.page_cache import page_served, page_store
 from strategy.season import SOAP_MAX_APPLICATIONS, allowance_for, season_name
 from tiering.models import ListEntry
 from tiering.scoring.divisions import DIVISION_NAMES
+from tiering.templatetags import planner
 
 register = template.Library()
 
@@ -61,29 +61,6 @@ def signal_options(kind: str, tiered: bool) -> SafeString:
     return _OPTIONS[key]
 
 
-class CachedPageNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, key: template.base.FilterExpression):
-        self.nodelist, self.key = nodelist, key
-
-    def render(self, context: template.Context) -> str:
-        page = self.key.resolve(context)  # a tiering.page_cache.PageCache, or nothing
-        if not page:
-            return self.nodelist.render(context)
-        if page.html is None:
-            html = str(self.nodelist.render(context))
-            page_store(page.key, html)
-            return mark_safe(html)
-        return mark_safe(page_served(page.html, context.get("request")))
-
-
-@register.tag
-def cached_page(parser: template.base.Parser, token: template.base.Token) -> CachedPageNode:
-    """{% cached_page page %}...{% endcached_page %}: a strategy or SOAP page's content, kept
-    under ``page.key`` (strategy.page_cache, which says what goes into it); no page, no
-    cache."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("cached_page takes one argument: the key")
-    nodelist = parser.parse(("endcached_page",))
-    parser.delete_first_token()
-    return CachedPageNode(nodelist, parser.compile_filter(bits[1]))
+# The same tag as the list page's (tiering/templatetags/planner.py), for the strategy and SOAP
+# pages' content (strategy.page_cache.cached_page gives the key).
+register.tag("cached_page", planner.cached_page)

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from programs.page_cache import csrf_fresh
+from programs.page_cache import page_served, page_store
 from tiering.models import Tier
 from tiering.page_cache import PAGE_CACHE_SECONDS
 
@@ -76,17 +75,18 @@ class CachedPageNode(template.Node):
         page = self.key.resolve(context)  # a tiering.page_cache.PageCache, or nothing
         if not page:
             return self.nodelist.render(context)
-        html = page.html
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(page.key, str(html), PAGE_CACHE_SECONDS)
-        return mark_safe(csrf_fresh(html, context.get("request")))
+        if page.html is None:
+            html = str(self.nodelist.render(context))
+            page_store(page.key, html, PAGE_CACHE_SECONDS)
+            return mark_safe(html)
+        return mark_safe(page_served(page.html, context.get("request")))
 
 
 @register.tag
 def cached_page(parser: template.base.Parser, token: template.base.Token) -> CachedPageNode:
     """{% cached_page page %}...{% endcached_page %}: the HTML kept under ``page.key``
-    (tiering.page_cache.cached_page, which says what goes into it); no key, no cache."""
+    (tiering.page_cache.cached_page for the list page, strategy.page_cache.cached_page for the
+    strategy and SOAP pages: each says what goes into its key); no key, no cache."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("cached_page takes one argument: the key")
