@@ -91,8 +91,9 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     key = "ranked:" + _scope_key(profile, inputs, catalog.version)
     ranks = cache.get(key)
     if ranks is None or len(ranks) != len(pairs):
+        # The ranks keep no reasons: scored for the numbers only (the same tiers and points).
         results = scoring.score_programs(applicant=applicant or applicant_of(profile),
-                                         programs=[facts for _, facts in pairs])
+                                         programs=[facts for _, facts in pairs], words=False)
         ranks = [(r.tier, r.score, r.confidence, r.eligible,
                   {k: r.components[k] for k in RANKED_COMPONENTS if k in r.components})
                  for r in results]
