@@ -8,6 +8,7 @@ from strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("applicants/<int:pk>/strategy/", views.strategy_page, name="strategy"),
+    path("applicants/<int:pk>/strategy/map/", views.strategy_map, name="map"),
     path("applicants/<int:pk>/strategy/signals/", views.signals_update, name="signals_update"),
     path("applicants/<int:pk>/strategy/signals/propose/", views.signals_propose,
          name="signals_propose"),

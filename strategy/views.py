@@ -1,4 +1,5 @@
-"""The strategy page (signals, geographic preferences and the map) and the SOAP page."""
+"""The strategy page (signals, geographic preferences, a place for the map), the map of the list
+and the SOAP page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -73,13 +74,13 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _strategy_context(profile: Profile) -> dict:
-    """What the page's content shows: the signal plan, the divisions, the maps, the list."""
+    """What the page's content shows: the signal plan, the divisions, the list's size. The
+    maps have their own view (strategy_map), fetched when the reader reaches them."""
     entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
     chosen = profile.geographic_divisions or []
     border_first = brings_border_fit(profile)
     divisions = coverage(entries, chosen, states=profile.target_states or [],
                          border_first=border_first, applicant=profile)
-    points, left_out = points_of(entries)
     return {
         "season": season,
         "plan": signal_plan(profile, entries),
@@ -89,6 +90,39 @@ def _strategy_context(profile: Profile) -> dict:
         "proposed_cover": covered_by(divisions, [d.division for d in divisions if d.proposed]),
         "geo_form": GeographyForm(initial={"divisions": chosen,
                                            "setting": profile.geographic_setting}),
+        "list_size": len(entries),
+        "kinds": {GOLD: _("Gold"), SILVER: _("Silver"), SIGNAL: _("Signal")},
+    }
+
+
+@login_required
+def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The map of the list: a page of its own (the strategy page links to it), or only the map
+    (``?part=1``) for the strategy page to show when the reader reaches it (strategy.js). Two
+    SVG maps of about 1,500 elements each were most of the strategy page's weight and of the
+    phone's work to show it, for a part below the fold. Cached as the strategy page is, under
+    the same key parts."""
+    profile, context = _profile(request, pk)
+    flags = (context["is_owner"], context["can_edit"])
+    page = cached_page(request, profile, flags=flags, page="map")
+    if page.html is None:
+        prefetch_related_objects([profile], "target_specialties")
+        if not profile.is_complete:
+            raise Http404(_("This profile has no list yet."))
+        if list_ensure_current(profile):
+            page = cached_page(request, profile, flags=flags, page="map")
+        context.update(_map_context(profile))
+    context["page_cache"] = page
+    if request.GET.get("part"):
+        return render(request, "strategy/_map_part.html", context)
+    return render(request, "strategy/map_page.html", context)
+
+
+def _map_context(profile: Profile) -> dict:
+    entries = with_programs(ListEntry.objects.on_list().filter(profile=profile))
+    chosen = profile.geographic_divisions or []
+    points, left_out = points_of(entries)
+    return {
         "spanish_full": f"{SPANISH_SHARE_FULL:g}",
         "spanish_national": f"{SPANISH_SHARE_NATIONAL:g}",
         "maps": [map_context(points, chosen, view="us"),
@@ -96,8 +130,6 @@ def _strategy_context(profile: Profile) -> dict:
         "entries": sorted(entries, key=lambda e: (e.program.state, e.program.city,
                                                    e.program.name)),
         "left_out": left_out,
-        "list_size": len(entries),
-        "kinds": {GOLD: _("Gold"), SILVER: _("Silver"), SIGNAL: _("Signal")},
     }
 
 

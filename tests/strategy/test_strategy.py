@@ -349,10 +349,11 @@ def test_more_than_three_divisions_are_refused(owner, profile) -> None:
     assert profile.geographic_divisions == []
 
 
-def test_the_map_draws_every_program_with_its_tier_and_a_text_equivalent(owner,
-                                                                         profile) -> None:
-    html = owner.get(route("strategy", pk=profile.pk)).content.decode()
+def test_the_map_page_draws_every_program_with_its_tier_and_a_text_equivalent(owner,
+                                                                              profile) -> None:
+    html = owner.get(route("map", pk=profile.pk)).content.decode()
 
+    assert "<h1" in html and "Map of the list" in html
     start = html.index('<svg xmlns')  # the map; the legend's small swatches come before it
     svg = html[start:html.index("</svg>", start)]
     assert "<title" in svg and "<desc" in svg and 'viewBox="' in svg and 'width="100%"' in svg
@@ -365,6 +366,30 @@ def test_the_map_draws_every_program_with_its_tier_and_a_text_equivalent(owner,
         assert item.program.name in table
     # Tier markers carry their number as text, not only a colour.
     assert re.search(r'fill="#fff">[123]</text>', svg)
+
+
+def test_the_strategy_page_links_to_the_map_and_its_part_is_the_map_alone(owner,
+                                                                         profile) -> None:
+    strategy = owner.get(route("strategy", pk=profile.pk)).content.decode()
+    part = owner.get(route("map", pk=profile.pk) + "?part=1").content.decode()
+
+    # The strategy page does not carry the maps: it links to their page, and strategy.js
+    # fetches the part in the link's place.
+    assert "<svg xmlns" not in strategy
+    assert f'href="{route("map", pk=profile.pk)}">Open the map of the list</a>' in strategy
+    assert f'data-map="{route("map", pk=profile.pk)}?part=1"' in strategy
+    assert "The list's 10 programs on a map" in strategy
+    assert part.count('<svg xmlns') == 2 and 'id="map-table"' in part
+    assert "<html" not in part and "<h1" not in part
+    for item in ListEntry.objects.on_list().filter(profile=profile).select_related("program"):
+        assert f"{item.program.name}, {item.program.city}, {item.program.state}" in part
+
+
+def test_the_map_page_waits_for_a_complete_profile(client, db) -> None:
+    profile = ProfileFactory(graduation_year=None)
+    client.force_login(profile.user)
+
+    assert client.get(route("map", pk=profile.pk)).status_code == 404
 
 
 def test_the_soap_list_keeps_to_the_nrmp_limit_and_puts_border_programs_first(real_catalog):

@@ -109,7 +109,36 @@ def test_an_advisors_tier_shows_on_the_page(client, profile) -> None:
                                                  override_reason="Check the visa")
 
     html = page(client, profile)
-    assert f"{first.program.name}, {first.program.city}, {first.program.state}: Tier 3" in html
+    row = html[html.index(f"{first.program.name} <span"):]
+    assert row[:row.index("</tr>")].count('data-label="Tier">3</td>') == 1
+
+
+def test_an_advisors_tier_shows_on_the_map_page(client, profile) -> None:
+    advisor = UserFactory(role=User.Role.ADVISOR)
+    AdvisorLink.objects.create(profile=profile, advisor=advisor)
+    client.force_login(advisor)
+    first = fm_entries(profile)[0]
+    drawn = f"{first.program.name}, {first.program.city}, {first.program.state}: Tier"
+    assert f"{drawn} {first.tier}" in client.get(route("map", pk=profile.pk)).content.decode()
+
+    ListEntry.objects.filter(pk=first.pk).update(override_tier=Tier.TIER_3,
+                                                 override_reason="Check the visa")
+
+    for path in (route("map", pk=profile.pk), route("map", pk=profile.pk) + "?part=1"):
+        assert f"{drawn} 3" in client.get(path).content.decode()
+
+
+def test_the_map_follows_the_geographic_preferences_and_the_language(owner, profile) -> None:
+    part = route("map", pk=profile.pk) + "?part=1"
+    assert "No Census division chosen yet." in owner.get(part).content.decode()
+
+    owner.post(route("geography_update", pk=profile.pk),
+               {"divisions": [WEST_SOUTH_CENTRAL], "setting": "urban"})
+    assert "shaded: West South Central" in owner.get(part).content.decode()
+
+    owner.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = owner.get(part).content.decode()
+    assert "Map: US Census Bureau" not in html and "Oficina del Censo" in html
 
 
 def test_a_profile_save_shows_on_the_page(owner, profile) -> None:
