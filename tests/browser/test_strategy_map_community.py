@@ -1,4 +1,4 @@
-"""The strategy map's rings by the county's Spanish-at-home share (issue 28), at phone width
+"""The map of the list's rings by the county's Spanish-at-home share (issue 28), at phone width
 (390 px) and desktop width (1280 px): the legend says what each ring means and fits the screen,
 the rings are drawn where the list has such programs, and nothing scrolls sideways."""
 
@@ -18,8 +18,8 @@ PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 def _check_map(page: Page, live_server, width: int) -> None:
     applicant = persona_applicant(border_or_underserved_projects=True)
     login(page, live_server, applicant.user.email, PASSWORD)
-    page.goto(live_server.url + reverse("strategy:strategy", kwargs={"pk": applicant.pk}))
-    expect_heading(page, "Application strategy")
+    page.goto(live_server.url + reverse("strategy:map", kwargs={"pk": applicant.pk}))
+    expect_heading(page, "Map of the list")
 
     legend = page.locator("#map-legend-spanish")
     box = legend.bounding_box()
