@@ -1,5 +1,5 @@
-"""Lighthouse in its mobile mode on the home, catalog, program, list, explanation, strategy, SOAP
-and what-if pages, served as in production: gunicorn, DEBUG off, static files collected and
+"""Lighthouse in its mobile mode on the home, catalog, program, list, explanation, strategy, map,
+SOAP and what-if pages, served as in production: gunicorn, DEBUG off, static files collected and
 compressed by whitenoise.
 
     .venv/bin/python benchmarks/lighthouse.py [--port 8117] [--postgres] [--write]
@@ -70,6 +70,7 @@ def pages() -> tuple[list[tuple[str, str, bool]], str]:
         ("list", f"/applicants/{profile.pk}/list/", True),
         ("explanation", f"/applicants/{profile.pk}/programs/{program}/", True),
         ("strategy", f"/applicants/{profile.pk}/strategy/", True),
+        ("map", f"/applicants/{profile.pk}/strategy/map/", True),
         ("SOAP", f"/applicants/{profile.pk}/soap/", True),
         ("what-ifs", f"/applicants/{profile.pk}/list/what-if/", True),
     ], logged_in_session(profile.user)
