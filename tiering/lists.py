@@ -147,6 +147,12 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
 
 
 def _as_stored(value: dict) -> dict:
+    """The choice as the entry keeps it (compared with the stored one to skip a write). The
+    next candidate is kept by its ACGME id alone: its name, the same on every entry of a tier
+    and specialty, is read from the catalog when shown (tiering.choice_field)."""
+    params = value.get("params") or {}
+    if "next_id" in params:
+        value = {**value, "params": {k: v for k, v in params.items() if k != "next_name"}}
     # JSONField gives back lists for tuples: compare what the database would hold.
     return json.loads(json.dumps(value))
 
