@@ -15,7 +15,7 @@ from applicants.models import Profile, User
 from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
-from tiering.status import Status
+from tiering.status import Status, StatusField
 
 
 class Tier(models.IntegerChoices):
@@ -83,7 +83,8 @@ class ListEntry(models.Model):
     excluded_reason = models.TextField(blank=True)
 
     # The applicant's tracking, mirrored by the Excel tracker.
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    # Kept as a small integer, read as the status's name (tiering.status.StatusField).
+    status = StatusField()
     signal = models.BooleanField(default=False)
     date_applied = models.DateField(null=True, blank=True)
     interview_date = models.DateField(null=True, blank=True)

@@ -108,23 +108,46 @@ def _migrate(target: list[tuple[str, str]]) -> None:
     executor.migrate(target)
 
 
+def raw(sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def test_a_status_is_kept_as_a_small_integer_and_read_as_its_name(entry) -> None:
+    entry_update_tracking(entry, {"status": Status.INTERVIEWED}, actor=entry.profile.user)
+
+    entry.refresh_from_db()
+    assert entry.status == Status.INTERVIEWED and entry.get_status_display() == "Interviewed"
+    assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [entry.pk]) == (4,)
+    assert ListEntry.objects.filter(status__in=[Status.APPLIED, Status.INTERVIEWED]).count() == 1
+    assert not ListEntry.objects.filter(status=Status.NOT_STARTED).exists()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_writes_the_words_back_and_forward_keeps_them() -> None:
+def test_the_migrations_carry_the_history_and_the_statuses_back_and_forward() -> None:
     profile = ProfileFactory()
     entry = ListEntry.objects.create(profile=profile, program=ProgramFactory(),
                                      computed_tier=1, score=80.0, confidence=0.8)
+    untouched = ListEntry.objects.create(profile=profile, program=ProgramFactory(),
+                                         computed_tier=2, score=60.0, confidence=0.8)
     entry_update_tracking(entry, FIRST_SAVE, actor=profile.user)
     event = EntryEvent.objects.get(entry=entry)
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         _migrate([("tiering", "0005_smaller_entries")])
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT text, before, after FROM tiering_entryevent WHERE id = %s",
-                           [event.pk])
-            assert cursor.fetchone() == FIRST_SAVE_WORDS
+        assert raw("SELECT text, before, after FROM tiering_entryevent WHERE id = %s",
+                   [event.pk]) == FIRST_SAVE_WORDS
+        assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [entry.pk]) == (
+            "applied",)
+        assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [untouched.pk]) == (
+            "not_started",)
     finally:
         _migrate(latest)
     # Forward again: the words written on the way back read as they are.
     event = EntryEvent.objects.get(pk=event.pk)
     assert words(event) == FIRST_SAVE_WORDS
     assert stored_row(event) == (*FIRST_SAVE_WORDS, "")
+    assert [e.status for e in ListEntry.objects.order_by("pk")] == [Status.APPLIED,
+                                                                    Status.NOT_STARTED]
+    assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [entry.pk]) == (2,)
