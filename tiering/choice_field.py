@@ -5,9 +5,13 @@ As JSON with its long keys it was three quarters of a list entry's row (285 of 3
 every applicant stores about a hundred entries. It is kept as one short line instead: the code,
 then a ranked choice's values in a fixed order, e.g.
 ``ranked|1|400|7|11|30|81|0|79|Next Program Name`` (the next candidate's name last, so it may
-hold any character). Python code reads and writes the same dict as before: only the column
-changes. A value that does not fit the line (another shape of params) is kept as compact JSON,
-and a line is written only when reading it back gives the same dict, so nothing is lost.
+hold any character). A list built since keeps the next candidate's ACGME id instead of its
+name, marked by ``#``: ``ranked|1|400|7|11|30|81|0|79|#4000500123`` (the name, some fifty
+characters repeated on every entry of a tier and specialty, is read from the catalog when the
+list page says it, ``tiering.explain.next_candidates``). Python code reads and writes the same
+dict as before: only the column changes. A value that does not fit the line (another shape of
+params) is kept as compact JSON, and a line is written only when reading it back gives the same
+dict, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ SEPARATOR = "|"
 # A ranked choice's params, in the order of the line; tiering.selection.Choice writes them.
 RANKED = ("tier", "specialty", "rank", "taken", "available", "score", "border_first",
           "next_score", "next_name")
+# The same with the next candidate's ACGME id (written with ID_MARK before it).
+RANKED_BY_ID = (*RANKED[:-1], "next_id")
+ID_MARK = "#"
 
 
 def encode(value: dict | None) -> str:
@@ -43,12 +50,15 @@ def _line(value: dict) -> str | None:
         return None
     if not params:
         return code
-    if set(params) != set(RANKED):
+    keys = next((keys for keys in (RANKED, RANKED_BY_ID) if set(params) == set(keys)), None)
+    if keys is None:
         return None
     parts = [code]
-    for key in RANKED:
+    for key in keys:
         item = params[key]
-        if key == "border_first":
+        if key == "next_id":
+            parts.append(ID_MARK + str(item or ""))
+        elif key == "border_first":
             parts.append("1" if item else "0")
         elif item is None:
             parts.append("")
@@ -72,9 +82,12 @@ def decode(stored: str | dict | None) -> dict:
     if not rest:
         return {"code": code, "params": {}}
     values = rest.split(SEPARATOR, len(RANKED) - 1)
+    keys = RANKED_BY_ID if values[-1].startswith(ID_MARK) else RANKED
     params: dict[str, Any] = {}
-    for key, text in zip(RANKED, values, strict=True):
-        if key in ("specialty", "next_name"):
+    for key, text in zip(keys, values, strict=True):
+        if key == "next_id":
+            params[key] = text[len(ID_MARK):]
+        elif key in ("specialty", "next_name"):
             params[key] = text
         elif key == "border_first":
             params[key] = text == "1"

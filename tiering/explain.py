@@ -285,22 +285,33 @@ def place_of(entry: ListEntry) -> int:
         else 10_000
 
 
-def next_candidates(entries: Iterable[ListEntry],
-                    specialty_names: Mapping[str, str]) -> dict[int, list[str]]:
-    """Per shown tier: the next candidate left out in each specialty, said once."""
+def next_candidates(entries: Iterable[ListEntry], specialty_names: Mapping[str, str],
+                    program_names: Mapping[str, str] | None = None) -> dict[int, list[str]]:
+    """Per shown tier: the next candidate left out in each specialty, said once. A list built
+    since the entries keep the next candidate's ACGME id (tiering.choice_field) names it from
+    ``program_names`` (ACGME id: name, ``next_candidate_ids`` says which)."""
     out: dict[int, dict[str, str]] = {}
     for entry in entries:
         params = (entry.choice or {}).get("params", {})
-        if (entry.choice or {}).get("code") != "ranked" or not params.get("next_name") \
+        if (entry.choice or {}).get("code") != "ranked" \
+                or not (params.get("next_name") or params.get("next_id")) \
                 or entry.tier != entry.computed_tier:
             continue
+        name = params.get("next_name") or (program_names or {}).get(params["next_id"],
+                                                                    params["next_id"])
         code = params.get("specialty", "")
         out.setdefault(entry.tier, {})[code] = gettext(
             "%(specialty)s: the next candidate, %(name)s (score %(score)s), was left out.") % {
-            "specialty": specialty_names.get(code, code), "name": params["next_name"],
+            "specialty": specialty_names.get(code, code), "name": name,
             "score": params["next_score"]}
     return {tier: [texts[c] for c in sorted(texts, key=lambda c: specialty_names.get(c, c))]
             for tier, texts in out.items()}
+
+
+def next_candidate_ids(entries: Iterable[ListEntry]) -> set[str]:
+    """The ACGME ids of the next candidates the entries name by id."""
+    return {params["next_id"] for entry in entries
+            if (params := (entry.choice or {}).get("params", {})).get("next_id")}
 
 
 def budget_note_text(stored: str, *, owner: bool = True) -> str:

@@ -122,6 +122,10 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             to_delete.append(entry.pk)
         ListEntry.objects.filter(pk__in=to_delete).delete()
         bulk.update_computed(to_update)
+        # In the order of the unique (profile, program) index: each new key then goes at the
+        # end of the index, whose pages split full, not in halves as keys in the chosen
+        # order (by tier, then specialty) do. Every reader sorts the entries it shows.
+        to_create.sort(key=lambda entry: entry.program_id)
         ListEntry.objects.bulk_create(to_create, batch_size=500)
         built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
@@ -147,6 +151,12 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
 
 
 def _as_stored(value: dict) -> dict:
+    """The choice as the entry keeps it (compared with the stored one to skip a write). The
+    next candidate is kept by its ACGME id alone: its name, the same on every entry of a tier
+    and specialty, is read from the catalog when shown (tiering.choice_field)."""
+    params = value.get("params") or {}
+    if "next_id" in params:
+        value = {**value, "params": {k: v for k, v in params.items() if k != "next_name"}}
     # JSONField gives back lists for tuples: compare what the database would hold.
     return json.loads(json.dumps(value))
 

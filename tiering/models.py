@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Profile, User
 from programs.models import Program
+from tiering import event_changes
 from tiering.choice_field import ChoiceField
+from tiering.status import Status, StatusField
 
 
 class Tier(models.IntegerChoices):
@@ -23,17 +25,6 @@ class Tier(models.IntegerChoices):
     TIER_2 = 2, _("Tier 2")
     TIER_3 = 3, _("Tier 3")
     NOT_ELIGIBLE = 4, _("Not eligible")
-
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    PREPARING = "preparing", _("Preparing")
-    APPLIED = "applied", _("Applied")
-    INTERVIEW_INVITED = "interview_invited", _("Interview invited")
-    INTERVIEWED = "interviewed", _("Interviewed")
-    RANKED = "ranked", _("Ranked")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    REJECTED = "rejected", _("Rejected")
 
 
 class ListEntryQuerySet(models.QuerySet):
@@ -92,7 +83,8 @@ class ListEntry(models.Model):
     excluded_reason = models.TextField(blank=True)
 
     # The applicant's tracking, mirrored by the Excel tracker.
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    # Kept as a small integer, read as the status's name (tiering.status.StatusField).
+    status = StatusField()
     signal = models.BooleanField(default=False)
     date_applied = models.DateField(null=True, blank=True)
     interview_date = models.DateField(null=True, blank=True)
@@ -178,12 +170,25 @@ class EntryEvent(models.Model):
     # Not indexed: events are read by entry (or by profile, through the entries), never
     # across every applicant by date; an index would add to every save.
     created_at = models.DateTimeField(auto_now_add=True)
+    # A tracking save as one short line of raw values (tiering.event_changes), with before,
+    # after and text left empty on disk: the words those three showed are made from it when
+    # the event is read, so every reader (the history, the program page, the admin, a
+    # backup) gets the same words as before at about a third of the bytes.
+    changes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on entry {self.entry_id}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # noqa: ANN001, ANN206 (Django's signature)
+        event = super().from_db(db, field_names, values)
+        line = event.__dict__.get("changes")
+        if line and event.__dict__.keys() >= {"before", "after", "text"}:
+            event.text, event.before, event.after = event_changes.shown(line)
+        return event
 
 
 class ApplicantList(models.Model):

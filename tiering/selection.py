@@ -362,6 +362,7 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
                     "available": len(items), "score": candidate.score,
                     "border_first": border_first and candidate.in_border,
                     "next_name": following.name if following else "",
+                    "next_id": following.acgme_id if following else "",
                     "next_score": following.score if following else None,
                 })
     # Tier 1 with forced entries counts the forced ones as well.

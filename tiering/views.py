@@ -30,6 +30,7 @@ from tiering.explain import (
     choice_text,
     list_notices,
     list_summary,
+    next_candidate_ids,
     next_candidates,
     no_eligible_reasons,
     score_gap_texts,
@@ -130,7 +131,15 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
                + warnings + applicant_notices(applicant))
     no_eligible = [] if eligible else no_eligible_reasons(closed)
     gaps = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True))
-    following = next_candidates(on_list, names)
+    next_ids = next_candidate_ids(on_list)
+    # The next candidates are in the scope the page has ranked: named from it, without a query
+    # (one query names any that left the scope since the build).
+    program_names = {item.program.acgme_id: item.program.name for item in ranked()
+                     if item.program.acgme_id in next_ids} if next_ids else {}
+    if next_ids - program_names.keys():
+        program_names.update(Program.objects.filter(
+            acgme_id__in=next_ids - program_names.keys()).values_list("acgme_id", "name"))
+    following = next_candidates(on_list, names, program_names)
 
     sections = [{"tier": tier.value, "rows": [e for e in on_list if e.tier == tier.value],
                  "next": following.get(tier.value, [])} for tier in Tier]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +19,9 @@ from django.utils import timezone
 
 from applicants.models import Profile, User
 from strategy.signals import SignalLimitError, problems_after
-from tiering import budget
-from tiering.models import ApplicantList, EntryEvent, ListEntry, Status
+from tiering import budget, event_changes
+from tiering.event_changes import FIELD_LABELS, display  # noqa: F401 (imported from here)
+from tiering.models import ApplicantList, EntryEvent, ListEntry
 from tracker.cells import (  # noqa: F401 (CellError and the parsers are imported from here)
     CellError,
     normalize_notes,
@@ -44,17 +44,6 @@ from tracker.reading import (  # noqa: F401 (the reading's names are imported fr
 
 SCHEDULE_FEES = frozenset({Decimal(budget.ERAS_FEE_FIRST_PROGRAMS_USD),
                            Decimal(budget.ERAS_FEE_LATER_PROGRAMS_USD)})
-FIELD_LABELS: dict[str, str] = {
-    "status": "Status",
-    "signal": "Signal",
-    "date_applied": "Date applied",
-    "interview_date": "Interview date",
-    "letters_sent": "Letters sent",
-    "fee": "Fee",
-    "notes": "Notes",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     field: str
@@ -96,21 +85,6 @@ class UploadPreview:
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
-
-
-def display(field_name: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if field_name == "status":
-        return str(Status(value).label)
-    if field_name == "signal":
-        return "Yes" if value else "No"
-    if field_name == "fee":
-        return f"${Decimal(value):,.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
 
 
 def current_values(entry: ListEntry) -> dict[str, Any]:
@@ -292,14 +266,12 @@ def _write(changes: Sequence[tuple[ListEntry, Sequence[FieldChange]]], *, actor:
 def _event(entry: ListEntry, fields: Sequence[FieldChange], *, actor: User,
            kind: str) -> EntryEvent:
     """One event for a save, however many fields it changed (one row per field made tracking
-    the largest part of what an applicant stores); a single field reads as before."""
-    if len(fields) == 1:
-        [change] = fields
-        return EntryEvent(entry=entry, actor=actor, kind=kind, text=change.label,
-                          before=change.old_text[:200], after=change.new_text[:200])
-    return EntryEvent(
-        entry=entry, actor=actor, kind=kind, text=", ".join(f.label for f in fields),
-        before="; ".join(f"{f.label}: {f.old_text or '-'}" for f in fields)[:200],
-        after="; ".join(f"{f.label}: {f.new_text or '-'}" for f in fields)[:200],
-    )
-
+    the largest part of what an applicant stores), kept as one short line of raw values
+    (tiering.event_changes); as words when the line cannot hold them."""
+    changes = [(f.field, f.old, f.new) for f in fields]
+    line = event_changes.encode(changes)
+    if line is not None:
+        return EntryEvent(entry=entry, actor=actor, kind=kind, changes=line)
+    text, before, after = event_changes.shown_words(changes)
+    return EntryEvent(entry=entry, actor=actor, kind=kind, text=text, before=before,
+                      after=after)

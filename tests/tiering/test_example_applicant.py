@@ -11,11 +11,13 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from applicants.models import AdvisorLink
-from programs.models import Specialty
+from programs.models import Program, Specialty
 from tests.factories import ProfileFactory, UserFactory
 from tiering import scoring
 from tiering.choosing import MISSION_COMPONENTS
@@ -220,6 +222,25 @@ def test_a_capped_tier_says_why_on_the_row_and_the_next_candidate_once_per_group
     places = [int(n) for n in re.findall(r"Tier 1 place (\d+) of \d+ in Internal Medicine",
                                          page)]
     assert places and places == sorted(places)
+
+
+def test_the_next_candidate_is_kept_by_its_id_and_named_on_the_page(client, real_catalog
+                                                                   ) -> None:
+    profile = example()
+    client.force_login(profile.user)
+    list_rebuild(profile)
+    entry = next(e for e in ListEntry.objects.filter(profile=profile)
+                 if e.choice.get("params", {}).get("next_id"))
+    following = Program.objects.get(acgme_id=entry.choice["params"]["next_id"])
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT choice FROM tiering_listentry WHERE id = %s", [entry.pk])
+        [stored] = cursor.fetchone()
+    page = client.get(reverse("tiering:list", args=[profile.pk])).content.decode()
+
+    # Some fifty characters of name on every entry of the group, kept once as an id.
+    assert stored.endswith(f"|#{following.acgme_id}") and following.name not in stored
+    assert f"the next candidate, {escape(following.name)} (score" in page
 
 
 def test_the_advisors_view_names_the_client(client, real_catalog) -> None:
