@@ -9,9 +9,11 @@ specialties: a specialty is loaded the first time a request needs it, and a prog
 by id or ACGME id brings its specialty with it. A page that reads the whole catalog (the
 catalog's facts for a benchmark) still can, through ``by_specialty``.
 
-Values that repeat from program to program (a fact's provenance, "yes", a state's code) are
-kept once per process, not once per program: with tens of thousands of programs they made most
-of the snapshot's memory.
+Programs are read as rows (``_programs``) rather than through the model's constructor, which
+cost most of a large load, and values that repeat from program to program (a provenance, "yes",
+a state's code) are kept once per process, not once per program: with tens of thousands of
+programs they made most of the snapshot's memory. What the snapshot gives is what the database
+holds (tests/tiering/test_snapshot_rows.py).
 
 The Program instances are shared by every request of the process: read them, never change
 them (gunicorn's sync workers serve one request at a time per process).
