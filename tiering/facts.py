@@ -8,6 +8,7 @@ them per process, since building them costs more than scoring them."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -48,12 +49,24 @@ def shared(value: dict) -> dict:
     return found
 
 
-def facts_of(program: Program) -> scoring.ProgramFacts:
-    provenance = program.provenance or {}
+def provenance_facts(provenance: dict | None) -> tuple[dict, dict]:
+    """The years and the readable sources of a program's facts, from its provenance: the same
+    for every program of one provenance, so a loader may keep them per provenance."""
+    provenance = provenance or {}
+    return (shared({k: provenance[k].get("year") for k in PROVENANCE_KEYS if k in provenance}),
+            shared({k: short_name(provenance[k]["source"]) for k in PROVENANCE_KEYS
+                    if provenance.get(k, {}).get("source")}))
+
+
+def facts_of(program: Program, *, provenance: tuple[dict, dict] | None = None
+             ) -> scoring.ProgramFacts:
+    """``provenance``: ``provenance_facts`` of the program's provenance, when the caller has
+    them."""
+    fact_years, fact_sources = provenance or provenance_facts(program.provenance)
     return scoring.ProgramFacts(
         acgme_id=program.acgme_id,
         name=program.name,
-        specialty_code=program.acgme_id[:3],
+        specialty_code=sys.intern(program.acgme_id[:3]),
         state=program.state,
         in_border_region=program.in_border_region,
         border_distance_km=program.border_distance_km,
@@ -84,13 +97,8 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
         county_spanish_share_period=program.county_spanish_share_period,
         hpsa_primary_care=program.hpsa_primary_care,
         hpsa_primary_care_score=program.hpsa_primary_care_score,
-        fact_years=shared({k: provenance[k].get("year") for k in PROVENANCE_KEYS
-                           if k in provenance}),
-        fact_sources=shared({
-            k: short_name(provenance[k]["source"])
-            for k in PROVENANCE_KEYS
-            if provenance.get(k, {}).get("source")
-        }),
+        fact_years=fact_years,
+        fact_sources=fact_sources,
     )
 
 
@@ -99,13 +107,14 @@ def facts_of(program: Program) -> scoring.ProgramFacts:
 _FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
 
 
-def cached_facts(program: Program) -> scoring.ProgramFacts:
+def cached_facts(program: Program, *, provenance: tuple[dict, dict] | None = None
+                 ) -> scoring.ProgramFacts:
     key = (program.pk, program.updated_at)
     facts = _FACTS.get(key)
     if facts is None:
-        if len(_FACTS) > 50_000:  # a rebuilt catalog leaves old keys behind
+        if len(_FACTS) > 100_000:  # a rebuilt catalog leaves old keys behind
             _FACTS.clear()
-        facts = _FACTS[key] = facts_of(program)
+        facts = _FACTS[key] = facts_of(program, provenance=provenance)
     return facts
 
 

@@ -9,9 +9,11 @@ specialties: a specialty is loaded the first time a request needs it, and a prog
 by id or ACGME id brings its specialty with it. A page that reads the whole catalog (the
 catalog's facts for a benchmark) still can, through ``by_specialty``.
 
-Values that repeat from program to program (a fact's provenance, "yes", a state's code) are
-kept once per process, not once per program: with tens of thousands of programs they made most
-of the snapshot's memory.
+Programs are read as rows (``_programs``) rather than through the model's constructor, which
+cost most of a large load, and values that repeat from program to program (a provenance, "yes",
+a state's code) are kept once per process, not once per program: with tens of thousands of
+programs they made most of the snapshot's memory. What the snapshot gives is what the database
+holds (tests/tiering/test_snapshot_rows.py).
 
 The Program instances are shared by every request of the process: read them, never change
 them (gunicorn's sync workers serve one request at a time per process).
@@ -20,12 +22,17 @@ them (gunicorn's sync workers serve one request at a time per process).
 from __future__ import annotations
 
 import gc
+import json
 import sys
 from collections.abc import Iterable, Iterator
 
+from django.db.models import TextField
+from django.db.models.base import ModelState
+from django.db.models.functions import Cast
+
 from programs.models import Program, Specialty
 from tiering import scoring
-from tiering.facts import cached_facts, shared
+from tiering.facts import cached_facts, provenance_facts, shared
 
 Pair = tuple[Program, scoring.ProgramFacts]
 # The text of a column is kept once when it is this short (codes, states, "unknown"): a
@@ -52,13 +59,20 @@ class Snapshot:
             return
         specialties = Specialty.objects.in_bulk(missing)
         loaded: dict[int, list[Pair]] = {pk: [] for pk in missing}
-        programs = (Program.objects.filter(specialty_id__in=missing)
-                    .order_by("acgme_id").iterator(chunk_size=2000))
-        for program in programs:
-            compact(program)
-            # One Specialty per specialty, not one per row (select_related makes one per row).
-            program.specialty = specialties[program.specialty_id]
-            loaded[program.specialty_id].append((program, cached_facts(program)))
+        # Building tens of thousands of objects would set off full garbage collections that
+        # walk them again and again; they are collected once, below.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for program, provenance in _programs(missing):
+                # One Specialty per specialty, not one per row (select_related makes one per
+                # row); set as the foreign key's descriptor sets it.
+                program._state.fields_cache = {_SPECIALTY: specialties[program.specialty_id]}
+                loaded[program.specialty_id].append(
+                    (program, cached_facts(program, provenance=provenance)))
+        finally:
+            if enabled:
+                gc.enable()
         for pk, pairs in loaded.items():
             self._specialties[pk] = pairs
             for program, _ in pairs:
@@ -141,13 +155,63 @@ class Lookup:
         return iter(self.index)
 
 
-def compact(program: Program) -> None:
-    """Keep a program's repeated values once per process (its short texts, each fact's
-    provenance): equal values, one object."""
-    values = vars(program)
-    for name, value in values.items():
-        if type(value) is str and len(value) <= _SHORT_TEXT:
-            values[name] = sys.intern(value)
-    if program.provenance:
-        program.provenance = {sys.intern(key): shared(origin)
-                              for key, origin in program.provenance.items()}
+# Every column of a program, the JSON ones read as their text (see ``_programs``).
+_FIELDS = list(Program._meta.concrete_fields)
+_JSON = [f.attname for f in _FIELDS if f.get_internal_type() == "JSONField"]
+_PLAIN = [f.attname for f in _FIELDS if f.attname not in _JSON]
+_NAMES = [*_PLAIN, *_JSON]
+# The text columns whose short values repeat from program to program (codes, states,
+# "unknown", a city): kept once per process when short. A program's name and link are its own.
+_TEXT = [i for i, name in enumerate(_PLAIN)
+         if Program._meta.get_field(name).get_internal_type() == "CharField"
+         and name not in ("name", "acgme_id")]
+_PROVENANCE = _NAMES.index("provenance")
+_SPECIALTY = Program._meta.get_field("specialty").cache_name
+
+
+def _programs(specialty_ids: set[int]) -> Iterator[tuple[Program, tuple[dict, dict]]]:
+    """The programs of these specialties by ACGME id, each with what its provenance says of
+    its facts (``facts.provenance_facts``).
+
+    Read as rows, not through the model's constructor, which cost most of a large load; each
+    instance is the one ``Program.from_db`` makes (every column loaded, saved state). Programs
+    share their provenance far more often than not (5,216 shipped programs have about 800),
+    so each JSON value is read from its text once, and programs with equal text share it:
+    equal values, one object, read and never changed."""
+    queryset = Program.objects.filter(specialty_id__in=specialty_ids).order_by("acgme_id")
+    rows = queryset.values_list(*_PLAIN, *(Cast(name, TextField()) for name in _JSON))
+    db = queryset.db
+    parsed: dict[str, object] = {}
+    read: dict[str, tuple[dict, dict]] = {}  # provenance text -> provenance_facts
+    new, intern = Program.__new__, sys.intern
+    for row in rows.iterator(chunk_size=2000):
+        values = list(row)
+        for i in _TEXT:
+            value = values[i]
+            if value.__class__ is str and len(value) <= _SHORT_TEXT:
+                values[i] = intern(value)
+        for i in range(len(_PLAIN), len(_NAMES)):
+            text = values[i]
+            if text is not None:
+                value = parsed.get(text)
+                if value is None:
+                    value = parsed[text] = _shared_json(_NAMES[i], json.loads(text))
+                values[i] = value
+        text = row[_PROVENANCE]
+        provenance = read.get(text)
+        if provenance is None:
+            provenance = read[text] = provenance_facts(values[_PROVENANCE])
+        program = new(Program)
+        state = ModelState()
+        state.adding, state.db = False, db
+        program.__dict__ = dict(zip(_NAMES, values, strict=True))
+        program._state = state
+        yield program, provenance
+
+
+def _shared_json(name: str, value: object) -> object:
+    """A JSON column's value with its repeated parts kept once per process (each fact's
+    provenance: equal origins, one object)."""
+    if name == "provenance" and value:
+        return {sys.intern(key): shared(origin) for key, origin in value.items()}
+    return value
