@@ -9,13 +9,16 @@ decisions), so an answer found here is as current as one found in the shared cac
 number of servers: a change anywhere makes a new key, and the old entry is only memory until it
 is pushed out.
 
-Bounded by weight (the ranks weigh their number of programs), least recently used out first.
+Bounded by weight, least recently used out first: the ranks weigh their number of programs
+(~50 bytes each), any other answer (a few ids and figures, about a kilobyte with its key)
+``SMALL``.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -23,6 +26,7 @@ from django.core.cache import cache
 # About 25 MB of ranks at most (they are stored as arrays: ~50 bytes a program): a hundred
 # applicants' scopes of the shipped catalog, ten of a catalog ten times larger.
 MAX_WEIGHT = 500_000
+SMALL = 20
 
 _MISSING = object()
 
@@ -68,7 +72,7 @@ class ProcessMemo:
 MEMO = ProcessMemo(MAX_WEIGHT)
 
 
-def recall(key: str, *, weigh=None) -> Any:
+def recall(key: str, *, weigh: Callable[[Any], int] | None = None) -> Any:
     """The answer kept under ``key``: from this process's memory, else from the shared cache
     (and then kept here too); None when neither has it."""
     value = MEMO.get(key, _MISSING)
@@ -76,11 +80,11 @@ def recall(key: str, *, weigh=None) -> Any:
         return value
     value = cache.get(key)
     if value is not None:
-        MEMO.put(key, value, weigh(value) if weigh else 1)
+        MEMO.put(key, value, weigh(value) if weigh else SMALL)
     return value
 
 
-def keep(key: str, value: Any, timeout: int, *, weight: int = 1) -> None:
+def keep(key: str, value: Any, timeout: int, *, weight: int = SMALL) -> None:
     """Keep ``value`` under ``key`` in this process's memory and in the shared cache."""
     MEMO.put(key, value, weight)
     cache.set(key, value, timeout)
