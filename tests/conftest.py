@@ -43,8 +43,11 @@ def _empty_cache() -> None:
     """Each test starts with an empty cache, as a fresh deployment does."""
     from django.core.cache import caches
 
+    from tiering.memo import MEMO
+
     caches["default"].clear()
     caches["throttle"].clear()
+    MEMO.clear()  # what a process keeps in front of the cache: a fresh process has nothing
 
 
 @pytest.fixture(autouse=True)

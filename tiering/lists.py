@@ -23,7 +23,7 @@ from programs.models import Program
 from programs.versions import catalog_latest_change
 from tiering import budget, bulk, choosing, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry
-from tiering.scope import score_scope, with_programs
+from tiering.scope import keep_ranks, score_scope, snapshot, with_programs
 from tiering.scored import SCORING_VERSION, STORED_TIER, applicant_of, list_inputs
 
 BUILDS_KEPT = 20  # per applicant
@@ -54,7 +54,10 @@ def list_entries(profile: Profile) -> list[ListEntry]:
 def list_rebuild(profile: Profile, *, actor: User | None = None,
                  cause: str = "Your profile changed") -> BuildResult:
     """Build the list from the profile, keeping every decision made by hand."""
-    scored = score_scope(profile)
+    catalog = snapshot()
+    scored = score_scope(profile, catalog=catalog)
+    # The list page this build leads to needs the scope's ranks: kept now, not scored again.
+    keep_ranks(profile, scored, version=catalog.version)
     by_id = {item.program.acgme_id: item for item in scored}
     with transaction.atomic():
         the_list = ApplicantList.objects.select_for_update().get_or_create(profile=profile)[0]

@@ -11,17 +11,17 @@ specialty, and reads them again only when ``catalog_version`` says the catalog c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from applicants.models import Profile
 from programs.models import Program
 from programs.versions import catalog_version
-from tiering import scoring
+from tiering import memo, scoring
 from tiering.facts import cached_facts
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.snapshot import Snapshot
@@ -77,29 +77,86 @@ class Ranked:
 
 RANKED_CACHE_SECONDS = 6 * 3600
 RANKED_COMPONENTS = (scoring.C_BORDER, scoring.C_SPANISH, scoring.C_SHORTAGE, scoring.C_IMG)
+_TIERS = tuple(scoring.Tier)
+_ABSENT = float("nan")  # a component the program's result does not have
+
+
+@dataclass(frozen=True, slots=True)
+class Ranks:
+    """The scope's ranks, one column each: about 50 bytes a program in the process's memory
+    and in the cache (a tuple and a dict per program took several times that)."""
+
+    tiers: bytes  # the tier's place in scoring.Tier
+    scores: array
+    int_scores: bool
+    confidences: array
+    eligible: bytes
+    components: tuple[array, ...]  # one per RANKED_COMPONENTS; NaN where the result has none
+
+    def __len__(self) -> int:
+        return len(self.tiers)
+
+    def results(self) -> list[Ranked]:
+        names = RANKED_COMPONENTS
+        return [
+            Ranked(_TIERS[tier], int(score) if self.int_scores else score, confidence,
+                   bool(eligible), {k: v for k, v in zip(names, parts, strict=True) if v == v})
+            for tier, score, confidence, eligible, parts in zip(
+                self.tiers, self.scores, self.confidences, self.eligible,
+                zip(*self.components, strict=True), strict=True)
+        ]
+
+
+def ranks_of(results: Iterable) -> Ranks:
+    """The numbers of these results (full ones from a build, or the numbers only)."""
+    results = list(results)
+    scores = [r.score for r in results]
+    return Ranks(
+        tiers=bytes(_TIERS.index(r.tier) for r in results),
+        scores=array("d", scores), int_scores=all(type(s) is int for s in scores),
+        confidences=array("d", (r.confidence for r in results)),
+        eligible=bytes(bool(r.eligible) for r in results),
+        components=tuple(array("d", (r.components.get(k, _ABSENT) for r in results))
+                         for k in RANKED_COMPONENTS))
+
+
+def _ranks_key(profile: Profile, inputs: str | None, version: str) -> str:
+    return "ranks:" + _scope_key(profile, inputs, version)
 
 
 def ranked_scope(profile: Profile, *, inputs: str | None = None,
                  applicant: scoring.Applicant | None = None) -> list[Scored]:
-    """``score_scope`` with ``Ranked`` results, kept in the cache (a few bytes per program)
-    under what they depend on: the profile's scored fields, the catalog's version and the
-    scoring model. Scoring the whole scope on every view cost most of the page. ``inputs`` and
-    ``applicant``: the profile's, when the caller has built them."""
+    """``score_scope`` with ``Ranked`` results, kept in this process's memory and the cache
+    (``tiering.memo``) under what they depend on: the profile's scored fields, the catalog's
+    version and the scoring model. A build keeps them too (``keep_ranks``). Scoring the whole
+    scope on every view cost most of the page. ``inputs`` and ``applicant``: the profile's,
+    when the caller has built them."""
     catalog = snapshot()
     pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
                              profile.target_states)
-    key = "ranked:" + _scope_key(profile, inputs, catalog.version)
-    ranks = cache.get(key)
+    key = _ranks_key(profile, inputs, catalog.version)
+    ranks = memo.recall(key, weigh=len)
     if ranks is None or len(ranks) != len(pairs):
         # The ranks keep no reasons: scored for the numbers only (the same tiers and points).
-        results = scoring.score_programs(applicant=applicant or applicant_of(profile),
-                                         programs=[facts for _, facts in pairs], words=False)
-        ranks = [(r.tier, r.score, r.confidence, r.eligible,
-                  {k: r.components[k] for k in RANKED_COMPONENTS if k in r.components})
-                 for r in results]
-        cache.set(key, ranks, RANKED_CACHE_SECONDS)
-    return [Scored(program, facts, Ranked(*rank))
-            for (program, facts), rank in zip(pairs, ranks, strict=True)]
+        ranks = ranks_of(scoring.score_programs(applicant=applicant or applicant_of(profile),
+                                                programs=[facts for _, facts in pairs],
+                                                words=False))
+        memo.keep(key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
+    return [Scored(program, facts, rank)
+            for (program, facts), rank in zip(pairs, ranks.results(), strict=True)]
+
+
+def keep_ranks(profile: Profile, scored: Sequence[Scored], *, version: str,
+               inputs: str | None = None) -> None:
+    """Keep the ranks of a scope just scored in full (a build), with whether any program of
+    it is open to the applicant, so that the list page the build leads to scores nothing
+    again. ``scored``: ``score_scope`` of the snapshot of ``version``, in its order."""
+    inputs = inputs or list_inputs(profile)
+    key = _scope_key(profile, inputs, version)
+    ranks = ranks_of(item.result for item in scored)
+    memo.keep("ranks:" + key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
+    memo.keep("any-eligible:" + key, any(item.result.eligible for item in scored),
+              RANKED_CACHE_SECONDS)
 
 
 def _scope_key(profile: Profile, inputs: str | None, version: str) -> str:
@@ -111,10 +168,10 @@ def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list
     """Whether any program in scope is open to the applicant, kept beside the ranks so a page
     whose parts are all cached need not rank the scope."""
     key = "any-eligible:" + _scope_key(profile, inputs, snapshot().version)
-    answer = cache.get(key)
+    answer = memo.recall(key)
     if answer is None:
         answer = any(item.result.eligible for item in ranked())
-        cache.set(key, answer, RANKED_CACHE_SECONDS)
+        memo.keep(key, answer, RANKED_CACHE_SECONDS)
     return answer
 
 
@@ -123,11 +180,12 @@ def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list
 # ---------------------------------------------------------------------------------------------
 
 
-def score_scope(profile: Profile, *, applicant: scoring.Applicant | None = None
-                ) -> list[Scored]:
+def score_scope(profile: Profile, *, applicant: scoring.Applicant | None = None,
+                catalog: Snapshot | None = None) -> list[Scored]:
     """Every program in the profile's specialties and states, scored for it (from the
-    process's catalog snapshot: no program is loaded from the database when warm)."""
-    pairs = snapshot().in_scope(
+    process's catalog snapshot: no program is loaded from the database when warm).
+    ``catalog``: the snapshot to read, when the caller needs to know its version."""
+    pairs = (catalog or snapshot()).in_scope(
         profile.target_specialties.values_list("pk", flat=True), profile.target_states)
     results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                      programs=[facts for _, facts in pairs])

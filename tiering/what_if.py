@@ -24,7 +24,7 @@ from django.core.cache import cache
 
 from applicants.models import Profile
 from programs.models import Program
-from tiering import choosing, scope, scoring, selection
+from tiering import choosing, memo, scope, scoring, selection
 from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
@@ -62,22 +62,25 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
         inputs or list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
         sorted(with_decisions.pinned), sorted(with_decisions.removed),
     )).encode()).hexdigest()
-    answer = cache.get(key)
+    answer = memo.recall(key)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
         items = scored() if callable(scored) else scored
         applicant = applicant or applicant_of(profile)
+        states = profile.target_states or []
+        # The three selections read the same candidates: made once.
+        candidates = choosing.candidates_of(items, applicant, states)
 
         def build(n: int) -> selection.Selection:
             return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
                                    budget_usd=None, decisions=with_decisions,
-                                   states=profile.target_states or [])
+                                   states=states, candidates=candidates)
 
         now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
             build(size - WHAT_IF_PROGRAMS)
         answer = (bigger.cost.total_usd - now.cost.total_usd,
                   [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
                   [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
-        cache.set(key, answer, INPUTS_TTL_SECONDS)
+        memo.keep(key, answer, INPUTS_TTL_SECONDS)
     step, adds, bigger_cost, drops, smaller_cost = answer
     return BudgetWhatIf(
         step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,

@@ -3,16 +3,57 @@ of a tier share said once above the tier instead of once per row."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
 # A notice shared by at least this many rows of a tier is said once, above the tier.
 SHARED_BY = 2
+
+
+# Digits, which every converter of the rows' addresses takes, and no address holds by chance.
+_MARK = "80935712640"
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+\Z")
+
+
+@functools.lru_cache(maxsize=64)
+def _address_parts(viewname: str, count: int, prefix: str, urlconf: object
+                   ) -> tuple[str, ...] | None:
+    """The view's address cut around its ``count`` arguments, or None when it cannot be."""
+    marks = [f"{_MARK}{i}" for i in range(count)]
+    rest = reverse(viewname, args=marks, urlconf=urlconf)
+    parts = []
+    for mark in marks:
+        before, found, rest = rest.partition(mark)
+        if not found:
+            return None
+        parts.append(before)
+    parts.append(rest)
+    if any(_MARK in part for part in parts):
+        return None
+    return tuple(parts)
+
+
+@register.simple_tag
+def row_url(viewname: str, *args: object) -> str:
+    """``{% url %}`` for the rows of a long table: each view's address is reversed once per
+    process and the row's ids filled in (reversing 800 links cost a fifth of the list page's
+    rendering). Values an address would quote are reversed as ``{% url %}`` does."""
+    values = [str(a) for a in args]
+    parts = _address_parts(viewname, len(values), get_script_prefix(), get_urlconf())
+    if parts is None or not all(_PLAIN.match(v) for v in values):
+        return reverse(viewname, args=args)
+    out = [parts[0]]
+    for value, part in zip(values, parts[1:], strict=True):
+        out += (value, part)
+    return "".join(out)
 
 
 @register.filter
