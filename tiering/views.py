@@ -19,7 +19,6 @@ from django_ratelimit.decorators import ratelimit
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile, User
-from programs.facts import program_facts
 from programs.models import Program
 from tiering import advice, scoring, trial
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
@@ -212,7 +211,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         )
     context.update({
         "entry": entry, "program": entry.program,
-        "facts": program_facts(entry.program), "suggestion": suggestion,
+        "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
         "revision": applicant_list(profile).revision,
