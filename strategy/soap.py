@@ -110,7 +110,9 @@ def _ranking(applicant: scoring.Applicant, pairs: dict[int, tuple[Program, scori
     if found is not None and all(program_id in pairs for program_id, _, _ in found):
         return found
     ordered = sorted(pairs.values(), key=lambda pair: pair[0].acgme_id)
-    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in ordered])
+    # The order reads the tiers and scores alone: the reasons are not written (words=False).
+    results = scoring.score_programs(applicant=applicant, programs=[f for _, f in ordered],
+                                     words=False)
     visa = applicant.visa_need
     pool = [(program, facts, result) for (program, facts), result in zip(ordered, results,
                                                                         strict=True)

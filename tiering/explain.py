@@ -136,6 +136,22 @@ def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = N
     }
 
 
+def brief_explanation(result: scoring.ProgramResult, *, reasons: int = 3,
+                      checks: int = 1) -> dict:
+    """The first ``reasons`` reasons and ``checks`` facts to verify of a scored program, and
+    its confidence, as ``explanation_of`` says them: what a workbook row shows
+    (``tracker.rows.program_text``), without translating the rest."""
+    return {
+        "reasons": [
+            {"component": r.component, "points": r.points, "text": translated(r.text)}
+            for r in result.reasons[:reasons]
+        ],
+        "to_verify": [translated(text) for text in result.to_verify[:checks]],
+        "confidence_label": str(CONFIDENCE_LABELS.get(result.confidence_label,
+                                                      result.confidence_label)),
+    }
+
+
 def attach_explanations(profile: Profile, entries: Iterable[ListEntry], *,
                         applicant: scoring.Applicant | None = None) -> None:
     """Score the entries' programs again and set ``entry.explanation`` (not stored).

@@ -19,7 +19,6 @@ from django_ratelimit.decorators import ratelimit
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile, User
-from programs.facts import program_facts
 from programs.models import Program
 from tiering import advice, scoring, trial
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
@@ -37,6 +36,7 @@ from tiering.explain import (
     short_list,
     translated,
 )
+from tiering.explanation_page import explanation_cache
 from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
 from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
@@ -181,7 +181,19 @@ def list_what_if(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpResponse:
-    profile = get_applicant_for(request.user, pk)
+    """Why one program is where it is. Its content is kept in the cache like the list page's
+    (tiering.explanation_page); on a miss the program alone is scored again, with its
+    reasons."""
+    profile = get_applicant_for(request.user, pk, related=("program_list",))
+    owner = is_owner(request.user, profile)
+    context: dict = {"profile": profile, "is_owner": owner,
+                     "can_edit": owner or is_linked_advisor(request.user, profile)}
+    # Only a complete profile's page is kept (an incomplete one answers 404), and completing
+    # or emptying a profile moves its version: a page found was made from a complete one.
+    title, page = explanation_cache(request, profile, flags=(owner, context["can_edit"]))
+    context.update({"title_cache": title, "page_cache": page})
+    if page.html is not None:
+        return render(request, "tiering/program_explanation.html", context)
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
@@ -206,15 +218,14 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         suggestion = scoring.suggest_improvement(
             applicant=applicant, program=cached_facts(entry.program)
         )
-    return render(request, "tiering/program_explanation.html", {
-        "profile": profile, "entry": entry, "program": entry.program,
-        "facts": program_facts(entry.program), "suggestion": suggestion,
+    context.update({
+        "entry": entry, "program": entry.program,
+        "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
-        "is_owner": is_owner(request.user, profile),
-        "can_edit": is_owner(request.user, profile) or is_linked_advisor(request.user, profile),
         "revision": applicant_list(profile).revision,
     })
+    return render(request, "tiering/program_explanation.html", context)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ from applicants.models import Profile
 from programs.versions import catalog_version
 from strategy import season
 from strategy.soap import soap_list
-from tiering.explain import attach_explanations
+from tiering import scoring
+from tiering.explain import brief_explanation
+from tiering.facts import cached_facts
 from tiering.models import ListEntry
 from tiering.scope import score_scope, with_programs
 from tiering.scored import SCORING_VERSION, Scored, applicant_of
@@ -75,10 +77,16 @@ def program_texts(profile: Profile, entries: list[ListEntry], *, complete: bool,
     texts = found or {}
     missing = [entry for entry in entries if entry.program_id not in texts]
     if missing:
+        briefs: list[dict | None] = [None] * len(missing)
         if complete:
-            attach_explanations(profile, missing)
-        texts.update({entry.program_id: program_text(entry.program, entry.explanation)
-                      for entry in missing})
+            # A row says the top reasons and the first fact to verify: only those are put in
+            # words (brief_explanation), not the whole explanation of every program.
+            results = scoring.score_programs(
+                applicant=applicant_of(profile),
+                programs=[cached_facts(entry.program) for entry in missing])
+            briefs = [brief_explanation(result) for result in results]
+        texts.update({entry.program_id: program_text(entry.program, brief)
+                      for entry, brief in zip(missing, briefs, strict=True)})
         cache.set(key, texts, TEXT_SECONDS)
     return texts
 

@@ -3,10 +3,15 @@ the stated requirements first; identifiers and coordinates folded under "Details
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from programs.community import COMMUNITY_KEYS
 from programs.facts import (
@@ -15,9 +20,31 @@ from programs.facts import (
     VISA_CHANGE_NOTE,
     VISA_CHANGE_NOTE_OTHER,
     Fact,
+    program_facts,
 )
+from programs.page_cache import release_digest
+from programs.versions import catalog_version
 
 register = template.Library()
+
+# A program's facts table is the same for every page and viewer that shows it until the
+# catalog changes (its version), the day (a fact's age), the language or the release: it is
+# kept in the shared cache under those, so a page that shows it renders it once for everyone.
+FACTS_TABLE_SECONDS = 24 * 3600
+
+
+@register.simple_tag
+def facts_table(program) -> SafeString:
+    """programs/_facts_table.html for this program, from the cache when it has it."""
+    parts = (program.pk, catalog_version(), timezone.localdate().isoformat(),
+             translation.get_language(), release_digest())
+    key = "facts-table:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("programs/_facts_table.html",
+                                {"facts": program_facts(program)})
+        cache.set(key, html, FACTS_TABLE_SECONDS)
+    return mark_safe(html)  # rendered by the template, escaped there
 
 # What decides whether to apply, in that order; the rest (where it is, its identifiers) is
 # under "Details".

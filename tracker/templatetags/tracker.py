@@ -1,12 +1,18 @@
 """What the tracker's template hooks need from Python: the status choices and the tracking
-form, so that the list and explanation views need not know about the tracker."""
+form's fields, so that the list and explanation views need not know about the tracker."""
 
 from __future__ import annotations
 
-from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+import hashlib
 
+from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from programs.page_cache import release_digest
 from tiering.models import ListEntry, Status
 from tracker.forms import TrackingForm
 
@@ -19,6 +25,22 @@ def status_options() -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', Status.choices)
 
 
+# The tracking fields' HTML (seven crispy fields, about a third of the explanation page's
+# rendering) depends only on the entry's tracked values, the language and the release: most
+# entries are not tracked yet and share one rendering. It is kept in the shared cache under
+# those, so a page's first view does not render the form again.
+FIELDS_SECONDS = 24 * 3600
+
+
 @register.simple_tag
-def tracking_form(entry: ListEntry) -> TrackingForm:
-    return TrackingForm(instance=entry, auto_id="tracking_%s")
+def tracking_fields(entry: ListEntry) -> SafeString:
+    """The tracking form's fields for this entry, with its values."""
+    values = tuple(getattr(entry, name) for name in TrackingForm.Meta.fields)
+    parts = (translation.get_language(), values, release_digest())
+    key = "tracking-fields:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        form = TrackingForm(instance=entry, auto_id="tracking_%s")
+        html = render_to_string("tracker/_tracking_fields.html", {"form": form})
+        cache.set(key, html, FIELDS_SECONDS)
+    return mark_safe(html)  # rendered by the template above, escaped there
