@@ -1,8 +1,9 @@
-"""The strategy and SOAP pages' content, kept in the cache under everything they show.
+"""The strategy, map and SOAP pages' content, kept in the cache under everything they show.
 
-Rendering the page (the signal plan's rows with their selects, two SVG maps, the table of the
-list) costs nearly all of its time, and it changes only when what it reads changes. So its HTML
-is kept under a key made of all of that, read with one small query per view:
+Rendering the page (the signal plan's rows with their selects; on the map's page the two SVG
+maps and the table of the list) costs nearly all of its time, and it changes only when what it
+reads changes. So its HTML is kept under a key made of all of that, read with one small query
+per view:
 
 - the list's entries: the columns the page reads (tier, score, confidence, signal, whether on
   the list) and whether a gold signal marks them, so a signal saved on this page, a proposal
@@ -61,9 +62,9 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,
                 page: str = "strategy") -> PageCache:
     """The page's key and, when the cache has it, its HTML: the view skips its work on a hit
-    and the template's ``cached_page`` tag stores it on a miss. ``page``: "strategy" or
-    "soap" (the SOAP page reads a subset of the same: the answers, the catalog, which
-    programs are on the list)."""
+    and the template's ``cached_page`` tag stores it on a miss. ``page``: "strategy", "map"
+    or "soap" (the map and SOAP pages read a subset of the same: the answers, the catalog,
+    the list's entries)."""
     key = page_key(request, profile, flags=flags, page=page)
     return PageCache(key=key, html=shared_cache.get(key))
 

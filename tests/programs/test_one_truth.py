@@ -124,8 +124,8 @@ def everything(client, profile: Profile, advisor: User, tmp_path: Path) -> dict[
         client.get(reverse("tracker:tracker_csv", args=[profile.pk])).content, LAS_PALMAS)
     soap = client.get(reverse("strategy:soap", args=[profile.pk])).content.decode()
     seen["soap"] = row_of(soap, "Las Palmas") if "Las Palmas" in soap else ""
-    strategy = client.get(reverse("strategy:strategy", args=[profile.pk])).content.decode()
-    seen["strategy map row"] = row_of(strategy.split('id="map-table"', 1)[1], "Las Palmas")
+    the_map = client.get(reverse("strategy:map", args=[profile.pk])).content.decode()
+    seen["strategy map row"] = row_of(the_map.split('id="map-table"', 1)[1], "Las Palmas")
     seen["tier"] = ListEntry.objects.get(profile=profile, program__acgme_id=LAS_PALMAS).tier
     [seen["tier_list json"]] = [p for p in json.loads(tier_list(tmp_path, "json"))["programs"]
                                 if p["acgme_id"] == LAS_PALMAS]
@@ -202,7 +202,7 @@ def test_a_verified_answer_reaches_every_reader_and_a_withdrawal_brings_the_old_
     after = everything(client, profile, advisor, tmp_path)
     assert_verified(after)
     assert after["tier"] < before["tier"]  # a better tier (Tier 3 "Check first" before) ...
-    for seen in (before, after):  # ... which the strategy page's map shows too
+    for seen in (before, after):  # ... which the map of the list shows too
         assert f"TX {seen['tier']} Yes" in seen["strategy map row"]
 
     for entry in entries:
