@@ -125,10 +125,6 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             to_delete.append(entry.pk)
         ListEntry.objects.filter(pk__in=to_delete).delete()
         bulk.update_computed(to_update)
-        # In the order of the unique (profile, program) index: each new key then goes at the
-        # end of the index, whose pages split full, not in halves as keys in the chosen
-        # order (by tier, then specialty) do. Every reader sorts the entries it shows.
-        to_create.sort(key=lambda entry: entry.program_id)
         ListEntry.objects.bulk_create(to_create, batch_size=500)
         built_at = timezone.now()
         ApplicantList.objects.filter(pk=the_list.pk).update(
