@@ -19,6 +19,16 @@ def status_options() -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', Status.choices)
 
 
+@register.filter
+def status_label(status: str) -> str:
+    """A row's status in the reader's language, as ``get_status_display`` says it: that
+    method hashes every choice's lazy label (a translation each) on every row."""
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
 @register.simple_tag
 def tracking_form(entry: ListEntry) -> TrackingForm:
     return TrackingForm(instance=entry, auto_id="tracking_%s")
