@@ -52,12 +52,14 @@ def list_entries(profile: Profile) -> list[ListEntry]:
 
 
 def list_rebuild(profile: Profile, *, actor: User | None = None,
-                 cause: str = "Your profile changed") -> BuildResult:
-    """Build the list from the profile, keeping every decision made by hand."""
+                 cause: str = "Your profile changed", keep: bool = True) -> BuildResult:
+    """Build the list from the profile, keeping every decision made by hand. ``keep``: keep
+    the scope's ranks for the list page (not for a batch of lists nobody is looking at)."""
     catalog = snapshot()
     scored = score_scope(profile, catalog=catalog)
-    # The list page this build leads to needs the scope's ranks: kept now, not scored again.
-    keep_ranks(profile, scored, version=catalog.version)
+    if keep:
+        # The list page this build leads to needs the scope's ranks: kept, not scored again.
+        keep_ranks(profile, scored, version=catalog.version)
     by_id = {item.program.acgme_id: item for item in scored}
     with transaction.atomic():
         the_list = ApplicantList.objects.select_for_update().get_or_create(profile=profile)[0]
@@ -254,11 +256,12 @@ def list_is_stale(profile: Profile, *, catalog_time: datetime | None = None) -> 
     return catalog_time is not None and catalog_time > the_list.built_at
 
 
-def list_ensure_current(profile: Profile) -> bool:
-    """Rebuild when stale; True when it did. An incomplete profile has no list to build."""
+def list_ensure_current(profile: Profile, *, keep: bool = True) -> bool:
+    """Rebuild when stale; True when it did. An incomplete profile has no list to build.
+    ``keep``: as for ``list_rebuild``."""
     if not profile.is_complete or not list_is_stale(profile):
         return False
-    list_rebuild(profile, cause="The catalog or the scoring model changed")
+    list_rebuild(profile, cause="The catalog or the scoring model changed", keep=keep)
     return True
 
 

@@ -51,7 +51,9 @@ def applicant_of(profile: Profile, *, as_of_year: int | None = None) -> scoring.
         step3_attempts=profile.step3_attempts,
         graduation_year=_required(profile.graduation_year, "graduation year"),
         visa_need=profile.visa_need,
-        citizenship=profile.citizenship,
+        # Plain text: a profile made in memory holds the choice itself, one read back holds
+        # its value, and the keys built from this applicant must be the same for both.
+        citizenship=str(profile.citizenship),
         ecfmg_certified=profile.ecfmg_status == EcfmgStatus.CERTIFIED,
         usce_hands_on_months=profile.usce_hands_on_months,
         usce_observership_months=profile.usce_observership_months,

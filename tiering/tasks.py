@@ -44,7 +44,9 @@ def lists_rebuild(profile_ids: list[int]) -> int:
     rebuilt = 0
     for profile in Profile.objects.filter(pk__in=profile_ids):
         try:
-            rebuilt += list_ensure_current(profile)
+            # A catalog change rebuilds many lists at once: their ranks would only crowd the
+            # shared cache until their applicants come back.
+            rebuilt += list_ensure_current(profile, keep=False)
         except Exception:  # one profile's failure must not stop the batch
             logger.exception("Could not rebuild the list of profile %s", profile.pk)
     return rebuilt

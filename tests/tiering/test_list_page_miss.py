@@ -140,3 +140,20 @@ def test_a_rows_address_is_the_address_the_url_tag_gives() -> None:
     # A value an address must quote is reversed as the tag does.
     assert row_url("tiering:explanation", 12, "a b&c") == reverse(
         "tiering:explanation", args=[12, "a b&c"])
+
+
+def test_the_list_page_after_a_profile_save_ranks_nothing_again(client, applicant,
+                                                               monkeypatch) -> None:
+    save_profile(client, applicant, budget_usd="7654")
+    ranked = []
+    score_programs = scoring.score_programs
+
+    def counted(**kwargs):
+        if kwargs.get("words") is False:  # the scope ranked for the numbers only
+            ranked.append(len(kwargs["programs"]))
+        return score_programs(**kwargs)
+
+    monkeypatch.setattr(scoring, "score_programs", counted)
+
+    assert "of your $7,654 budget" in page(client, applicant)
+    assert ranked == []  # the save's build kept the ranks the page needs

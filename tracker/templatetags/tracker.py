@@ -25,6 +25,16 @@ def status_options() -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', Status.choices)
 
 
+@register.filter
+def status_label(status: str) -> str:
+    """A row's status in the reader's language, as ``get_status_display`` says it: that
+    method hashes every choice's lazy label (a translation each) on every row."""
+    try:
+        return str(Status(status).label)
+    except ValueError:
+        return status
+
+
 # The tracking fields' HTML (seven crispy fields, about a third of the explanation page's
 # rendering) depends only on the entry's tracked values, the language and the release: most
 # entries are not tracked yet and share one rendering. It is kept in the shared cache under
