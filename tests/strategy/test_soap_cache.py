@@ -20,9 +20,9 @@ def scored(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = soap.scoring.score_programs
 
-    def counting(*, applicant, programs):
+    def counting(*, applicant, programs, **options):
         calls.append(len(programs))
-        return real(applicant=applicant, programs=programs)
+        return real(applicant=applicant, programs=programs, **options)
 
     monkeypatch.setattr(soap.scoring, "score_programs", counting)
     return calls

@@ -79,15 +79,21 @@ def test_a_page_from_the_cache_is_the_page_rendered_afresh_but_for_its_tokens(
 
 
 def test_a_tracking_save_through_the_form_shows_on_the_next_view(client, applicant) -> None:
-    entry = first_entry(applicant)
+    entry, other = ListEntry.objects.filter(profile=applicant, excluded=False).order_by(
+        "program__acgme_id")[:2]
     assert "Waiting for the coordinator" not in page(client, applicant, entry.program.acgme_id)
+    untracked = page(client, applicant, other.program.acgme_id)
 
     response = client.post(
         reverse("tracker:entry_tracking", kwargs={"pk": applicant.pk, "entry_id": entry.pk}),
-        {"status": "applied", "notes": "Waiting for the coordinator"})
+        {"status": "applied", "notes": "Waiting for the coordinator", "fee": "12.50"})
 
     assert response.status_code == 302
-    assert "Waiting for the coordinator" in page(client, applicant, entry.program.acgme_id)
+    shown = page(client, applicant, entry.program.acgme_id)
+    assert "Waiting for the coordinator" in shown and 'value="12.50"' in shown
+    # The other program's page is made again (the list changed) and keeps its empty fields.
+    assert without_tokens(page(client, applicant, other.program.acgme_id)) == without_tokens(
+        untracked)
 
 
 def test_an_advisors_tier_and_note_show_on_the_applicants_next_view(client, applicant) -> None:
@@ -116,15 +122,20 @@ def test_a_profile_save_shows_on_the_next_view(client, applicant) -> None:
 
 def test_an_approved_fact_shows_on_the_next_view(client, applicant) -> None:
     entry = first_entry(applicant)
-    assert "Why you are not eligible" not in page(client, applicant, entry.program.acgme_id)
+    before = page(client, applicant, entry.program.acgme_id)
+    assert "Why you are not eligible" not in before
+    assert "verified on" not in before.split("Program facts and their sources")[1]
 
     staff = UserFactory(role="staff")
     verification.submit(Program.objects.get(pk=entry.program_id), staff, key="j1_accepted",
                         value="no", method="phone", verified_on=timezone.localdate())
 
-    # The program no longer takes a J-1, which the applicant needs: it is no longer scored.
+    # The program no longer takes a J-1, which the applicant needs: it is no longer scored,
+    # and its facts table says who verified it and when.
     shown = page(client, applicant, entry.program.acgme_id)
     assert "Why you are not eligible" in shown
+    facts = shown.split("Program facts and their sources")[1]
+    assert f"verified on {timezone.localdate().isoformat()}" in facts
 
 
 def test_another_viewer_gets_their_own_page_and_a_stranger_nothing(client, applicant) -> None:

@@ -41,9 +41,9 @@ def test_a_second_download_scores_nothing_again(profile, monkeypatch) -> None:
     calls: list[int] = []
     real = scoring.score_programs
 
-    def counting(*, applicant, programs):
+    def counting(*, applicant, programs, **options):
         calls.append(len(programs))
-        return real(applicant=applicant, programs=programs)
+        return real(applicant=applicant, programs=programs, **options)
 
     monkeypatch.setattr(scoring, "score_programs", counting)
     assert said(profile) == first
