@@ -343,11 +343,11 @@ def test_the_export_runs_a_fixed_number_of_queries(profile, django_assert_num_qu
     list_recompute(profile)
 
     # The profile's specialties, the entries, the catalog's version (the programs themselves
-    # are kept per process for each version), and whether the profile is complete (to score
-    # the entries' reasons again), and the catalog's version once more for the SOAP sheet's
-    # backup list (scored from the same per-process catalog), with the ids of its specialties
-    # (the snapshot loads those only).
-    with django_assert_num_queries(6):
+    # are kept per process for each version), and the catalog's version once more for the
+    # SOAP sheet's backup list (scored from the same per-process catalog), with the ids of its
+    # specialties (the snapshot loads those only). Whether the profile is complete is read
+    # from its specialties, not asked again.
+    with django_assert_num_queries(5):
         export = tracker_export(profile)
         write_xlsx(export, io.BytesIO())
     assert len(export.rows) > 40
