@@ -18,10 +18,12 @@ as ``{% blocktranslate %}`` writes it (the values escaped, the sentence not).
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaulttags import CsrfTokenNode
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,7 +33,7 @@ from django.utils.translation import gettext
 from advising.templatetags.advising import entry_notes
 from programs import current
 from tiering.templatetags.planner import TIER_STYLE, img_figures, tier_label, tier_row_class
-from tiering.templatetags.rows import own_notices, row_url, top_reason
+from tiering.templatetags.rows import _PLAIN, _address_parts, own_notices, row_url, top_reason
 from tracker.templatetags.tracker import status_label
 
 register = template.Library()
@@ -43,14 +45,12 @@ CHANGED_SINCE = "(changed since the advisor's decision)"
 
 def _v(value: object) -> str:
     """``{{ value }}``: localized (numbers, dates) and escaped unless already safe."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() makes of an id or a count without grouping
     return conditional_escape(localize(value))
-
-
-def _said(msgid: str, **values: object) -> str:
-    """``{% blocktranslate with name=value %}``: the sentence translated, its values escaped."""
-    return gettext(msgid) % {name: _v(value) for name, value in values.items()}
 
 
 class _Table:
@@ -62,6 +62,8 @@ class _Table:
         self.is_owner = context.get("is_owner")
         self.shared = context.get("shared") or ()
         self.context = context
+        self.sentences: dict[str, str] = {}
+        self.addresses: dict[str, tuple[str, ...]] = {}
         self.label = {text: gettext(text) for text in (
             "Where", "Score", "Why", "Application", "Tier and score", "Visa", "IMG residents",
             "Pinned", "Added by hand", "Advisor:", "computed",
@@ -70,8 +72,27 @@ class _Table:
             "Removed", "Verify:", "On the list:", "Signal", "Edit", "Excluded by the advisor",
             ADVISORS_NOTE, "Reason", "Add to the list")}
 
+    def said(self, msgid: str, **values: object) -> str:
+        """``{% blocktranslate with name=value %}``: the sentence translated (once per table),
+        its values escaped."""
+        sentence = self.sentences.get(msgid)
+        if sentence is None:
+            sentence = self.sentences[msgid] = gettext(msgid)
+        return sentence % {name: _v(value) for name, value in values.items()}
+
     def url(self, view: str, *args: object) -> str:
-        return row_url(view, self.profile_pk, *args)
+        """``{% row_url view profile.pk ... %}``, the view's address cut once per table."""
+        parts = self.addresses.get(view)
+        if parts is None:
+            parts = self.addresses[view] = _address_parts(
+                view, len(args) + 1, get_script_prefix(), get_urlconf()) or ()
+        values = [str(self.profile_pk), *map(str, args)]
+        if not parts or not all(_PLAIN.match(value) for value in values):
+            return row_url(view, self.profile_pk, *args)
+        out = [parts[0]]
+        for value, part in zip(values, parts[1:], strict=True):
+            out += (value, part)
+        return "".join(out)
 
 
 def _tristate(value: str, label: dict[str, str]) -> str:
@@ -100,7 +121,7 @@ def _program_cells(program, t: _Table) -> str:
                   f'{_v(km)} km</span>')
     elif program.border_distance_km is not None:
         km = intcomma(floatformat(program.border_distance_km, "0"))
-        border = f'<span class="small">{_said("%(km)s km from the border", km=km)}</span>'
+        border = f'<span class="small">{t.said("%(km)s km from the border", km=km)}</span>'
     else:
         border = f'<span class="fact-unknown">{label["distance to the border unknown"]}</span>'
     figures = []
@@ -109,7 +130,7 @@ def _program_cells(program, t: _Table) -> str:
                  else "%(share)s%% non-US (%(when)s)")
         later = ' class="text-body-secondary"' if i else ""
         figures.append(f'<div{later}>'
-                       f'{_said(msgid, share=figure["share"], when=figure["when"])}</div>')
+                       f'{t.said(msgid, share=figure["share"], when=figure["when"])}</div>')
     imgs = "".join(figures) or f'<span class="fact-unknown">{label["unknown"]}</span>'
     return (
         f'<td data-label="{label["Where"]}">{_v(program.city)}, {_v(program.state)}'
@@ -169,7 +190,7 @@ def _tracking(entry, program, t: _Table) -> str:
             f' mb-1" href="{page}#tracking" data-status-edit="'
             f'{t.url("tracker:entry_tracking", entry.pk)}" data-status="{_v(entry.status)}"'
             f' data-entry="{_v(entry.pk)}" data-name="{name}"><span class="visually-hidden">'
-            f'{_said("Status of %(program)s", program=program.name)}: </span>{status}</a>\n  ')
+            f'{t.said("Status of %(program)s", program=program.name)}: </span>{status}</a>\n  ')
     else:
         out.append(f"\n    <div>{status}</div>\n  ")
     out.append("\n  ")
@@ -178,11 +199,11 @@ def _tracking(entry, program, t: _Table) -> str:
     out.append("\n  ")
     if entry.date_applied:
         day = date_filter(template_localtime(entry.date_applied), "Y-m-d")
-        out.append(f'<div>{_said("Applied %(date)s", date=day)}</div>')
+        out.append(f'<div>{t.said("Applied %(date)s", date=day)}</div>')
     out.append("\n  ")
     if entry.interview_date:
         day = date_filter(template_localtime(entry.interview_date), "Y-m-d")
-        out.append(f'<div>{_said("Interview %(date)s", date=day)}</div>')
+        out.append(f'<div>{t.said("Interview %(date)s", date=day)}</div>')
     out.append("\n  ")
     if entry.notes:
         out.append(f'<div class="text-body-secondary">{_v(truncatechars(entry.notes, 80))}</div>')
@@ -191,7 +212,7 @@ def _tracking(entry, program, t: _Table) -> str:
         out.append(
             f'<a href="{t.url("tiering:explanation", program.acgme_id)}#tracking">'
             f'{label["Edit"]}<span class="visually-hidden"> '
-            f'{_said("the tracking of %(program)s", program=program.name)}</span></a>')
+            f'{t.said("the tracking of %(program)s", program=program.name)}</span></a>')
     out.append("\n</td>\n")
     return "".join(out)
 
@@ -212,7 +233,7 @@ def _advisor_row(entry, program, row_class: str, t: _Table) -> str:
         more = ""
         if len(notes) > 1:
             more = (f'; <a href="{t.url("tiering:explanation", program.acgme_id)}#advisor">'
-                    f'{_said("%(number)s more", number=len(notes) - 1)}</a>')
+                    f'{t.said("%(number)s more", number=len(notes) - 1)}</a>')
         created = date_filter(template_localtime(note.created_at), "j M Y")
         out.append(
             f'\n      <div><span class="badge text-bg-info">{label[ADVISORS_NOTE]}'
@@ -247,10 +268,10 @@ def _entry_row(entry, t: _Table) -> str:
             f'"{state}" data-entry="{_v(entry.pk)}" data-acgme="{_v(program.acgme_id)}" '
             f'data-name="{name}" data-remove="{t.url("tiering:list_remove", entry.pk)}" '
             f'data-pin="{t.url("tiering:list_pin", entry.pk)}">{label["Change"]}<span '
-            f'class="visually-hidden"> {_said("%(name)s on the list", name=program.name)}'
+            f'class="visually-hidden"> {t.said("%(name)s on the list", name=program.name)}'
             f'</span></a>\n')
     if exp.get("eligible"):
-        confidence = _said("%(level)s confidence", level=exp.get("confidence_label", ""))
+        confidence = t.said("%(level)s confidence", level=exp.get("confidence_label", ""))
         score = (f'<strong>{_v(floatformat(entry.score, "0"))}</strong>'
                  f'<div class="small">{confidence}</div>')
     else:
@@ -273,12 +294,12 @@ def _score_parts(exp: dict, program, t: _Table) -> str:
     parts = exp.get("parts") or ()
     out = ['\n<ul class="list-unstyled mb-0 score-parts">']
     for part in parts[:3]:
-        most = f' {_said("of %(most)s", most=part["max"])}' if part.get("max") else ""
+        most = f' {t.said("of %(most)s", most=part["max"])}' if part.get("max") else ""
         out.append(f'\n  <li>{_v(part["name"])}: <strong>{_v(part["points"])}</strong>{most}</li>')
     out.append("\n  ")
     if len(parts) > 3:
         out.append(f'<li><a href="{t.url("tiering:explanation", program.acgme_id)}#placement">'
-                   f'{_said("and %(n)s more", n=len(parts) - 3)}</a></li>')
+                   f'{t.said("and %(n)s more", n=len(parts) - 3)}</a></li>')
     out.append("\n</ul>\n")
     return "".join(out)
 
@@ -295,7 +316,7 @@ def _candidate_row(entry, t: _Table, form: tuple[str, str]) -> str:
         if not t.is_owner:
             acgme = _v(program.acgme_id)
             reason = (f'<label class="visually-hidden" for="add-reason-{acgme}">'
-                      f'{_said("Why add %(name)s", name=program.name)}</label><input class='
+                      f'{t.said("Why add %(name)s", name=program.name)}</label><input class='
                       f'"form-control form-control-sm w-auto" id="add-reason-{acgme}" name='
                       f'"reason" maxlength="500" placeholder="{label["Reason"]}" required>')
         add = (
