@@ -17,6 +17,8 @@ as ``{% blocktranslate %}`` writes it (the values escaped, the sentence not).
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -25,7 +27,7 @@ from django.template.defaultfilters import floatformat, truncatechars
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -46,8 +48,8 @@ CHANGED_SINCE = "(changed since the advisor's decision)"
 def _v(value: object) -> str:
     """``{{ value }}``: localized (numbers, dates) and escaped unless already safe."""
     kind = type(value)
-    if kind is str:
-        return escape(value)
+    if kind is str:  # django.utils.html.escape's text, without its wrapper for lazy texts
+        return html.escape(value)
     if kind is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)  # what localize() makes of an id or a count without grouping
     return conditional_escape(localize(value))
