@@ -4,11 +4,12 @@ Each row used to be a dozen small templates (the fact columns, the border badge,
 the score's parts, the tracking cell, the advisor's row, the "Change" and "Why" links): about a
 millisecond of rendering per row, most of the list page's first view. Here a row is a few
 f-strings over labels translated once per table. The HTML is byte for byte what those templates
-made (tests/tiering/test_list_rows_html.py renders both and compares them), so whoever changes a
-row here changes it in the templates the other pages still use too: tiering/_fact_columns.html,
+made: tests/tiering/test_list_rows_html.py renders the tables of before (kept beside it) with
+the templates they include, which other pages still use (tiering/_fact_columns.html,
 _row_why.html, _score_parts.html, _entry_change_link.html, includes/border_badge.html,
 includes/tristate.html, includes/tier_badge.html, tracker/_row_tracking.html,
-advising/_row_advisor.html.
+advising/_row_advisor.html), and compares. A change to one of those templates fails that test
+until the rows here say the same.
 
 Every value is written as ``{{ value }}`` writes it (``_v``: localized, then escaped); every label
 as ``{% translate %}`` writes it (not escaped: the catalogue is ours); every sentence with values
@@ -30,7 +31,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from advising.templatetags.advising import entry_notes
 from programs import current
@@ -41,8 +42,39 @@ from tracker.templatetags.tracker import status_label
 register = template.Library()
 
 # Labels with an apostrophe, which an f-string of this Python cannot quote inside.
-ADVISORS_NOTE = "Advisor's note"
-CHANGED_SINCE = "(changed since the advisor's decision)"
+ADVISORS_NOTE = gettext_noop("Advisor's note")
+CHANGED_SINCE = gettext_noop("(changed since the advisor's decision)")
+# The rows' labels, translated once per table (marked here so that the catalogue keeps them).
+LABELS = (
+    gettext_noop("Where"), gettext_noop("Score"), gettext_noop("Why"),
+    gettext_noop("Application"), gettext_noop("Tier and score"), gettext_noop("Visa"),
+    gettext_noop("IMG residents"), gettext_noop("Pinned"), gettext_noop("Added by hand"),
+    gettext_noop("Advisor:"), gettext_noop("computed"), gettext_noop("Change"),
+    gettext_noop("Yes"), gettext_noop("No"), gettext_noop("unknown"), gettext_noop("Border"),
+    gettext_noop("Within 100 km of the US-Mexico border"),
+    gettext_noop("distance to the border unknown"), gettext_noop("Removed"),
+    gettext_noop("Verify:"), gettext_noop("On the list:"), gettext_noop("Signal"),
+    gettext_noop("Edit"), gettext_noop("Excluded by the advisor"), gettext_noop("Reason"),
+    gettext_noop("Add to the list"),
+    ADVISORS_NOTE, CHANGED_SINCE,
+)
+# The rows' sentences with values, marked here for the catalogue: the calls below sit inside
+# f-strings, which makemessages does not read.
+SENTENCES = (
+    gettext_noop("%(km)s km from the border"),
+    gettext_noop("%(share)s%% all IMGs (%(when)s)"),
+    gettext_noop("%(share)s%% non-US (%(when)s)"),
+    gettext_noop("Status of %(program)s"),
+    gettext_noop("Applied %(date)s"),
+    gettext_noop("Interview %(date)s"),
+    gettext_noop("the tracking of %(program)s"),
+    gettext_noop("%(number)s more"),
+    gettext_noop("%(name)s on the list"),
+    gettext_noop("%(level)s confidence"),
+    gettext_noop("of %(most)s"),
+    gettext_noop("and %(n)s more"),
+    gettext_noop("Why add %(name)s"),
+)
 
 
 def _v(value: object) -> str:
@@ -66,13 +98,7 @@ class _Table:
         self.context = context
         self.sentences: dict[str, str] = {}
         self.addresses: dict[str, tuple[str, ...]] = {}
-        self.label = {text: gettext(text) for text in (
-            "Where", "Score", "Why", "Application", "Tier and score", "Visa", "IMG residents",
-            "Pinned", "Added by hand", "Advisor:", "computed",
-            CHANGED_SINCE, "Change", "Yes", "No", "unknown",
-            "Within 100 km of the US-Mexico border", "Border", "distance to the border unknown",
-            "Removed", "Verify:", "On the list:", "Signal", "Edit", "Excluded by the advisor",
-            ADVISORS_NOTE, "Reason", "Add to the list")}
+        self.label = {text: gettext(text) for text in LABELS}
 
     def said(self, msgid: str, **values: object) -> str:
         """``{% blocktranslate with name=value %}``: the sentence translated (once per table),
@@ -123,7 +149,8 @@ def _program_cells(program, t: _Table) -> str:
                   f'{_v(km)} km</span>')
     elif program.border_distance_km is not None:
         km = intcomma(floatformat(program.border_distance_km, "0"))
-        border = f'<span class="small">{t.said("%(km)s km from the border", km=km)}</span>'
+        far = t.said("%(km)s km from the border", km=km)
+        border = f'<span class="small">{far}</span>'
     else:
         border = f'<span class="fact-unknown">{label["distance to the border unknown"]}</span>'
     figures = []
@@ -192,7 +219,8 @@ def _tracking(entry, program, t: _Table) -> str:
             f' mb-1" href="{page}#tracking" data-status-edit="'
             f'{t.url("tracker:entry_tracking", entry.pk)}" data-status="{_v(entry.status)}"'
             f' data-entry="{_v(entry.pk)}" data-name="{name}"><span class="visually-hidden">'
-            f'{t.said("Status of %(program)s", program=program.name)}: </span>{status}</a>\n  ')
+            f'{t.said("Status of %(program)s", program=program.name)}: </span>'
+            f'{status}</a>\n  ')
     else:
         out.append(f"\n    <div>{status}</div>\n  ")
     out.append("\n  ")
@@ -214,7 +242,8 @@ def _tracking(entry, program, t: _Table) -> str:
         out.append(
             f'<a href="{t.url("tiering:explanation", program.acgme_id)}#tracking">'
             f'{label["Edit"]}<span class="visually-hidden"> '
-            f'{t.said("the tracking of %(program)s", program=program.name)}</span></a>')
+            f'{t.said("the tracking of %(program)s", program=program.name)}'
+            f'</span></a>')
     out.append("\n</td>\n")
     return "".join(out)
 
@@ -270,10 +299,12 @@ def _entry_row(entry, t: _Table) -> str:
             f'"{state}" data-entry="{_v(entry.pk)}" data-acgme="{_v(program.acgme_id)}" '
             f'data-name="{name}" data-remove="{t.url("tiering:list_remove", entry.pk)}" '
             f'data-pin="{t.url("tiering:list_pin", entry.pk)}">{label["Change"]}<span '
-            f'class="visually-hidden"> {t.said("%(name)s on the list", name=program.name)}'
+            f'class="visually-hidden"> '
+            f'{t.said("%(name)s on the list", name=program.name)}'
             f'</span></a>\n')
     if exp.get("eligible"):
-        confidence = t.said("%(level)s confidence", level=exp.get("confidence_label", ""))
+        confidence = t.said("%(level)s confidence",
+                            level=exp.get("confidence_label", ""))
         score = (f'<strong>{_v(floatformat(entry.score, "0"))}</strong>'
                  f'<div class="small">{confidence}</div>')
     else:
@@ -296,7 +327,8 @@ def _score_parts(exp: dict, program, t: _Table) -> str:
     parts = exp.get("parts") or ()
     out = ['\n<ul class="list-unstyled mb-0 score-parts">']
     for part in parts[:3]:
-        most = f' {t.said("of %(most)s", most=part["max"])}' if part.get("max") else ""
+        most = (f' {t.said("of %(most)s", most=part["max"])}'
+                if part.get("max") else "")
         out.append(f'\n  <li>{_v(part["name"])}: <strong>{_v(part["points"])}</strong>{most}</li>')
     out.append("\n  ")
     if len(parts) > 3:
@@ -318,7 +350,8 @@ def _candidate_row(entry, t: _Table, form: tuple[str, str]) -> str:
         if not t.is_owner:
             acgme = _v(program.acgme_id)
             reason = (f'<label class="visually-hidden" for="add-reason-{acgme}">'
-                      f'{t.said("Why add %(name)s", name=program.name)}</label><input class='
+                      f'{t.said("Why add %(name)s", name=program.name)}'
+                      f'</label><input class='
                       f'"form-control form-control-sm w-auto" id="add-reason-{acgme}" name='
                       f'"reason" maxlength="500" placeholder="{label["Reason"]}" required>')
         add = (
