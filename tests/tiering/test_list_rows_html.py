@@ -96,6 +96,8 @@ def test_the_list_page_reads_as_the_row_templates_made_it(
         with with_reference_rows():
             before = list_page(browser, applicant, language)
 
+        assert f'<html lang="{language}">' in page
+        assert {"en": "Add to the list", "es": "Agregar a la lista"}[language] in page
         assert 'id="candidates"' in page and "entry-change" in page
         assert page.count("<tr") > 10
         assert page == before, "\n".join(difflib.unified_diff(
