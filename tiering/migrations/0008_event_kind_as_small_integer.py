@@ -1,23 +1,49 @@
 """A history event's kind kept as its place in EventKind (a small integer) instead of its name
-(tiering.status.EventKindField): a new column filled from the old one, both ways."""
+(tiering.status.EventKindField), both ways.
 
-from django.db import migrations, models
+The column's type is changed in place (the names turned into places first, then the column
+altered) rather than a new column added and the old one dropped: PostgreSQL keeps a dropped
+column in every row written after as a null, and the null bitmap that needs made each row
+eight bytes longer, more than the integer saves."""
+
+from django.db import migrations
 
 import tiering.status
 
 
+def _rename_values(schema_editor, model, pairs: list[tuple[str, str]]) -> None:
+    quote = schema_editor.quote_name
+    column = quote(model._meta.get_field("kind").column)
+    cases = " ".join("WHEN %s THEN %s" for _ in pairs)
+    params = [value for pair in pairs for value in pair]
+    schema_editor.execute(
+        f"UPDATE {quote(model._meta.db_table)} SET {column} = CASE {column} {cases} "
+        f"ELSE {column} END", params)
+
+
+def _place_field(model):
+    field = tiering.status.EventKindField()
+    field.set_attributes_from_name("kind")
+    field.model = model
+    return field
+
+
 def names_to_places(apps, schema_editor) -> None:
     EntryEvent = apps.get_model("tiering", "EntryEvent")
-    for name in tiering.status.EventKindField.NAMES:
-        # The new field takes the name and writes its place.
-        EntryEvent.objects.filter(kind=name).update(kind_place=name)
+    names = tiering.status.EventKindField.NAMES
+    _rename_values(schema_editor, EntryEvent,
+                   [(name, str(place)) for place, name in enumerate(names)])
+    schema_editor.alter_field(EntryEvent, EntryEvent._meta.get_field("kind"),
+                              _place_field(EntryEvent))
 
 
 def places_to_names(apps, schema_editor) -> None:
     EntryEvent = apps.get_model("tiering", "EntryEvent")
-    for name in tiering.status.EventKindField.NAMES:
-        # The field reads and writes names: this filter is on the place, kept as an integer.
-        EntryEvent.objects.filter(kind_place=name).update(kind=name)
+    schema_editor.alter_field(EntryEvent, _place_field(EntryEvent),
+                              EntryEvent._meta.get_field("kind"))
+    names = tiering.status.EventKindField.NAMES
+    _rename_values(schema_editor, EntryEvent,
+                   [(str(place), name) for place, name in enumerate(names)])
 
 
 class Migration(migrations.Migration):
@@ -27,31 +53,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='entryevent',
-            name='kind_place',
-            field=tiering.status.EventKindField(null=True),
-        ),
-        # Nullable for the moment of the change, so that the way back can add the old column
-        # empty before filling it.
-        migrations.AlterField(
-            model_name='entryevent',
-            name='kind',
-            field=models.CharField(max_length=20, null=True),
-        ),
-        migrations.RunPython(names_to_places, places_to_names),
-        migrations.AlterField(
-            model_name='entryevent',
-            name='kind_place',
-            field=tiering.status.EventKindField(),
-        ),
-        migrations.RemoveField(
-            model_name='entryevent',
-            name='kind',
-        ),
-        migrations.RenameField(
-            model_name='entryevent',
-            old_name='kind_place',
-            new_name='kind',
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='entryevent',
+                    name='kind',
+                    field=tiering.status.EventKindField(),
+                ),
+            ],
+            database_operations=[
+                migrations.RunPython(names_to_places, places_to_names),
+            ],
         ),
     ]
