@@ -15,7 +15,7 @@ from applicants.models import Profile, User
 from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
-from tiering.status import Status, StatusField
+from tiering.status import EventKind, EventKindField, Status, StatusField
 
 
 class Tier(models.IntegerChoices):
@@ -148,22 +148,12 @@ class ListEntry(models.Model):
 class EntryEvent(models.Model):
     """History of changes to a list entry: who, when, what, why."""
 
-    class Kind(models.TextChoices):
-        ADD = "add", _("Added to the list")
-        REMOVE = "remove", _("Removed from the list")
-        PIN = "pin", _("Pinned")
-        UNPIN = "unpin", _("Unpinned")
-        OVERRIDE = "override", _("Tier changed")
-        CLEAR_OVERRIDE = "clear_override", _("Tier change removed")
-        EXCLUDE = "exclude", _("Excluded")
-        RESTORE = "restore", _("Restored")
-        NOTE = "note", _("Note")
-        TRACKING = "tracking", _("Tracking updated")
-        UPLOAD = "upload", _("Tracker uploaded")
+    Kind = EventKind
 
     entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Kept as a small integer, read as the kind's name (tiering.status.EventKindField).
+    kind = EventKindField()
     before = models.CharField(max_length=200, blank=True)
     after = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)

@@ -1,6 +1,7 @@
-"""The statuses of the applicant's tracking, in a module of their own: the list entries
-(tiering.models) and the way the history keeps a tracking save (tiering.event_changes) both
-read them."""
+"""The statuses of the applicant's tracking and the kinds of a list entry's history events, in
+a module of their own: the list entries (tiering.models) and the way the history keeps a
+tracking save (tiering.event_changes) both read them. Both are kept on disk as small
+integers (PlaceField)."""
 
 from django.db import models
 from django.utils.functional import cached_property
@@ -18,24 +19,43 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class StatusField(models.PositiveSmallIntegerField):
-    """A tracking status kept as its place in ``Status`` (a two-byte integer) instead of its
-    name (up to 18 bytes, "not_started" on most of the hundred entries of every list). Python
-    code, forms, filters and backups read and write the same names as before; only the column
-    changes."""
+class EventKind(models.TextChoices):
+    """What a list entry's history event records (tiering.models.EntryEvent.Kind). Kept by
+    its place in this list (EventKindField): a new kind goes at the end, never between."""
 
-    NAMES = tuple(Status.values)
+    ADD = "add", _("Added to the list")
+    REMOVE = "remove", _("Removed from the list")
+    PIN = "pin", _("Pinned")
+    UNPIN = "unpin", _("Unpinned")
+    OVERRIDE = "override", _("Tier changed")
+    CLEAR_OVERRIDE = "clear_override", _("Tier change removed")
+    EXCLUDE = "exclude", _("Excluded")
+    RESTORE = "restore", _("Restored")
+    NOTE = "note", _("Note")
+    TRACKING = "tracking", _("Tracking updated")
+    UPLOAD = "upload", _("Tracker uploaded")
+
+
+class PlaceField(models.PositiveSmallIntegerField):
+    """A name among ``CHOICES`` kept as its place in them (a two-byte integer) instead of the
+    name itself. Python code, forms, filters and backups read and write the names; only the
+    column changes. The places are on disk: a new name goes at the end of its choices."""
+
+    CHOICES: type[models.TextChoices]
+    NAMES: tuple[str, ...]  # CHOICES' values, in their order
+    DEFAULT: str | None = None
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003 (Django's signature)
-        kwargs.setdefault("choices", Status.choices)
-        kwargs.setdefault("default", Status.NOT_STARTED)
+        kwargs.setdefault("choices", self.CHOICES.choices)
+        if self.DEFAULT is not None:
+            kwargs.setdefault("default", self.DEFAULT)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):  # noqa: ANN201
         name, path, args, kwargs = super().deconstruct()
         # The choices and the default are the field's own: migrations need not repeat them.
         kwargs.pop("choices", None)
-        if kwargs.get("default") == Status.NOT_STARTED:
+        if self.DEFAULT is not None and kwargs.get("default") == self.DEFAULT:
             kwargs.pop("default")
         return name, path, args, kwargs
 
@@ -67,3 +87,20 @@ class StatusField(models.PositiveSmallIntegerField):
     def formfield(self, **kwargs):  # noqa: ANN003, ANN201
         # A choice among the names, as the CharField it replaced offered.
         return models.Field.formfield(self, **kwargs)
+
+
+class StatusField(PlaceField):
+    """A tracking status kept as its place in ``Status`` instead of its name (up to 18 bytes,
+    "not_started" on most of the hundred entries of every list)."""
+
+    CHOICES = Status
+    DEFAULT = Status.NOT_STARTED
+    NAMES = tuple(Status.values)
+
+
+class EventKindField(PlaceField):
+    """A history event's kind kept as its place in ``EventKind`` instead of its name ("tracking"
+    on most events)."""
+
+    CHOICES = EventKind
+    NAMES = tuple(EventKind.values)

@@ -124,6 +124,18 @@ def test_a_status_is_kept_as_a_small_integer_and_read_as_its_name(entry) -> None
     assert not ListEntry.objects.filter(status=Status.NOT_STARTED).exists()
 
 
+def test_an_event_kind_is_kept_as_a_small_integer_and_read_as_its_name(entry) -> None:
+    entry_update_tracking(entry, {"status": Status.APPLIED}, actor=entry.profile.user)
+
+    event = EntryEvent.objects.get(entry=entry)
+    assert event.kind == EntryEvent.Kind.TRACKING
+    assert event.get_kind_display() == "Tracking updated"
+    assert raw("SELECT kind FROM tiering_entryevent WHERE id = %s", [event.pk]) == (9,)
+    assert EntryEvent.objects.filter(kind__in=[EntryEvent.Kind.NOTE,
+                                               EntryEvent.Kind.TRACKING]).count() == 1
+    assert not EntryEvent.objects.filter(kind=EntryEvent.Kind.NOTE).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_carry_the_history_and_the_statuses_back_and_forward() -> None:
     profile = ProfileFactory()
@@ -142,6 +154,8 @@ def test_the_migrations_carry_the_history_and_the_statuses_back_and_forward() ->
             "applied",)
         assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [untouched.pk]) == (
             "not_started",)
+        assert raw("SELECT kind FROM tiering_entryevent WHERE id = %s", [event.pk]) == (
+            "tracking",)
     finally:
         _migrate(latest)
     # Forward again: the words written on the way back read as they are.
@@ -151,3 +165,5 @@ def test_the_migrations_carry_the_history_and_the_statuses_back_and_forward() ->
     assert [e.status for e in ListEntry.objects.order_by("pk")] == [Status.APPLIED,
                                                                     Status.NOT_STARTED]
     assert raw("SELECT status FROM tiering_listentry WHERE id = %s", [entry.pk]) == (2,)
+    assert event.kind == EntryEvent.Kind.TRACKING
+    assert raw("SELECT kind FROM tiering_entryevent WHERE id = %s", [event.pk]) == (9,)
