@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from django.apps import apps
@@ -21,7 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from programs.current import season
 from programs.versions import catalog_version
@@ -70,6 +73,18 @@ def page_served(html: str, request: HttpRequest | None) -> str:
     if request is None or _TOKEN_MARK not in html:
         return html
     return html.replace(_TOKEN_MARK, get_token(request))
+
+
+def part_rendered(kind: str, parts: tuple, template_name: str,
+                  context: Callable[[], dict], seconds: int) -> SafeString:
+    """A piece of a page that is the same for every page and viewer showing it, given
+    ``parts`` (and the release): rendered once and kept in the shared cache under them."""
+    key = f"{kind}:" + hashlib.sha256(repr((*parts, release_digest())).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, context())
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # rendered by the template, escaped there
 
 
 def program_page_key(acgme_id: str, viewer: str) -> str:

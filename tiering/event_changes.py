@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import override
 
-from tiering.status import Status
+from tiering.status import Status, StatusField
 
 # Between two fields of a save, and between a field's old and new value.
 FIELDS_SEPARATOR = "\x1e"
@@ -39,7 +39,7 @@ FIELD_LABELS: dict[str, str] = {
 LETTERS = {"status": "s", "signal": "g", "date_applied": "a", "interview_date": "i",
            "letters_sent": "l", "fee": "f", "notes": "n"}
 FIELDS = {letter: name for name, letter in LETTERS.items()}
-STATUSES = tuple(Status.values)  # a status is kept as its place in this order
+STATUSES = StatusField.NAMES  # a status is kept as its place in this order, as on an entry
 
 
 def display(field_name: str, value: Any) -> str:

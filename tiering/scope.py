@@ -124,6 +124,10 @@ def _ranks_key(profile: Profile, inputs: str | None, version: str) -> str:
     return "ranks:" + _scope_key(profile, inputs, version)
 
 
+def _any_eligible_key(profile: Profile, inputs: str | None, version: str) -> str:
+    return "any-eligible:" + _scope_key(profile, inputs, version)
+
+
 def ranked_scope(profile: Profile, *, inputs: str | None = None,
                  applicant: scoring.Applicant | None = None) -> list[Scored]:
     """``score_scope`` with ``Ranked`` results, kept in this process's memory and the cache
@@ -152,11 +156,11 @@ def keep_ranks(profile: Profile, scored: Sequence[Scored], *, version: str,
     it is open to the applicant, so that the list page the build leads to scores nothing
     again. ``scored``: ``score_scope`` of the snapshot of ``version``, in its order."""
     inputs = inputs or list_inputs(profile)
-    key = _scope_key(profile, inputs, version)
     ranks = ranks_of(item.result for item in scored)
-    memo.keep("ranks:" + key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
-    memo.keep("any-eligible:" + key, any(item.result.eligible for item in scored),
-              RANKED_CACHE_SECONDS)
+    memo.keep(_ranks_key(profile, inputs, version), ranks, RANKED_CACHE_SECONDS,
+              weight=len(ranks))
+    memo.keep(_any_eligible_key(profile, inputs, version),
+              any(item.result.eligible for item in scored), RANKED_CACHE_SECONDS)
 
 
 def _scope_key(profile: Profile, inputs: str | None, version: str) -> str:
@@ -167,7 +171,7 @@ def _scope_key(profile: Profile, inputs: str | None, version: str) -> str:
 def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list]) -> bool:
     """Whether any program in scope is open to the applicant, kept beside the ranks so a page
     whose parts are all cached need not rank the scope."""
-    key = "any-eligible:" + _scope_key(profile, inputs, snapshot().version)
+    key = _any_eligible_key(profile, inputs, snapshot().version)
     answer = memo.recall(key)
     if answer is None:
         answer = any(item.result.eligible for item in ranked())

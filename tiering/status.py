@@ -42,8 +42,12 @@ class PlaceField(models.PositiveSmallIntegerField):
     column changes. The places are on disk: a new name goes at the end of its choices."""
 
     CHOICES: type[models.TextChoices]
-    NAMES: tuple[str, ...]  # CHOICES' values, in their order
+    NAMES: tuple[str, ...]  # CHOICES' values, in their order: set for each field below
     DEFAULT: str | None = None
+
+    def __init_subclass__(cls, **kwargs):  # noqa: ANN003, ANN204
+        super().__init_subclass__(**kwargs)
+        cls.NAMES = tuple(cls.CHOICES.values)
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003 (Django's signature)
         kwargs.setdefault("choices", self.CHOICES.choices)
@@ -95,7 +99,6 @@ class StatusField(PlaceField):
 
     CHOICES = Status
     DEFAULT = Status.NOT_STARTED
-    NAMES = tuple(Status.values)
 
 
 class EventKindField(PlaceField):
@@ -103,4 +106,3 @@ class EventKindField(PlaceField):
     on most events)."""
 
     CHOICES = EventKind
-    NAMES = tuple(EventKind.values)

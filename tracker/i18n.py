@@ -31,7 +31,7 @@ from tracker.columns import (
     YES,
 )
 
-# The labels tracker.tracking gives the fields it changed (its FIELD_LABELS); the preview
+# The labels tiering.event_changes gives the fields a save changed (its FIELD_LABELS); the preview
 # page translates them, so they must be in the catalog even though that module is not marked.
 FIELD_LABELS = (
     gettext_noop("Status"), gettext_noop("Signal"), gettext_noop("Date applied"),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from applicants.models import Profile, User
 from strategy.signals import SignalLimitError, problems_after
 from tiering import budget, event_changes
-from tiering.event_changes import FIELD_LABELS, display  # noqa: F401 (imported from here)
+from tiering.event_changes import FIELD_LABELS, display
 from tiering.models import ApplicantList, EntryEvent, ListEntry
 from tracker.cells import (  # noqa: F401 (CellError and the parsers are imported from here)
     CellError,

@@ -3,15 +3,12 @@ the stated requirements first; identifiers and coordinates folded under "Details
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import template
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from programs.community import COMMUNITY_KEYS
 from programs.facts import (
@@ -22,7 +19,7 @@ from programs.facts import (
     Fact,
     program_facts,
 )
-from programs.page_cache import release_digest
+from programs.page_cache import part_rendered
 from programs.versions import catalog_version
 
 register = template.Library()
@@ -37,14 +34,9 @@ FACTS_TABLE_SECONDS = 24 * 3600
 def facts_table(program) -> SafeString:
     """programs/_facts_table.html for this program, from the cache when it has it."""
     parts = (program.pk, catalog_version(), timezone.localdate().isoformat(),
-             translation.get_language(), release_digest())
-    key = "facts-table:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("programs/_facts_table.html",
-                                {"facts": program_facts(program)})
-        cache.set(key, html, FACTS_TABLE_SECONDS)
-    return mark_safe(html)  # rendered by the template, escaped there
+             translation.get_language())
+    return part_rendered("facts-table", parts, "programs/_facts_table.html",
+                         lambda: {"facts": program_facts(program)}, FACTS_TABLE_SECONDS)
 
 # What decides whether to apply, in that order; the rest (where it is, its identifiers) is
 # under "Details".

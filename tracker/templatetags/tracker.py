@@ -3,16 +3,12 @@ form's fields, so that the list and explanation views need not know about the tr
 
 from __future__ import annotations
 
-import hashlib
-
 from django import template
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from programs.page_cache import release_digest
+from programs.page_cache import part_rendered
 from tiering.models import ListEntry, Status
 from tracker.forms import TrackingForm
 
@@ -46,11 +42,6 @@ FIELDS_SECONDS = 24 * 3600
 def tracking_fields(entry: ListEntry) -> SafeString:
     """The tracking form's fields for this entry, with its values."""
     values = tuple(getattr(entry, name) for name in TrackingForm.Meta.fields)
-    parts = (translation.get_language(), values, release_digest())
-    key = "tracking-fields:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        form = TrackingForm(instance=entry, auto_id="tracking_%s")
-        html = render_to_string("tracker/_tracking_fields.html", {"form": form})
-        cache.set(key, html, FIELDS_SECONDS)
-    return mark_safe(html)  # rendered by the template above, escaped there
+    return part_rendered(
+        "tracking-fields", (translation.get_language(), values), "tracker/_tracking_fields.html",
+        lambda: {"form": TrackingForm(instance=entry, auto_id="tracking_%s")}, FIELDS_SECONDS)
