@@ -1,6 +1,7 @@
 """Issue 16's targets, each measured against the framework's own ceiling in the same run.
 
     .venv/bin/python benchmarks/ceiling_bench.py [--seconds 6] [--rounds 2] [--port 8160]
+        [--pages list strategy]   # only these pages over HTTP, against the home page
 
 On one fresh PostgreSQL database with the shipped catalog and the core applicant (needs a J-1,
 Step 2 CK 222 at the first attempt, native Spanish, 3 months of border-region clinical
@@ -371,6 +372,29 @@ def over_http(url: str, pages: dict[str, str], session: str, port: int, seconds:
                    "errors": sum(r["errors"] for r in rs)} for name, rs in runs.items()}
 
 
+PAGES = ("home", "catalog", "program", "list", "strategy", "soap")
+
+
+def page_paths(profile) -> dict[str, str]:
+    from django.urls import reverse
+
+    program = profile.entries.select_related("program").first().program
+    return {"home": reverse("home"), "catalog": reverse("programs:list"),
+            "program": reverse("programs:detail", args=[program.acgme_id]),
+            "list": reverse("tiering:list", kwargs={"pk": profile.pk}),
+            "strategy": reverse("strategy:strategy", kwargs={"pk": profile.pk}),
+            "soap": reverse("strategy:soap", kwargs={"pk": profile.pk})}
+
+
+def print_http(http_figures: dict) -> None:
+    """One line a page, each against the home page of the same run (set here as over_home)."""
+    home = http_figures["home"]["rps"]
+    for name, row in http_figures.items():
+        row["over_home"] = round(row["rps"] / home, 3)
+        print(f"HTTP {name}: {row['rps']} requests/s, p50 {row['p50_ms']} ms, "
+              f"{row['errors']} errors, {row['over_home']}x the home page")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=6)
@@ -379,6 +403,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--storage-only", action="store_true",
                         help="only the bytes stored per applicant (e.g. on an older commit)")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=None,
+                        help="only these pages over HTTP (the home page always, as the "
+                             "ceiling), without the in-process figures")
     args = parser.parse_args()
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # the server's, for the session
     # The try-it figure asks for many new lists from one address: no 429 in a benchmark.
@@ -387,7 +414,6 @@ def main() -> None:
         os.environ["CACHE_URL"] = os.environ["BENCH_CACHE_URL"]
     url = _django.setup(postgres=True, name="rp_ceiling")
     from django.core.cache import cache
-    from django.urls import reverse
 
     from tiering.lists import list_recompute
 
@@ -400,6 +426,15 @@ def main() -> None:
         return
     profile = core_profile()
     list_recompute(profile)
+    if args.pages:
+        pages = page_paths(profile)
+        chosen = {name: pages[name] for name in PAGES if name == "home" or name in args.pages}
+        http_figures = over_http(url, chosen, logged_in_session(profile.user), args.port,
+                                 args.seconds, args.rounds)
+        print_http(http_figures)
+        print("RESULT " + json.dumps({"http": http_figures, "seconds_per_page": args.seconds,
+                                      "rounds": args.rounds}))
+        return
     figures = in_process(profile, args.repeat)
     # The largest rebuild a request can ask for: every specialty, every state.
     from programs.models import Specialty
@@ -424,17 +459,8 @@ def main() -> None:
     list_recompute(stored)
     track_some(stored)
     figures["stored"] = stored_bytes(stored)
-    program = profile.entries.select_related("program").first().program
-    pages = {"home": reverse("home"), "catalog": reverse("programs:list"),
-             "program": reverse("programs:detail", args=[program.acgme_id]),
-             "list": reverse("tiering:list", kwargs={"pk": profile.pk}),
-             "strategy": reverse("strategy:strategy", kwargs={"pk": profile.pk}),
-             "soap": reverse("strategy:soap", kwargs={"pk": profile.pk})}
-    http_figures = over_http(url, pages, logged_in_session(profile.user), args.port,
-                             args.seconds, args.rounds)
-    home = http_figures["home"]["rps"]
-    for row in http_figures.values():
-        row["over_home"] = round(row["rps"] / home, 3)
+    http_figures = over_http(url, page_paths(profile), logged_in_session(profile.user),
+                             args.port, args.seconds, args.rounds)
     figures["http"] = http_figures
     figures["seconds_per_page"], figures["rounds"] = args.seconds, args.rounds
     figures["cache"] = "Redis" if os.environ.get("BENCH_CACHE_URL") else "per-process memory"
@@ -460,9 +486,7 @@ def main() -> None:
     print(f"Widest workbook (that list with every candidate): {f['widest_workbook_ms']} ms")
     print(f"Stored per applicant: {s['rows']} rows, {s['bytes']:,} bytes "
           f"({s['entries']} list entries); x 100,000 = {s['bytes'] * 100_000 / 1e9:.1f} GB")
-    for name, row in http_figures.items():
-        print(f"HTTP {name}: {row['rps']} requests/s, p50 {row['p50_ms']} ms, "
-              f"{row['errors']} errors, {row['over_home']}x the home page")
+    print_http(http_figures)
     print("RESULT " + json.dumps(figures))
 
 
