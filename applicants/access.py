@@ -17,13 +17,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applicants.models import AdvisorLink, Profile, User
+from programs.versions import catalog_version_read, with_catalog_version
 
 
 def get_applicant_for(user: User | AnonymousUser, pk: int, *, related: tuple[str, ...] = (),
                       ) -> Profile:
     """The profile with this pk if ``user`` may see it; 404 otherwise. ``related``: more
-    one-to-one relations read in the same query (the list page reads the list's row)."""
-    profile = get_object_or_404(Profile.objects.select_related("user", *related), pk=pk)
+    one-to-one relations read in the same query (the list page reads the list's row). The
+    catalog's version comes in the same query: the cached pages' keys hold it, and a page
+    served from the cache then reads nothing else."""
+    profile = get_object_or_404(
+        with_catalog_version(Profile.objects.select_related("user", *related)), pk=pk)
+    catalog_version_read(profile.catalog_number, profile.catalog_changed_at)
     if not can_view(user, profile):
         raise Http404("No such applicant.")
     return profile

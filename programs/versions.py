@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -63,6 +63,25 @@ def bump_catalog_version() -> None:
         _create(now)
     if getattr(_request, "active", False):
         _request.version = None  # this request's later reads see its own change
+
+
+def with_catalog_version(queryset: QuerySet) -> QuerySet:
+    """The queryset's rows with the catalog's version read in the same query (two subqueries
+    on its one row): a page whose first query reads the applicant needs no second one for the
+    version. Hand a row's ``catalog_number`` and ``catalog_changed_at`` to
+    ``catalog_version_read``."""
+    row = CatalogVersion.objects.filter(pk=ROW)
+    return queryset.annotate(catalog_number=Subquery(row.values("number")[:1]),
+                             catalog_changed_at=Subquery(row.values("changed_at")[:1]))
+
+
+def catalog_version_read(number: int | None, changed_at: datetime | None) -> None:
+    """The version as another query of this request read it (``with_catalog_version``): the
+    request's later reads take it from there. Nothing outside a request, or when the row is
+    missing (``_read_state`` makes it)."""
+    if number is not None and changed_at is not None and getattr(_request, "active", False) \
+            and _request.version is None:
+        _request.version = (number, changed_at)
 
 
 def _state() -> tuple[int, datetime]:
