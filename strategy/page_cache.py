@@ -2,15 +2,16 @@
 
 Rendering the page (the signal plan's rows with their selects; on the map's page the two SVG
 maps and the table of the list) costs nearly all of its time, and it changes only when what it
-reads changes. So its HTML is kept under a key made of all of that, read with one small query
-per view:
+reads changes. So its HTML is kept under a key made of all of that, read with the applicant's
+own row (``applicants.access.get_applicant_for``), no query of its own:
 
-- the list's entries: the columns the page reads (tier, score, confidence, signal, whether on
-  the list) and whether a gold signal marks them, so a signal saved on this page, a proposal
-  taken, a tracking save or an upload, an advisor's tier or a removal shows at once, even
-  when the list's revision does not move;
-- the list's revision (rebuilds, hand edits) and every stored field of the profile (its answers,
-  geographic preferences, version);
+- the list's entries, through the list's row read with the profile: its revision (rebuilds,
+  changes by hand: an advisor's tier, a removal) and its content stamp, which every other
+  write to the entries moves in its own transaction (a signal saved on this page or a gold
+  one, a proposal taken, a tracking save or an upload: ``ApplicantList.touch``), as the list
+  page's key reads them (``tiering.page_cache``), so each shows at once without reading the
+  entries;
+- every stored field of the profile (its answers, geographic preferences, version);
 - the catalog's version (the programs' names, places and facts), the scoring model;
 - the viewer (user, owner or advisor, what they may edit; an advisor sees the applicant's
   address), the language, the day, and the release (templates, code, data and translations:
@@ -34,21 +35,21 @@ from django.utils import timezone, translation
 
 from applicants.models import Profile
 from programs.versions import catalog_version
-from tiering.models import ListEntry
+from tiering.models import ApplicantList
 from tiering.page_cache import PageCache, release_digest
 from tiering.scored import SCORING_VERSION
-
-# The entry columns the page shows or decides with ("gold_signal" is the GoldSignal row's pk),
-# and the list's revision and build time, read with them in one query.
-ENTRY_COLUMNS = ("pk", "program_id", "in_scope", "excluded", "computed_tier", "override_tier",
-                 "score", "confidence", "signal", "tracking_updated_at", "gold_signal",
-                 "profile__program_list__revision", "profile__program_list__built_at")
 
 
 def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
              page: str = "strategy") -> str:
-    entries = list(ListEntry.objects.filter(profile=profile).order_by("pk")
-                   .values_list(*ENTRY_COLUMNS))
+    """The page's key, from the profile as the view read it: with its list's row
+    (``related=("program_list",)``), so that no query is made here but the catalog's version
+    (read with the profile as well, ``programs.versions.with_catalog_version``)."""
+    try:
+        the_list = profile.program_list
+        entries = (the_list.revision, the_list.content_stamp, the_list.built_at)
+    except ApplicantList.DoesNotExist:
+        entries = None
     stored = [(field.attname, getattr(profile, field.attname))
               for field in Profile._meta.concrete_fields]
     parts = (
@@ -57,6 +58,12 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
         timezone.localdate().isoformat(), release_digest(),
     )
     return f"{page}-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def list_rebuilt(profile: Profile) -> None:
+    """The view rebuilt the list (``list_ensure_current``): its row, whose revision the key
+    holds, is read again, so that the page made now is kept under the list it shows."""
+    profile.program_list = ApplicantList.objects.get(profile=profile)
 
 
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,

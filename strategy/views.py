@@ -19,7 +19,7 @@ from strategy import season
 from strategy.forms import GeographyForm
 from strategy.geography import coverage, covered_by, geography_save
 from strategy.map import map_context, points_of
-from strategy.page_cache import cached_page
+from strategy.page_cache import cached_page, list_rebuilt
 from strategy.signals import (
     GOLD,
     SIGNAL,
@@ -66,8 +66,9 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
         prefetch_related_objects([profile], "target_specialties")
         if not profile.is_complete:
             return render(request, "strategy/strategy.html", {**context, "incomplete": True})
-        if list_ensure_current(profile):
-            page = cached_page(request, profile, flags=flags)  # rebuilt: the entries moved
+        if list_ensure_current(profile):  # rebuilt: the entries moved
+            list_rebuilt(profile)
+            page = cached_page(request, profile, flags=flags)
         context.update(_strategy_context(profile))
     context["page_cache"] = page
     return render(request, "strategy/strategy.html", context)
@@ -110,6 +111,7 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
         if not profile.is_complete:
             raise Http404(_("This profile has no list yet."))
         if list_ensure_current(profile):
+            list_rebuilt(profile)
             page = cached_page(request, profile, flags=flags, page="map")
         context.update(_map_context(profile))
     context["page_cache"] = page

@@ -9,12 +9,14 @@ import re
 import pytest
 from django.test import Client
 
+from advising.services import entry_override_tier
 from applicants.forms import ProfileForm
 from applicants.models import AdvisorLink, Profile, User
 from strategy.signals import SIGNAL
 from tests.factories import UserFactory
 from tests.routes import route
 from tests.strategy.conftest import fm_entries
+from tiering.edits import entry_remove
 from tiering.models import ListEntry, Tier
 from tiering.scoring.divisions import WEST_SOUTH_CENTRAL
 
@@ -104,9 +106,7 @@ def test_an_advisors_tier_shows_on_the_page(client, profile) -> None:
     assert first.tier != Tier.TIER_3
     page(client, profile)
 
-    # Written as the advisor's form writes it; the list's own revision is not what moves.
-    ListEntry.objects.filter(pk=first.pk).update(override_tier=Tier.TIER_3,
-                                                 override_reason="Check the visa")
+    entry_override_tier(first, tier=Tier.TIER_3, reason="Check the visa", by=advisor)
 
     html = page(client, profile)
     row = html[html.index(f"{first.program.name} <span"):]
@@ -121,8 +121,7 @@ def test_an_advisors_tier_shows_on_the_map_page(client, profile) -> None:
     drawn = f"{first.program.name}, {first.program.city}, {first.program.state}: Tier"
     assert f"{drawn} {first.tier}" in client.get(route("map", pk=profile.pk)).content.decode()
 
-    ListEntry.objects.filter(pk=first.pk).update(override_tier=Tier.TIER_3,
-                                                 override_reason="Check the visa")
+    entry_override_tier(first, tier=Tier.TIER_3, reason="Check the visa", by=advisor)
 
     for path in (route("map", pk=profile.pk), route("map", pk=profile.pk) + "?part=1"):
         assert f"{drawn} 3" in client.get(path).content.decode()
@@ -202,7 +201,7 @@ def test_the_soap_page_follows_the_main_list_and_the_language(owner, profile) ->
     html = owner.get(route("soap", pk=profile.pk)).content.decode()
     assert soap_row(html, first.program.name).endswith(">Yes</td>")
 
-    ListEntry.objects.filter(pk=first.pk).update(excluded=True, excluded_reason="Too far")
+    entry_remove(first, by=profile.user, reason="Too far")
 
     html = owner.get(route("soap", pk=profile.pk)).content.decode()
     assert soap_row(html, first.program.name).endswith(">No</td>")
