@@ -20,7 +20,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -31,6 +31,8 @@ from programs.versions import catalog_version
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
+_TOKEN_MARK_BYTES = _TOKEN_MARK.encode()
+_PART_MARK = "\x00cached-part\x00"  # where page_response puts a kept part's bytes
 _RELEASE_FILES = ("*.html", "*.py", "*.mo", "*.json", "*.csv", "*.yaml", "*.toml")
 _RELEASE: str | None = None
 
@@ -63,16 +65,49 @@ def csrf_fresh(html: str, request: HttpRequest | None) -> str:
 
 def page_store(key: str, html: str, seconds: int) -> None:
     """Keep a page's content rendered for this request, its forms' tokens replaced by a mark,
-    so that serving it is one plain replace (``page_served``), not a pattern search."""
-    cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html),
-              seconds)
+    so that serving it is one plain replace (``page_served``), not a pattern search. Kept as
+    UTF-8 bytes, as the response sends them: a hit is neither decoded from the cache nor
+    encoded again (``page_response``)."""
+    cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html)
+              .encode(), seconds)
 
 
-def page_served(html: str, request: HttpRequest | None) -> str:
+def page_served(kept: bytes, request: HttpRequest | None) -> bytes:
     """Kept content (``page_store``) with this request's token in its forms."""
-    if request is None or _TOKEN_MARK not in html:
-        return html
-    return html.replace(_TOKEN_MARK, get_token(request))
+    if request is None or _TOKEN_MARK_BYTES not in kept:
+        return kept
+    return kept.replace(_TOKEN_MARK_BYTES, get_token(request).encode())
+
+
+def page_part(kept: bytes, request: HttpRequest | None) -> str:
+    """Kept content as the template puts it in the page: when the view renders with
+    ``page_response``, a mark that it replaces by the bytes; otherwise the text."""
+    served = page_served(kept, request)
+    parts = getattr(request, "page_parts", None)
+    if parts is None:
+        return served.decode()
+    parts.append(served)
+    return _PART_MARK
+
+
+def page_response(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
+    """``render``, with the content found in the cache put into the page as the bytes the
+    cache keeps (``page_part``): a hit on a list page of 300 KB is not decoded, searched as
+    text and encoded again."""
+    request.page_parts = parts = []
+    try:
+        html = render_to_string(template_name, context, request)
+    finally:
+        del request.page_parts
+    if not parts:
+        return HttpResponse(html)
+    pieces = html.split(_PART_MARK)
+    if len(pieces) != len(parts) + 1:  # a part rendered and not shown, or shown twice
+        return HttpResponse(render_to_string(template_name, context, request))
+    body = [pieces[0].encode()]
+    for part, piece in zip(parts, pieces[1:], strict=True):
+        body += [part, piece.encode()]
+    return HttpResponse(b"".join(body))
 
 
 def part_rendered(kind: str, parts: tuple, template_name: str,

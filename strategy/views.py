@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile
+from programs.page_cache import page_response
 from strategy import season
 from strategy.forms import GeographyForm
 from strategy.geography import coverage, covered_by, geography_save
@@ -71,7 +72,7 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
             page = cached_page(request, profile, flags=flags)
         context.update(_strategy_context(profile))
     context["page_cache"] = page
-    return render(request, "strategy/strategy.html", context)
+    return page_response(request, "strategy/strategy.html", context)
 
 
 def _strategy_context(profile: Profile) -> dict:
@@ -116,8 +117,8 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(_map_context(profile))
     context["page_cache"] = page
     if request.GET.get("part"):
-        return render(request, "strategy/_map_part.html", context)
-    return render(request, "strategy/map_page.html", context)
+        return page_response(request, "strategy/_map_part.html", context)
+    return page_response(request, "strategy/map_page.html", context)
 
 
 def _map_context(profile: Profile) -> dict:
@@ -194,6 +195,6 @@ def soap_page(request: HttpRequest, pk: int) -> HttpResponse:
     if page.html is None:
         context.update({"choices": soap_list(profile),
                         "needs_visa": profile.visa_need != "none"})
-    return render(request, "strategy/soap.html", context)
+    return page_response(request, "strategy/soap.html", context)
 
 

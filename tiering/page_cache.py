@@ -68,11 +68,12 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageCache:
-    """The content's key and, when the cache has it, its HTML (read once, by the view, which
-    then does nothing else)."""
+    """The content's key and, when the cache has it, its HTML as UTF-8 bytes
+    (``programs.page_cache.page_store``; read once, by the view, which then does nothing
+    else)."""
 
     key: str
-    html: str | None
+    html: bytes | None
 
 
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> PageCache:

@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile, User
 from programs.models import Program
+from programs.page_cache import page_response
 from tiering import advice, scoring, trial
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.explain import (
@@ -83,7 +84,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # version: a page found was made from a complete one.
     page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
     if page.html is not None:
-        return render(request, "tiering/tier_list.html", {**context, "page_cache": page})
+        return page_response(request, "tiering/tier_list.html", {**context, "page_cache": page})
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     context["page_cache"] = page
@@ -160,7 +161,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "no_eligible": no_eligible,
         "query": query.urlencode(), "revision": summary.revision,
     })
-    return render(request, "tiering/tier_list.html", context)
+    return page_response(request, "tiering/tier_list.html", context)
 
 
 @login_required
@@ -193,7 +194,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     title, page = explanation_cache(request, profile, flags=(owner, context["can_edit"]))
     context.update({"title_cache": title, "page_cache": page})
     if page.html is not None:
-        return render(request, "tiering/program_explanation.html", context)
+        return page_response(request, "tiering/program_explanation.html", context)
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
@@ -225,7 +226,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         "suggestion_text": translated(suggestion.text) if suggestion else "",
         "revision": applicant_list(profile).revision,
     })
-    return render(request, "tiering/program_explanation.html", context)
+    return page_response(request, "tiering/program_explanation.html", context)
 
 
 # ---------------------------------------------------------------------------------------------

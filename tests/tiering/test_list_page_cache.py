@@ -174,5 +174,6 @@ def test_a_second_visit_reads_the_page_in_a_few_queries(client, applicant,
                                                         django_assert_max_num_queries) -> None:
     page(client, applicant)
 
-    with django_assert_max_num_queries(4):  # session, user, profile with its list, catalog
+    # session, user, profile with its list and the catalog's version
+    with django_assert_max_num_queries(3):
         assert "Tier 1" in page(client, applicant)

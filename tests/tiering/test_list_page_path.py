@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGES = ("programs", "applicants", "tiering", "strategy", "tracker", "advising",
             "residency_planner")
 VIEWS = str(ROOT / "tiering" / "views.py")
-# who may see it -> the page's content from the cache, or: load -> score -> explain -> render
+# who may see it -> the page's content from the cache, or: load -> score -> explain; then
+# render (programs.page_cache.page_response, which puts in the content found in the cache)
 ORDER = ["applicants.access", "tiering.page_cache", "tiering.scored", "tiering.lists",
          "tiering.scope", "tiering.forms", "tiering.what_if", "tiering.explain",
-         "tiering.advice"]
+         "tiering.advice", "programs.page_cache"]
 
 
 def _module(filename: str) -> str | None:
@@ -96,5 +97,5 @@ def test_the_list_page_enters_each_module_once_in_the_order_it_is_built(
         assert applicants == 1, "the applicant is built once and handed down"
     else:
         # The page's content is in the cache: nothing is loaded, scored or explained again.
-        assert stops == ["applicants.access", "tiering.page_cache"]
+        assert stops == ["applicants.access", "tiering.page_cache", "programs.page_cache"]
         assert applicants == 0

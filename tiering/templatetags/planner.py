@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from programs.page_cache import page_served, page_store
+from programs.page_cache import page_part, page_store
 from tiering.models import Tier
 from tiering.page_cache import PAGE_CACHE_SECONDS
 
@@ -79,7 +79,7 @@ class CachedPageNode(template.Node):
             html = str(self.nodelist.render(context))
             page_store(page.key, html, PAGE_CACHE_SECONDS)
             return mark_safe(html)
-        return mark_safe(page_served(page.html, context.get("request")))
+        return mark_safe(page_part(page.html, context.get("request")))
 
 
 @register.tag
