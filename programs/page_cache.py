@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,13 +22,21 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
 from programs.current import season
 from programs.versions import catalog_version
+from residency_planner.compression import (
+    accepts_gzip,
+    deflated,
+    deflated_between,
+    gzip_joined,
+    stored,
+)
 
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_MARK = "\x00csrf-token\x00"  # never in a page: PostgreSQL keeps no NUL in text
@@ -66,34 +75,35 @@ def csrf_fresh(html: str, request: HttpRequest | None) -> str:
 def page_store(key: str, html: str, seconds: int) -> None:
     """Keep a page's content rendered for this request, its forms' tokens replaced by a mark,
     so that serving it is one plain replace (``page_served``), not a pattern search. Kept as
-    UTF-8 bytes, as the response sends them: a hit is neither decoded from the cache nor
-    encoded again (``page_response``)."""
-    cache.set(key, _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html)
-              .encode(), seconds)
+    the response sends it: UTF-8 bytes, which a hit neither decodes nor encodes again, and
+    the same compressed once, in pieces cut at the tokens, which a hit for a browser that
+    takes gzip joins around its own token (``page_response``) instead of compressing the
+    page again."""
+    body = _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html).encode()
+    cache.set(key, (body, deflated_between(body.split(_TOKEN_MARK_BYTES), CSRF_TOKEN_LENGTH)),
+              seconds)
 
 
-def page_served(kept: bytes, request: HttpRequest | None) -> bytes:
-    """Kept content (``page_store``) with this request's token in its forms."""
-    if request is None or _TOKEN_MARK_BYTES not in kept:
-        return kept
-    return kept.replace(_TOKEN_MARK_BYTES, get_token(request).encode())
+def page_served(kept: tuple[bytes, tuple[bytes, ...]], token: str) -> bytes:
+    """Kept content (``page_store``) with this token in its forms."""
+    body = kept[0]
+    return body.replace(_TOKEN_MARK_BYTES, token.encode()) if len(kept[1]) > 1 else body
 
 
-def page_part(kept: bytes, request: HttpRequest | None) -> str:
+def page_part(kept: tuple[bytes, tuple[bytes, ...]], request: HttpRequest | None) -> str:
     """Kept content as the template puts it in the page: when the view renders with
     ``page_response``, a mark that it replaces by the bytes; otherwise the text."""
-    served = page_served(kept, request)
     parts = getattr(request, "page_parts", None)
     if parts is None:
-        return served.decode()
-    parts.append(served)
+        return page_served(kept, get_token(request) if request is not None else "").decode()
+    parts.append(kept)
     return _PART_MARK
 
 
 def page_response(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
-    """``render``, with the content found in the cache put into the page as the bytes the
-    cache keeps (``page_part``): a hit on a list page of 300 KB is not decoded, searched as
-    text and encoded again."""
+    """``render``, with the content found in the cache put into the page as the cache keeps
+    it (``page_part``): a hit on a list page of 300 KB is not decoded, searched as text and
+    encoded again, nor compressed again for a browser that takes gzip."""
     request.page_parts = parts = []
     try:
         html = render_to_string(template_name, context, request)
@@ -101,13 +111,28 @@ def page_response(request: HttpRequest, template_name: str, context: dict) -> Ht
         del request.page_parts
     if not parts:
         return HttpResponse(html)
-    pieces = html.split(_PART_MARK)
-    if len(pieces) != len(parts) + 1:  # a part rendered and not shown, or shown twice
+    around = [piece.encode() for piece in html.split(_PART_MARK)]
+    if len(around) != len(parts) + 1:  # a part rendered and not shown, or shown twice
         return HttpResponse(render_to_string(template_name, context, request))
-    body = [pieces[0].encode()]
-    for part, piece in zip(parts, pieces[1:], strict=True):
-        body += [part, piece.encode()]
-    return HttpResponse(b"".join(body))
+    token = get_token(request)
+    served = [page_served(kept, token) for kept in parts]
+    if not accepts_gzip(request) or len(token) != CSRF_TOKEN_LENGTH:  # (the pieces' gaps)
+        body = [around[0]]
+        for part, piece in zip(served, around[1:], strict=True):
+            body += [part, piece]
+        return HttpResponse(b"".join(body))
+    # The pieces compressed at each request are the page around the content and the token.
+    blocks, crc, size = [deflated(around[0])], zlib.crc32(around[0]), len(around[0])
+    token_block = stored(token.encode())
+    for kept, part, piece in zip(parts, served, around[1:], strict=True):
+        for n, deflated_piece in enumerate(kept[1]):
+            blocks += [token_block, deflated_piece] if n else [deflated_piece]
+        blocks.append(deflated(piece))
+        crc, size = zlib.crc32(piece, zlib.crc32(part, crc)), size + len(part) + len(piece)
+    response = HttpResponse(gzip_joined(blocks, crc, size))
+    response.headers["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def part_rendered(kind: str, parts: tuple, template_name: str,

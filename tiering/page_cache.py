@@ -68,12 +68,12 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageCache:
-    """The content's key and, when the cache has it, its HTML as UTF-8 bytes
-    (``programs.page_cache.page_store``; read once, by the view, which then does nothing
-    else)."""
+    """The content's key and, when the cache has it, its HTML as kept
+    (``programs.page_cache.page_store``: UTF-8 bytes, and compressed; read once, by the view,
+    which then does nothing else)."""
 
     key: str
-    html: bytes | None
+    html: tuple[bytes, tuple[bytes, ...]] | None
 
 
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> PageCache:
