@@ -84,6 +84,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
     if page.html is not None:
         return render(request, "tiering/tier_list.html", {**context, "page_cache": page})
+    # A miss asks for the specialties six times (complete? their ids, their codes): read once.
+    profile.read_specialties()
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     context["page_cache"] = page
@@ -130,7 +132,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     notices = (list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
                + warnings + applicant_notices(applicant))
     no_eligible = [] if eligible else no_eligible_reasons(closed)
-    gaps = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True))
+    codes = [specialty.code for specialty in profile.specialties()]
+    gaps = score_gap_texts(applicant, codes)
     next_ids = next_candidate_ids(on_list)
     # The next candidates are in the scope the page has ranked: named from it, without a query
     # (one query names any that left the scope since the build).
@@ -154,9 +157,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
         "what_if": what_if, "score_gaps": gaps,
-        "advice": advice.advice_for(applicant=applicant,
-                                    specialty_codes=profile.target_specialties.values_list(
-                                        "code", flat=True)),
+        "advice": advice.advice_for(applicant=applicant, specialty_codes=codes),
         "no_eligible": no_eligible,
         "query": query.urlencode(), "revision": summary.revision,
     })
@@ -194,6 +195,8 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     context.update({"title_cache": title, "page_cache": page})
     if page.html is not None:
         return render(request, "tiering/program_explanation.html", context)
+    # A miss asks three times whether the profile is complete, and for its codes: read once.
+    profile.read_specialties()
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
@@ -211,8 +214,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
     code = entry.program.acgme_id[:3]
-    gap = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True),
-                          only=code)
+    gap = score_gap_texts(applicant, [s.code for s in profile.specialties()], only=code)
     suggestion = None
     if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
