@@ -39,25 +39,47 @@ def _ties(applicant: scoring.Applicant | None, states: Iterable[str]
             frozenset(applicant.preferred_divisions) if applicant else frozenset())
 
 
+# What a candidate reads of the program's facts alone, per facts object: the process's catalog
+# snapshot hands the same objects to every page until the catalog changes, and every list
+# page's what-if reads the whole scope's. Keyed by id() with the object itself held, so that
+# an id is never reused while its entry lives.
+_PROGRAM_PARTS: dict[int, tuple[scoring.ProgramFacts, int, bool]] = {}
+
+
+def _program_part(facts: scoring.ProgramFacts) -> tuple[scoring.ProgramFacts, int, bool]:
+    """(the facts, ``facts_known``, ``has_few_imgs``) of the program."""
+    found = _PROGRAM_PARTS.get(id(facts))
+    if found is None or found[0] is not facts:
+        if len(_PROGRAM_PARTS) > 100_000:  # a changed catalog leaves old objects behind
+            _PROGRAM_PARTS.clear()
+        found = _PROGRAM_PARTS[id(facts)] = (facts, facts_known(facts), has_few_imgs(facts))
+    return found
+
+
 def _candidate(item: Scored, visa_key: str | None, states: frozenset[str],
                divisions: frozenset[str]) -> selection.Candidate:
     p, facts, result = item.program, item.facts, item.result
+    _, known, few = _program_part(facts)
     visa_year = None
     if visa_key and getattr(facts, visa_key) == scoring.YES:
         visa_year = facts.fact_years.get(visa_key)
     return selection.Candidate(
         acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
         specialty_code=p.acgme_id[:3], tier=result.tier, score=result.score,
-        in_border=bool(p.in_border_region), facts_known=facts_known(facts),
+        in_border=bool(p.in_border_region), facts_known=known,
         mission=_mission(result), img_presence=result.components.get(scoring.C_IMG, 0.0),
         visa_year=visa_year,
         home=p.state in states or division_of(p.state) in divisions,
-        few_imgs=has_few_imgs(facts),
+        few_imgs=few,
     )
 
 
 def _mission(result: scoring.ProgramResult) -> float:
-    return sum(result.components.get(key, 0.0) for key in MISSION_COMPONENTS)
+    # sum() over MISSION_COMPONENTS, written out (the same additions in the same order): the
+    # what-if reads it for every program in scope.
+    parts = result.components
+    return 0 + parts.get(scoring.C_BORDER, 0.0) + parts.get(scoring.C_SPANISH, 0.0) \
+        + parts.get(scoring.C_SHORTAGE, 0.0)
 
 
 def candidates_of(scored: Iterable[Scored], applicant: scoring.Applicant,

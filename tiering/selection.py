@@ -390,9 +390,10 @@ def _select(prepared: Prepared, *, target: int, budget_usd: int | None,
             k = counts.get((code, t), 0)
             following = items[k] if k < len(items) else None
             border_first = tier is Tier.TIER_3 or mission_first
+            number = tier.number
             for rank, candidate in enumerate(items[:k], start=1):
                 chosen[candidate.acgme_id] = Choice(code="ranked", params={
-                    "tier": tier.number, "specialty": code, "rank": rank, "taken": k,
+                    "tier": number, "specialty": code, "rank": rank, "taken": k,
                     "available": len(items), "score": candidate.score,
                     "border_first": border_first and candidate.in_border,
                     "next_name": following.name if following else "",
