@@ -39,7 +39,13 @@ from tiering.explain import (
 from tiering.explanation_page import explanation_cache
 from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
-from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
+from tiering.lists import (
+    applicant_list,
+    list_ensure_current,
+    list_entries,
+    list_read,
+    list_rebuild,
+)
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
 from tiering.scope import any_eligible, ranked_scope, score_scope
@@ -93,9 +99,9 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     inputs = list_inputs(profile, applicant=applicant)
 
     # Load: the list, current, with its entries in scope.
-    list_ensure_current(profile)
+    rebuilt = list_ensure_current(profile)
     entries = list_entries(profile)
-    the_list = applicant_list(profile)
+    the_list = list_read(profile, rebuilt=rebuilt)
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -200,7 +206,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
-    list_ensure_current(profile)
+    rebuilt = list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
     if entry is None:
@@ -225,7 +231,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
-        "revision": applicant_list(profile).revision,
+        "revision": list_read(profile, rebuilt=rebuilt).revision,
     })
     return render(request, "tiering/program_explanation.html", context)
 
