@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Specialty
@@ -246,8 +246,20 @@ class Profile(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        """Enough to score: a graduation year and at least one specialty."""
+        """Enough to score: a graduation year and at least one specialty. Without a query when
+        the specialties were read with the profile (``read_specialties``)."""
         return self.graduation_year is not None and self.target_specialties.exists()
+
+    def read_specialties(self) -> None:
+        """Read the target specialties once, in one query, for the rest of the request: a page
+        that asks whether the profile is complete, its specialties' ids and their codes then
+        asks the database nothing more (``specialties``). Adding or removing one (``set``,
+        ``add``, ``clear``) drops what was read."""
+        prefetch_related_objects([self], "target_specialties")
+
+    def specialties(self) -> list:
+        """The target specialties by name: what ``read_specialties`` read, else one query."""
+        return list(self.target_specialties.all())
 
 
 class AdvisorLink(models.Model):

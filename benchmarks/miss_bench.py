@@ -28,11 +28,20 @@ import _django
 CPU: list[float] = []
 
 
+# The queries each view ran, as CPU.
+QUERIES: list[int] = []
+
+
 def timed(client, url: str) -> float:
-    start, cpu = time.perf_counter(), time.process_time()
-    response = client.get(url)
-    elapsed = time.perf_counter() - start
-    CPU.append(time.process_time() - cpu)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        start, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+        CPU.append(time.process_time() - cpu)
+    QUERIES.append(len(queries))
     assert response.status_code == 200, (url, response.status_code)
     return elapsed
 
@@ -80,14 +89,17 @@ def main() -> None:
     if args.profile:
         profiled(clients[1], accounts[1]["explanation_urls"][-1])
         profiled(clients[1], accounts[1]["export_url"])
+        profiled(clients[1], accounts[1]["list_url"])
 
-    first, again, export_first, export_again = [], [], [], []
+    first, again, export_first, export_again, list_first = [], [], [], [], []
     cpu: dict[str, list[float]] = {"first": [], "again": [], "export_first": [],
-                                   "export_again": []}
+                                   "export_again": [], "list_first": []}
+    queries: dict[str, list[int]] = {kind: [] for kind in cpu}
 
     def measured(kind: str, times: list[float], client, url: str) -> None:
         times.append(timed(client, url))
         cpu[kind].append(CPU[-1])
+        queries[kind].append(QUERIES[-1])
 
     for client, account in zip(clients[1:], accounts[1:], strict=True):
         pages = account["explanation_urls"][:args.programs]
@@ -97,6 +109,8 @@ def main() -> None:
             measured("again", again, client, page)
         measured("export_first", export_first, client, account["export_url"])
         measured("export_again", export_again, client, account["export_url"])
+        # The list page's first view (nothing of it is in the cache yet).
+        measured("list_first", list_first, client, account["list_url"])
 
     def ms(values: list[float]) -> float:
         return round(statistics.median(values) * 1000, 1)
@@ -105,16 +119,21 @@ def main() -> None:
         "database": _django.database_label(url),
         "explanation_first_ms": ms(first), "explanation_again_ms": ms(again),
         "export_first_ms": ms(export_first), "export_again_ms": ms(export_again),
+        "list_first_ms": ms(list_first),
         "explanation_views": len(first), "exports": len(export_first),
         "cpu_ms": {kind: ms(values) for kind, values in cpu.items()},
+        "queries": {kind: max(values) for kind, values in queries.items()},
     }
     label = figures["database"]
     print(f"[{label}] program explanation, first view: median {figures['explanation_first_ms']}"
           f" ms; again: {figures['explanation_again_ms']} ms ({len(first)} pages)")
     print(f"[{label}] tracker export, first download: median {figures['export_first_ms']} ms; "
           f"again: {figures['export_again_ms']} ms ({len(export_first)} applicants)")
+    print(f"[{label}] tiered list, first view: median {figures['list_first_ms']} ms")
     print(f"[{label}] processor time of this process, medians (ms): " + ", ".join(
         f"{kind} {value}" for kind, value in figures["cpu_ms"].items()))
+    print(f"[{label}] queries per view, most: " + ", ".join(
+        f"{kind} {value}" for kind, value in figures["queries"].items()))
     print("RESULT " + json.dumps(figures))
 
 

@@ -14,7 +14,7 @@ from tiering import budget, scoring, selection
 from tiering.facts import facts_known
 from tiering.scored import Scored
 from tiering.scoring.divisions import division_of
-from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.few_imgs import has_few_imgs
 from tiering.scoring.gap import list_z, specialty_weights
 
 NO_DECISIONS = selection.Decisions()
@@ -28,25 +28,58 @@ def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,
                  states: Iterable[str] = ()) -> selection.Candidate:
     """The scored program as the selection sees it; ``applicant`` and ``states`` (the
     applicant's) give what breaks ties between equal scores."""
+    return _candidate(item, *_ties(applicant, states))
+
+
+def _ties(applicant: scoring.Applicant | None, states: Iterable[str]
+          ) -> tuple[str | None, frozenset[str], frozenset[str]]:
+    """What of the applicant breaks ties (the needed visa's fact, the states, the chosen
+    divisions), read once for all the programs of a scope."""
+    return (_VISA_KEYS.get(applicant.visa_need if applicant else ""), frozenset(states),
+            frozenset(applicant.preferred_divisions) if applicant else frozenset())
+
+
+# What a candidate reads of the program's facts alone, per facts object: the process's catalog
+# snapshot hands the same objects to every page until the catalog changes, and every list
+# page's what-if reads the whole scope's. Keyed by id() with the object itself held, so that
+# an id is never reused while its entry lives.
+_PROGRAM_PARTS: dict[int, tuple[scoring.ProgramFacts, int, bool]] = {}
+
+
+def _program_part(facts: scoring.ProgramFacts) -> tuple[scoring.ProgramFacts, int, bool]:
+    """(the facts, ``facts_known``, ``has_few_imgs``) of the program."""
+    found = _PROGRAM_PARTS.get(id(facts))
+    if found is None or found[0] is not facts:
+        if len(_PROGRAM_PARTS) > 100_000:  # a changed catalog leaves old objects behind
+            _PROGRAM_PARTS.clear()
+        found = _PROGRAM_PARTS[id(facts)] = (facts, facts_known(facts), has_few_imgs(facts))
+    return found
+
+
+def _candidate(item: Scored, visa_key: str | None, states: frozenset[str],
+               divisions: frozenset[str]) -> selection.Candidate:
     p, facts, result = item.program, item.facts, item.result
+    _, known, few = _program_part(facts)
     visa_year = None
-    key = _VISA_KEYS.get(applicant.visa_need if applicant else "")
-    if key and getattr(facts, key) == scoring.YES:
-        visa_year = facts.fact_years.get(key)
-    divisions = set(applicant.preferred_divisions) if applicant else set()
+    if visa_key and getattr(facts, visa_key) == scoring.YES:
+        visa_year = facts.fact_years.get(visa_key)
     return selection.Candidate(
         acgme_id=p.acgme_id, name=p.name, city=p.city, state=p.state,
         specialty_code=p.acgme_id[:3], tier=result.tier, score=result.score,
-        in_border=bool(p.in_border_region), facts_known=facts_known(facts),
+        in_border=bool(p.in_border_region), facts_known=known,
         mission=_mission(result), img_presence=result.components.get(scoring.C_IMG, 0.0),
         visa_year=visa_year,
-        home=p.state in set(states) or division_of(p.state) in divisions,
-        few_imgs=few_imgs_note(facts) is not None,
+        home=p.state in states or division_of(p.state) in divisions,
+        few_imgs=few,
     )
 
 
 def _mission(result: scoring.ProgramResult) -> float:
-    return sum(result.components.get(key, 0.0) for key in MISSION_COMPONENTS)
+    # sum() over MISSION_COMPONENTS, written out (the same additions in the same order): the
+    # what-if reads it for every program in scope.
+    parts = result.components
+    return 0 + parts.get(scoring.C_BORDER, 0.0) + parts.get(scoring.C_SPANISH, 0.0) \
+        + parts.get(scoring.C_SHORTAGE, 0.0)
 
 
 def candidates_of(scored: Iterable[Scored], applicant: scoring.Applicant,
@@ -58,9 +91,9 @@ def candidates_of(scored: Iterable[Scored], applicant: scoring.Applicant,
     needed visa, the chosen divisions: ``same_ties``); their program's own values are kept
     and only what the result says is taken again, which saves reading each program's facts
     once more for a what-if."""
-    states = tuple(states)
     if like is None:
-        return [candidate_of(item, applicant, states) for item in scored]
+        ties = _ties(applicant, states)
+        return [_candidate(item, *ties) for item in scored]
     out = []
     for item, before in zip(scored, like, strict=True):
         result = item.result
@@ -97,12 +130,30 @@ def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: in
     """The list for the applicant from the scored scope (``target``: another size than the
     guidance, for a longer or shorter list; ``candidates``: ``candidates_of`` the same scored
     scope, applicant and states, when the caller chooses from them more than once)."""
+    return choose_sizes(applicant=applicant, scored=scored, budget_usd=budget_usd,
+                        decisions=decisions, states=states, targets=[target],
+                        candidates=candidates)[0]
+
+
+def choose_sizes(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
+                 targets: Sequence[int | None], decisions: selection.Decisions = NO_DECISIONS,
+                 states: Iterable[str] = (),
+                 candidates: Sequence[selection.Candidate] | None = None
+                 ) -> list[selection.Selection]:
+    """``choose`` for each of ``targets`` (the budget what-if's longer and shorter lists),
+    the candidates sorted once for all of them."""
     if candidates is None:
         candidates = candidates_of(scored, applicant, states)
     eligible = eligible_specialties(scored)
-    return selection.select(
-        candidates=candidates,
-        target=budget.target_total(list_z(applicant, eligible)) if target is None else target,
-        budget_usd=budget_usd, decisions=decisions,
-        weights=specialty_weights(applicant, eligible),
-        mission_first=scoring.brings_border_fit(applicant))
+    weights = specialty_weights(applicant, eligible)
+    prepared = selection.prepare(candidates, decisions=decisions,
+                                 mission_first=scoring.brings_border_fit(applicant))
+    guided = None
+    out = []
+    for target in targets:
+        if target is None:
+            guided = guided or budget.target_total(list_z(applicant, eligible))
+        out.append(selection.select(
+            candidates=candidates, target=guided if target is None else target,
+            budget_usd=budget_usd, weights=weights, prepared=prepared))
+    return out

@@ -42,12 +42,15 @@ CONFIDENCE_LABELS = {"high": gettext_lazy("high"), "medium": gettext_lazy("mediu
                      "low": gettext_lazy("low")}
 
 
-def translated(text: object) -> str:
+def translated(text: object, *, english: bool | None = None) -> str:
     """What the scoring said (a ``scoring.text.Text``), in the active language: the message
-    is translated first and the numbers filled in after, so each language places them."""
+    is translated first and the numbers filled in after, so each language places them.
+    ``english``: whether the active language is English, when the caller has asked."""
     if not isinstance(text, Text):
         return str(text)
-    if translation.get_language() in (None, "en") or text.msgid == "":
+    if english is None:
+        english = translation.get_language() in (None, "en")
+    if english or text.msgid == "":
         return str(text)
     if text.plural is None:
         message = gettext(text.msgid)
@@ -101,15 +104,18 @@ _ONLY_WHEN_SCORED = (scoring.C_PREFERENCES, scoring.C_BORDER, scoring.C_SPANISH,
                      scoring.C_SHORTAGE, scoring.C_GEO)
 
 
-def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None) -> list[dict]:
-    """The components that make the score, largest first, each as points out of its most."""
+def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None,
+                names: Mapping[str, str] | None = None) -> list[dict]:
+    """The components that make the score, largest first, each as points out of its most.
+    ``names``: the components' names in the active language (``Words``), when the caller
+    has them."""
     maxima = component_maxima(result.acgme_id[:3])
     shown = [(code, points) for code, points in result.components.items()
              if points or code not in _ONLY_WHEN_SCORED]
     wholes = _whole_parts([points for _, points in shown])
     parts = []
     for (code, _), points in zip(shown, wholes, strict=True):
-        name = str(COMPONENT_NAMES[code])
+        name = str(COMPONENT_NAMES[code]) if names is None else names[code]
         if code == scoring.C_STEP2 and step2_score is not None:
             name = f"Step 2 CK {step2_score}"
         parts.append({"component": code, "name": name, "points": points,
@@ -117,21 +123,44 @@ def score_parts(result: scoring.ProgramResult, *, step2_score: int | None = None
     return sorted(parts, key=lambda part: -part["points"])
 
 
-def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = None) -> dict:
-    parts = score_parts(result, step2_score=step2_score) if result.eligible else []
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What every row's explanation words alike, in the active language: looked up once per
+    page instead of once per row (each lazy name and each language check is a lookup in the
+    request's translation state, about a thousand of them on a list page)."""
+
+    english: bool
+    names: Mapping[str, str]  # the components' names
+    confidence: Mapping[str, str]  # the confidence labels
+
+
+def words() -> Words:
+    return Words(english=translation.get_language() in (None, "en"),
+                 names={code: str(name) for code, name in COMPONENT_NAMES.items()},
+                 confidence={code: str(label) for code, label in CONFIDENCE_LABELS.items()})
+
+
+def explanation_of(result: scoring.ProgramResult, *, step2_score: int | None = None,
+                   said: Words | None = None) -> dict:
+    """``said``: ``words()``, when the caller explains more than one program."""
+    said = said or words()
+    english = said.english
+    parts = score_parts(result, step2_score=step2_score, names=said.names) \
+        if result.eligible else []
     return {
         "eligible": result.eligible,
         "parts": parts,
         "parts_total": sum(part["points"] for part in parts),
-        "hard_reasons": [translated(text) for text in result.hard_reasons],
+        "hard_reasons": [translated(text, english=english) for text in result.hard_reasons],
         "reasons": [
-            {"component": r.component, "points": r.points, "text": translated(r.text)}
+            {"component": r.component, "points": r.points,
+             "text": translated(r.text, english=english)}
             for r in result.reasons
         ],
-        "tier_notes": [translated(text) for text in result.tier_notes],
-        "to_verify": [translated(text) for text in result.to_verify],
-        "confidence_label": str(CONFIDENCE_LABELS.get(result.confidence_label,
-                                                      result.confidence_label)),
+        "tier_notes": [translated(text, english=english) for text in result.tier_notes],
+        "to_verify": [translated(text, english=english) for text in result.to_verify],
+        "confidence_label": said.confidence.get(result.confidence_label,
+                                                str(result.confidence_label)),
         "components": dict(result.components),
     }
 
@@ -163,8 +192,9 @@ def attach_explanations(profile: Profile, entries: Iterable[ListEntry], *,
         applicant=applicant or applicant_of(profile),
         programs=[cached_facts(e.program) for e in entries],
     )
+    said = words()
     for entry, result in zip(entries, results, strict=True):
-        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score, said=said)
 
 
 def candidate_entries(profile: Profile, programs: Iterable[Program], *,
@@ -175,11 +205,12 @@ def candidate_entries(profile: Profile, programs: Iterable[Program], *,
     results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                      programs=[cached_facts(p) for p in programs])
     entries = []
+    said = words()
     for program, result in zip(programs, results, strict=True):
         entry = ListEntry(profile=profile, program=program,
                           computed_tier=STORED_TIER[result.tier], score=result.score,
                           confidence=result.confidence)
-        entry.explanation = explanation_of(result, step2_score=profile.step2_score)
+        entry.explanation = explanation_of(result, step2_score=profile.step2_score, said=said)
         # A program the list's rule leaves out for few IMGs says so where it is a candidate.
         note = few_imgs_note(cached_facts(program)) if result.eligible else None
         entry.few_imgs = translated(note) if note is not None else ""

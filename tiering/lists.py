@@ -45,6 +45,18 @@ def applicant_list(profile: Profile) -> ApplicantList:
     return ApplicantList.objects.get_or_create(profile=profile)[0]
 
 
+def list_read(profile: Profile, *, rebuilt: bool) -> ApplicantList:
+    """The list's row as read with the profile (``select_related("program_list")``, as the
+    page's key read it), unless ``rebuilt`` (``list_ensure_current`` rebuilt it since) or it
+    did not exist then: then read again."""
+    if not rebuilt:
+        try:
+            return profile.program_list
+        except ApplicantList.DoesNotExist:
+            pass
+    return applicant_list(profile)
+
+
 def list_entries(profile: Profile) -> list[ListEntry]:
     """The list's entries in scope (on the list and removed), each with its program from the
     process's catalog snapshot."""

@@ -136,8 +136,7 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     scope on every view cost most of the page. ``inputs`` and ``applicant``: the profile's,
     when the caller has built them."""
     catalog = snapshot()
-    pairs = catalog.in_scope(profile.target_specialties.values_list("pk", flat=True),
-                             profile.target_states)
+    pairs = catalog.in_scope([s.pk for s in profile.specialties()], profile.target_states)
     key = _ranks_key(profile, inputs, catalog.version)
     ranks = memo.recall(key, weigh=len)
     if ranks is None or len(ranks) != len(pairs):
@@ -190,7 +189,7 @@ def score_scope(profile: Profile, *, applicant: scoring.Applicant | None = None,
     process's catalog snapshot: no program is loaded from the database when warm).
     ``catalog``: the snapshot to read, when the caller needs to know its version."""
     pairs = (catalog or snapshot()).in_scope(
-        profile.target_specialties.values_list("pk", flat=True), profile.target_states)
+        [s.pk for s in profile.specialties()], profile.target_states)
     results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                      programs=[facts for _, facts in pairs])
     return [Scored(p, f, r) for (p, f), r in zip(pairs, results, strict=True)]

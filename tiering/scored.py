@@ -78,6 +78,6 @@ def list_inputs(profile: Profile, *, applicant: scoring.Applicant | None = None)
     """Everything of the profile that the scoring and the list are built from, as one key.
     ``applicant``: the profile's, when the caller has built it already."""
     inputs = (applicant or applicant_of(profile),
-              sorted(profile.target_specialties.values_list("pk", flat=True)),
+              sorted(s.pk for s in profile.specialties()),
               sorted(profile.target_states or []), profile.budget_usd)
     return hashlib.sha256(repr(inputs).encode()).hexdigest()

@@ -298,13 +298,39 @@ def _cost(counts: Mapping[tuple[str, Tier], int],
     return budget.season_cost(per_specialty)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """The candidates as every size of list chooses from them: one per program, the ones kept
+    by hand apart, the others in their order per specialty and tier. A what-if selects lists
+    of three sizes from the same candidates: they are sorted once (``prepare``)."""
+
+    decisions: Decisions
+    mission_first: bool
+    forced: Mapping[tuple[str, Tier], list[Candidate]]
+    by_group: Mapping[tuple[str, Tier], list[Candidate]]
+    floors: Mapping[tuple[str, Tier], int]
+    duplicates: Mapping[str, str]
+    few_imgs: int
+    removed: int
+
+
 def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | None,
            decisions: Decisions = Decisions(), weights: Mapping[str, float] | None = None,
-           mission_first: bool = False) -> Selection:
+           mission_first: bool = False, prepared: Prepared | None = None) -> Selection:
     """The list for these scored candidates (Not eligible ones are never chosen by the rule,
     but a program added or pinned by hand stays). ``weights``: each specialty's share of a
     tier (``tiering.scoring.gap.specialty_weights``; equal when not given). ``mission_first``:
-    the applicant brings border fit, so border-region Tier 1-2 programs come first."""
+    the applicant brings border fit, so border-region Tier 1-2 programs come first.
+    ``prepared``: ``prepare`` of the same candidates, decisions and ``mission_first``, when the
+    caller selects more than one size from them."""
+    if prepared is None:
+        prepared = prepare(candidates, decisions=decisions, mission_first=mission_first)
+    return _select(prepared, target=target, budget_usd=budget_usd, weights=weights)
+
+
+def prepare(candidates: Iterable[Candidate], *, decisions: Decisions = Decisions(),
+            mission_first: bool = False) -> Prepared:
+    """What ``select`` reads of the candidates whatever the size of the list."""
     unique, duplicates = deduplicate(candidates)
     forced: dict[tuple[str, Tier], list[Candidate]] = {}
     by_group: dict[tuple[str, Tier], list[Candidate]] = {}
@@ -324,7 +350,15 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
         by_group[key] = _order(key[1], items, mission_first=mission_first)
     floors = {key: sum(c.in_border for c in items) for key, items in by_group.items()
               if mission_first and key[1] in (Tier.TIER_1, Tier.TIER_2)}
+    return Prepared(decisions=decisions, mission_first=mission_first, forced=forced,
+                    by_group=by_group, floors=floors, duplicates=duplicates, few_imgs=few,
+                    removed=removed)
 
+
+def _select(prepared: Prepared, *, target: int, budget_usd: int | None,
+            weights: Mapping[str, float] | None) -> Selection:
+    decisions, mission_first = prepared.decisions, prepared.mission_first
+    forced, by_group, floors = prepared.forced, prepared.by_group, prepared.floors
     n_forced = sum(len(v) for v in forced.values())
     n_free = sum(len(v) for v in by_group.values())
     size = max(n_forced, min(target, n_forced + n_free))
@@ -356,9 +390,10 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
             k = counts.get((code, t), 0)
             following = items[k] if k < len(items) else None
             border_first = tier is Tier.TIER_3 or mission_first
+            number = tier.number
             for rank, candidate in enumerate(items[:k], start=1):
                 chosen[candidate.acgme_id] = Choice(code="ranked", params={
-                    "tier": tier.number, "specialty": code, "rank": rank, "taken": k,
+                    "tier": number, "specialty": code, "rank": rank, "taken": k,
                     "available": len(items), "score": candidate.score,
                     "border_first": border_first and candidate.in_border,
                     "next_name": following.name if following else "",
@@ -373,6 +408,6 @@ def select(*, candidates: Iterable[Candidate], target: int, budget_usd: int | No
                  if t is Tier.TIER_1)
     return Selection(chosen=chosen, size=len(chosen), target=target, tier_1_available=tier_1,
                      counts={k: v for k, v in all_counts.items() if v},
-                     cost=_cost(counts, forced), duplicates=duplicates,
+                     cost=_cost(counts, forced), duplicates=prepared.duplicates,
                      budget_limited=budget_limited, eligible=n_forced + n_free,
-                     few_imgs=few, removed=removed)
+                     few_imgs=prepared.few_imgs, removed=prepared.removed)

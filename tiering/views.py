@@ -40,7 +40,13 @@ from tiering.explain import (
 from tiering.explanation_page import explanation_cache
 from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
-from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
+from tiering.lists import (
+    applicant_list,
+    list_ensure_current,
+    list_entries,
+    list_read,
+    list_rebuild,
+)
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
 from tiering.scope import any_eligible, ranked_scope, score_scope
@@ -85,6 +91,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = cached_page(request, profile, flags=(context["is_owner"], context["can_edit"]))
     if page.html is not None:
         return page_response(request, "tiering/tier_list.html", {**context, "page_cache": page})
+    # A miss asks for the specialties six times (complete? their ids, their codes): read once.
+    profile.read_specialties()
     if not profile.is_complete:
         return render(request, "tiering/tier_list.html", {**context, "incomplete": True})
     context["page_cache"] = page
@@ -92,9 +100,9 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     inputs = list_inputs(profile, applicant=applicant)
 
     # Load: the list, current, with its entries in scope.
-    list_ensure_current(profile)
+    rebuilt = list_ensure_current(profile)
     entries = list_entries(profile)
-    the_list = applicant_list(profile)
+    the_list = list_read(profile, rebuilt=rebuilt)
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -131,7 +139,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     notices = (list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
                + warnings + applicant_notices(applicant))
     no_eligible = [] if eligible else no_eligible_reasons(closed)
-    gaps = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True))
+    codes = [specialty.code for specialty in profile.specialties()]
+    gaps = score_gap_texts(applicant, codes)
     next_ids = next_candidate_ids(on_list)
     # The next candidates are in the scope the page has ranked: named from it, without a query
     # (one query names any that left the scope since the build).
@@ -155,9 +164,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections, "summary": summary, "removed": removed,
         "specialty_names": names, "notices": notices, "empty_tiers": empty_tiers,
         "what_if": what_if, "score_gaps": gaps,
-        "advice": advice.advice_for(applicant=applicant,
-                                    specialty_codes=profile.target_specialties.values_list(
-                                        "code", flat=True)),
+        "advice": advice.advice_for(applicant=applicant, specialty_codes=codes),
         "no_eligible": no_eligible,
         "query": query.urlencode(), "revision": summary.revision,
     })
@@ -195,10 +202,12 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     context.update({"title_cache": title, "page_cache": page})
     if page.html is not None:
         return page_response(request, "tiering/program_explanation.html", context)
+    # A miss asks three times whether the profile is complete, and for its codes: read once.
+    profile.read_specialties()
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
-    list_ensure_current(profile)
+    rebuilt = list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
     if entry is None:
@@ -212,8 +221,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
     code = entry.program.acgme_id[:3]
-    gap = score_gap_texts(applicant, profile.target_specialties.values_list("code", flat=True),
-                          only=code)
+    gap = score_gap_texts(applicant, [s.code for s in profile.specialties()], only=code)
     suggestion = None
     if entry.computed_tier != Tier.TIER_1:
         suggestion = scoring.suggest_improvement(
@@ -224,7 +232,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
-        "revision": applicant_list(profile).revision,
+        "revision": list_read(profile, rebuilt=rebuilt).revision,
     })
     return page_response(request, "tiering/program_explanation.html", context)
 

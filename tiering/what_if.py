@@ -70,13 +70,11 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
         # The three selections read the same candidates: made once.
         candidates = choosing.candidates_of(items, applicant, states)
 
-        def build(n: int) -> selection.Selection:
-            return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
-                                   budget_usd=None, decisions=with_decisions,
-                                   states=states, candidates=candidates)
-
-        now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
-            build(size - WHAT_IF_PROGRAMS)
+        now, bigger, smaller = choosing.choose_sizes(
+            applicant=applicant, scored=items, budget_usd=None, decisions=with_decisions,
+            states=states, candidates=candidates,
+            targets=[max(0, n) for n in (size, size + WHAT_IF_PROGRAMS,
+                                         size - WHAT_IF_PROGRAMS)])
         answer = (bigger.cost.total_usd - now.cost.total_usd,
                   [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
                   [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
@@ -352,7 +350,7 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
     its candidates and the list selected from them as it is (the try-it page has both), save
     reading and selecting them once more."""
     if specialty_ids is None:
-        specialty_ids = profile.target_specialties.values_list("pk", flat=True)
+        specialty_ids = [s.pk for s in profile.specialties()]
         states = profile.target_states
         decisions = _decisions(profile, entries)
         inputs = inputs or list_inputs(profile)

@@ -94,8 +94,7 @@ def program_texts(profile: Profile, entries: list[ListEntry], *, complete: bool,
 def tracker_export(profile: Profile, *, candidates: bool = False) -> TrackerExport:
     """Load the profile's list (a fixed number of queries, whatever its size) and build the
     export; with ``candidates``, also every other program in scope, scored."""
-    specialty_names = list(profile.target_specialties.order_by("name")
-                           .values_list("name", flat=True))
+    specialty_names = [specialty.name for specialty in profile.specialties()]  # by name
     # Enough to score: a graduation year and a specialty (Profile.is_complete, without a query).
     complete = profile.graduation_year is not None and bool(specialty_names)
     version = catalog_version()  # read once: each read is a query outside a request

@@ -70,6 +70,8 @@ def _download_name(profile: Profile, kind: str, extension: str) -> str:
 def _listed_profile(request: HttpRequest, pk: int) -> Profile | None:
     """The profile, its list brought up to date; None (with a message) when it has none."""
     profile = get_applicant_for(request.user, pk)
+    # Asked here, by list_ensure_current and by the export (their names): read once.
+    profile.read_specialties()
     if not profile.is_complete:
         messages.info(request, _("The tracker is available once the profile has a list."))
         return None

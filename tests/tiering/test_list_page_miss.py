@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,3 +159,23 @@ def test_the_list_page_after_a_profile_save_ranks_nothing_again(client, applican
 
     assert "of your $7,654 budget" in page(client, applicant)
     assert ranked == []  # the save's build kept the ranks the page needs
+
+
+def test_a_page_made_afresh_reads_the_profiles_specialties_once(client, applicant) -> None:
+    """The list page, a program's explanation and the workbook each ask whether the profile is
+    complete, for its specialties' ids and for their codes or names: one read serves them all,
+    and the pages are what they were."""
+    acgme_id = first_entry(applicant).program.acgme_id
+    urls = [reverse("tiering:list", kwargs={"pk": applicant.pk}),
+            reverse("tiering:explanation", kwargs={"pk": applicant.pk, "acgme_id": acgme_id}),
+            reverse("tracker:tracker_xlsx", kwargs={"pk": applicant.pk})]
+    for url in urls:
+        cache.clear()
+        MEMO.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        reads = [q["sql"] for q in captured.captured_queries
+                 if "applicants_profile_target_specialties" in q["sql"]]
+        assert len(reads) == 1, (url, reads)
+    assert "Internal Medicine" in content(page(client, applicant))

@@ -27,6 +27,13 @@ def latest_img_share(program: ProgramFacts) -> tuple[float, str] | None:
     return None
 
 
+def has_few_imgs(program: ProgramFacts) -> bool:
+    """Whether ``few_imgs_note`` has a note for the program, without writing it: the list's
+    rule asks this of every program in scope, the page shows the note of a few."""
+    latest = latest_img_share(program)
+    return latest is not None and latest[0] < FEW_IMGS_BELOW_PCT
+
+
 def few_imgs_note(program: ProgramFacts) -> Text | None:
     """Why the program is kept off the list, or None when it takes enough IMGs (or the share
     is unknown: unknown is not a reason to leave a program out)."""
