@@ -74,6 +74,9 @@ class Snapshot:
             if enabled:
                 gc.enable()
         for pk, pairs in loaded.items():
+            # Sorted here, not by the database: tens of thousands of whole rows sorted there
+            # spilled to disk.
+            pairs.sort(key=_by_acgme_id)
             self._specialties[pk] = pairs
             for program, _ in pairs:
                 self.by_pk.index[program.pk] = program
@@ -113,6 +116,10 @@ class Snapshot:
                  for pair in chosen if not states or pair[0].state in states]
         pairs.sort(key=lambda pair: pair[0].acgme_id)
         return pairs
+
+
+def _by_acgme_id(pair: Pair) -> str:
+    return pair[0].acgme_id
 
 
 class Lookup:
@@ -170,7 +177,7 @@ _SPECIALTY = Program._meta.get_field("specialty").cache_name
 
 
 def _programs(specialty_ids: set[int]) -> Iterator[tuple[Program, tuple[dict, dict]]]:
-    """The programs of these specialties by ACGME id, each with what its provenance says of
+    """The programs of these specialties (in no order), each with what its provenance says of
     its facts (``facts.provenance_facts``).
 
     Read as rows, not through the model's constructor, which cost most of a large load; each
@@ -178,7 +185,7 @@ def _programs(specialty_ids: set[int]) -> Iterator[tuple[Program, tuple[dict, di
     share their provenance far more often than not (5,216 shipped programs have about 800),
     so each JSON value is read from its text once, and programs with equal text share it:
     equal values, one object, read and never changed."""
-    queryset = Program.objects.filter(specialty_id__in=specialty_ids).order_by("acgme_id")
+    queryset = Program.objects.filter(specialty_id__in=specialty_ids).order_by()
     rows = queryset.values_list(*_PLAIN, *(Cast(name, TextField()) for name in _JSON))
     db = queryset.db
     parsed: dict[str, object] = {}

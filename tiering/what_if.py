@@ -67,8 +67,10 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
         items = scored() if callable(scored) else scored
         applicant = applicant or applicant_of(profile)
         states = profile.target_states or []
-        # The three selections read the same candidates: made once.
-        candidates = choosing.candidates_of(items, applicant, states)
+        # The three selections read the same candidates: made once, and their duplicates
+        # dropped once (a selection of candidates without duplicates keeps every one, in their
+        # order: the same lists and costs).
+        candidates, _ = selection.deduplicate(choosing.candidates_of(items, applicant, states))
 
         def build(n: int) -> selection.Selection:
             return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
