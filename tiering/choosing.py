@@ -14,7 +14,7 @@ from tiering import budget, scoring, selection
 from tiering.facts import facts_known
 from tiering.scored import Scored
 from tiering.scoring.divisions import division_of
-from tiering.scoring.few_imgs import few_imgs_note
+from tiering.scoring.few_imgs import has_few_imgs
 from tiering.scoring.gap import list_z, specialty_weights
 
 NO_DECISIONS = selection.Decisions()
@@ -41,7 +41,7 @@ def candidate_of(item: Scored, applicant: scoring.Applicant | None = None,
         mission=_mission(result), img_presence=result.components.get(scoring.C_IMG, 0.0),
         visa_year=visa_year,
         home=p.state in set(states) or division_of(p.state) in divisions,
-        few_imgs=few_imgs_note(facts) is not None,
+        few_imgs=has_few_imgs(facts),
     )
 
 
@@ -93,13 +93,16 @@ def list_target(applicant: scoring.Applicant, scored: Iterable[Scored]) -> int:
 def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
            decisions: selection.Decisions = NO_DECISIONS,
            states: Iterable[str] = (), target: int | None = None,
-           candidates: Sequence[selection.Candidate] | None = None) -> selection.Selection:
+           candidates: Sequence[selection.Candidate] | None = None,
+           eligible: set[str] | None = None) -> selection.Selection:
     """The list for the applicant from the scored scope (``target``: another size than the
     guidance, for a longer or shorter list; ``candidates``: ``candidates_of`` the same scored
-    scope, applicant and states, when the caller chooses from them more than once)."""
+    scope, applicant and states, and ``eligible``, its ``eligible_specialties``, when the
+    caller chooses from them more than once)."""
     if candidates is None:
         candidates = candidates_of(scored, applicant, states)
-    eligible = eligible_specialties(scored)
+    if eligible is None:
+        eligible = eligible_specialties(scored)
     return selection.select(
         candidates=candidates,
         target=budget.target_total(list_z(applicant, eligible)) if target is None else target,

@@ -71,11 +71,12 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
         # dropped once (a selection of candidates without duplicates keeps every one, in their
         # order: the same lists and costs).
         candidates, _ = selection.deduplicate(choosing.candidates_of(items, applicant, states))
+        eligible = choosing.eligible_specialties(items)
 
         def build(n: int) -> selection.Selection:
             return choosing.choose(applicant=applicant, scored=items, target=max(0, n),
                                    budget_usd=None, decisions=with_decisions,
-                                   states=states, candidates=candidates)
+                                   states=states, candidates=candidates, eligible=eligible)
 
         now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
             build(size - WHAT_IF_PROGRAMS)

@@ -27,6 +27,13 @@ def latest_img_share(program: ProgramFacts) -> tuple[float, str] | None:
     return None
 
 
+def has_few_imgs(program: ProgramFacts) -> bool:
+    """Whether the rule keeps the program off the list for its few IMGs (``few_imgs_note``
+    says why), without wording it: the selection asks it of every program in scope."""
+    latest = latest_img_share(program)
+    return latest is not None and latest[0] < FEW_IMGS_BELOW_PCT
+
+
 def few_imgs_note(program: ProgramFacts) -> Text | None:
     """Why the program is kept off the list, or None when it takes enough IMGs (or the share
     is unknown: unknown is not a reason to leave a program out)."""
