@@ -29,6 +29,7 @@ from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
+from tiering.snapshot import collector_paused
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,8 +66,21 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
     answer = memo.recall(key)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
         items = scored() if callable(scored) else scored
-        applicant = applicant or applicant_of(profile)
-        states = profile.target_states or []
+        answer = _budget_answer(profile, items, size, with_decisions,
+                                applicant or applicant_of(profile))
+        memo.keep(key, answer, INPUTS_TTL_SECONDS)
+    step, adds, bigger_cost, drops, smaller_cost = answer
+    return BudgetWhatIf(
+        step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,
+        smaller_drops=[by_id[i] for i in drops], smaller_cost_usd=smaller_cost,
+    )
+
+
+def _budget_answer(profile: Profile, items: list[Scored], size: int,
+                   with_decisions: selection.Decisions, applicant: scoring.Applicant) -> tuple:
+    states = profile.target_states or []
+    # The candidates and the selections are gone once the answer is read from them.
+    with collector_paused():
         # The three selections read the same candidates: made once, and their duplicates
         # dropped once (a selection of candidates without duplicates keeps every one, in their
         # order: the same lists and costs).
@@ -80,15 +94,9 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
 
         now, bigger, smaller = build(size), build(size + WHAT_IF_PROGRAMS), \
             build(size - WHAT_IF_PROGRAMS)
-        answer = (bigger.cost.total_usd - now.cost.total_usd,
-                  [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
-                  [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
-        memo.keep(key, answer, INPUTS_TTL_SECONDS)
-    step, adds, bigger_cost, drops, smaller_cost = answer
-    return BudgetWhatIf(
-        step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,
-        smaller_drops=[by_id[i] for i in drops], smaller_cost_usd=smaller_cost,
-    )
+        return (bigger.cost.total_usd - now.cost.total_usd,
+                [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
+                [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
 
 
 def _decisions(profile: Profile, entries: Iterable[ListEntry] | None = None
