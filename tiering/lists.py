@@ -148,6 +148,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             BUILDS_KEPT:]
         ListBuild.objects.filter(pk__in=list(old)).delete()
     _remember_inputs(profile, built_at, the_list.revision + 1)
+    if keep:
+        # The list page's budget what-if, kept with the list: a worker whose cache is empty
+        # shows the page without three selections over the scope. Imported here: the what-ifs
+        # read this module's figures.
+        from tiering.what_if import budget_what_if_to_store
+
+        ApplicantList.objects.filter(pk=the_list.pk).update(
+            budget_what_if=budget_what_if_to_store(profile, scored, list_entries(profile),
+                                                   applicant))
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

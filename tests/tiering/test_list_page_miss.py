@@ -17,8 +17,9 @@ from programs.models import Program
 from tests.factories import UserFactory
 from tests.tiering import test_caches, test_list_page_cache
 from tests.tiering.test_caches import save_profile
-from tiering import scoring
+from tiering import choosing, scoring
 from tiering.memo import MEMO, ProcessMemo
+from tiering.models import ApplicantList
 from tiering.scope import ranks_of, score_scope, snapshot
 from tiering.scored import applicant_of
 from tiering.templatetags.rows import row_url
@@ -157,3 +158,23 @@ def test_the_list_page_after_a_profile_save_ranks_nothing_again(client, applican
 
     assert "of your $7,654 budget" in page(client, applicant)
     assert ranked == []  # the save's build kept the ranks the page needs
+
+
+def test_a_worker_with_an_empty_cache_reads_the_budget_what_if_the_build_kept(
+        client, applicant, monkeypatch) -> None:
+    """The list's build keeps its budget what-if with it: a page made with an empty cache
+    shows it without selecting over the scope again, as the page that selects again does."""
+    assert ApplicantList.objects.get(profile=applicant).budget_what_if is not None
+    cache.clear()
+    MEMO.clear()
+
+    def select_again(*args, **kwargs):
+        raise AssertionError("the scope was selected over again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(choosing, "candidates_of", select_again)
+        kept = content(page(client, applicant))
+    ApplicantList.objects.filter(profile=applicant).update(budget_what_if=None)
+
+    assert "A smaller list" in kept
+    assert kept == from_nothing(client, applicant)
