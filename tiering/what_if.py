@@ -25,9 +25,8 @@ from django.core.cache import cache
 from applicants.models import Profile
 from programs.models import Program
 from tiering import choosing, memo, scope, scoring, selection
-from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
-from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
+from tiering.scored import INPUTS_TTL_SECONDS, SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
 from tiering.snapshot import collector_paused
 
