@@ -126,7 +126,8 @@ def list_target(applicant: scoring.Applicant, scored: Iterable[Scored]) -> int:
 def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
            decisions: selection.Decisions = NO_DECISIONS,
            states: Iterable[str] = (), target: int | None = None,
-           candidates: Sequence[selection.Candidate] | None = None) -> selection.Selection:
+           candidates: Sequence[selection.Candidate] | None = None,
+           eligible: set[str] | None = None) -> selection.Selection:
     """The list for the applicant from the scored scope (``target``: another size than the
     guidance, for a longer or shorter list; ``candidates``: ``candidates_of`` the same scored
     scope, applicant and states, when the caller chooses from them more than once)."""

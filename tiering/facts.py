@@ -58,45 +58,36 @@ def provenance_facts(provenance: dict | None) -> tuple[dict, dict]:
                     if provenance.get(k, {}).get("source")}))
 
 
+# The program's columns the scoring reads as they are, under the same names.
+_COPIED = (
+    "acgme_id", "name", "state", "in_border_region", "border_distance_km", "setting",
+    "j1_accepted", "h1b_sponsored", "citizens_only", "img_share_pct", "non_us_img_share_pct",
+    "min_step2_score", "min_step2_strictness", "max_years_since_graduation",
+    "max_years_since_graduation_strictness", "max_attempts_per_step",
+    "max_attempts_per_step_strictness", "min_usce_months", "min_usce_months_strictness",
+    "step3_required", "step3_strictness", "armed_forces", "usce_within_years",
+    "steps_within_years", "step_score_band", "county_fips", "county_spanish_share",
+    "county_spanish_share_period", "hpsa_primary_care", "hpsa_primary_care_score",
+)
+
+
 def facts_of(program: Program, *, provenance: tuple[dict, dict] | None = None
              ) -> scoring.ProgramFacts:
     """``provenance``: ``provenance_facts`` of the program's provenance, when the caller has
     them."""
     fact_years, fact_sources = provenance or provenance_facts(program.provenance)
+    # Read from the instance's values, not through the model's field descriptors: a scope of
+    # tens of thousands of programs made them a tenth of a worker's first request.
+    values = vars(program)
+    try:
+        copied = {name: values[name] for name in _COPIED}
+    except KeyError:  # a deferred field: loaded as usual
+        copied = {name: getattr(program, name) for name in _COPIED}
     return scoring.ProgramFacts(
-        acgme_id=program.acgme_id,
-        name=program.name,
-        specialty_code=sys.intern(program.acgme_id[:3]),
-        state=program.state,
-        in_border_region=program.in_border_region,
-        border_distance_km=program.border_distance_km,
-        setting=program.setting,
-        j1_accepted=program.j1_accepted,
-        h1b_sponsored=program.h1b_sponsored,
-        citizens_only=program.citizens_only,
-        img_share_pct=program.img_share_pct,
-        non_us_img_share_pct=program.non_us_img_share_pct,
-        min_step2_score=program.min_step2_score,
-        min_step2_strictness=program.min_step2_strictness,
-        max_years_since_graduation=program.max_years_since_graduation,
-        max_years_since_graduation_strictness=program.max_years_since_graduation_strictness,
-        max_attempts_per_step=program.max_attempts_per_step,
-        max_attempts_per_step_strictness=program.max_attempts_per_step_strictness,
-        min_usce_months=program.min_usce_months,
-        min_usce_months_strictness=program.min_usce_months_strictness,
-        step3_required=program.step3_required,
-        step3_strictness=program.step3_strictness,
-        armed_forces=program.armed_forces,
-        usce_within_years=program.usce_within_years,
-        steps_within_years=program.steps_within_years,
-        step_score_band=program.step_score_band,
+        **copied,
+        specialty_code=sys.intern(copied["acgme_id"][:3]),
         conflicts=shared(conflicts_of(program)),
-        county_fips=program.county_fips,
-        county_name=_county_names().get(program.county_fips, ""),
-        county_spanish_share=program.county_spanish_share,
-        county_spanish_share_period=program.county_spanish_share_period,
-        hpsa_primary_care=program.hpsa_primary_care,
-        hpsa_primary_care_score=program.hpsa_primary_care_score,
+        county_name=_county_names().get(copied["county_fips"], ""),
         fact_years=fact_years,
         fact_sources=fact_sources,
     )

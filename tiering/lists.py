@@ -24,7 +24,14 @@ from programs.versions import catalog_latest_change
 from tiering import budget, bulk, choosing, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry
 from tiering.scope import keep_ranks, score_scope, snapshot, with_programs
-from tiering.scored import SCORING_VERSION, STORED_TIER, applicant_of, list_inputs
+from tiering.scored import (
+    INPUTS_TTL_SECONDS,
+    SCORING_VERSION,
+    STORED_TIER,
+    applicant_of,
+    list_inputs,
+)
+from tiering.what_if import budget_what_if_to_store
 
 BUILDS_KEPT = 20  # per applicant
 
@@ -160,6 +167,12 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             BUILDS_KEPT:]
         ListBuild.objects.filter(pk__in=list(old)).delete()
     _remember_inputs(profile, built_at, the_list.revision + 1)
+    if keep:
+        # The list page's budget what-if, kept with the list: a worker whose cache is empty
+        # shows the page without three selections over the scope.
+        ApplicantList.objects.filter(pk=the_list.pk).update(
+            budget_what_if=budget_what_if_to_store(profile, scored, list_entries(profile),
+                                                   applicant))
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 
@@ -221,7 +234,6 @@ def _remember_inputs(profile: Profile, built_at: datetime, revision: int) -> Non
               INPUTS_TTL_SECONDS)
 
 
-INPUTS_TTL_SECONDS = 30 * 24 * 3600  # a forgotten record only costs one rebuild
 
 
 def list_update_after_save(profile: Profile) -> bool:

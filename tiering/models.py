@@ -199,6 +199,9 @@ class ApplicantList(models.Model):
     budget_limited = models.BooleanField(default=False)
     # What the budget did, as code and figures (lists.budget_note; explain.budget_note_text).
     budget_note = models.CharField(max_length=400, blank=True)
+    # The budget what-if of the list as built, under its key (tiering.what_if): the list page
+    # reads it when no cache has the answer, rather than three selections over the scope.
+    budget_what_if = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"List of profile {self.profile_id} (revision {self.revision})"

@@ -24,7 +24,7 @@ from programs.versions import catalog_version
 from tiering import memo, scoring
 from tiering.facts import cached_facts
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
-from tiering.snapshot import Snapshot
+from tiering.snapshot import Snapshot, collector_paused
 
 T = TypeVar("T")
 
@@ -141,9 +141,10 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     ranks = memo.recall(key, weigh=len)
     if ranks is None or len(ranks) != len(pairs):
         # The ranks keep no reasons: scored for the numbers only (the same tiers and points).
-        ranks = ranks_of(scoring.score_programs(applicant=applicant or applicant_of(profile),
-                                                programs=[facts for _, facts in pairs],
-                                                words=False))
+        with collector_paused():  # the results are gone once read into the ranks
+            ranks = ranks_of(scoring.score_programs(
+                applicant=applicant or applicant_of(profile),
+                programs=[facts for _, facts in pairs], words=False))
         memo.keep(key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
     return [Scored(program, facts, rank)
             for (program, facts), rank in zip(pairs, ranks.results(), strict=True)]

@@ -20,6 +20,10 @@ from tiering.models import Tier
 # Bump when the scoring model changes, so stored lists are recomputed on their next view.
 SCORING_VERSION = "2026.12-8"  # issue 28: underserved-community fit beyond the border
 
+# How long what a list was built from (and the answers built from it: the what-ifs) is kept
+# in the cache; a forgotten record only costs one rebuild.
+INPUTS_TTL_SECONDS = 30 * 24 * 3600
+
 # The stored tier of each scoring tier, and back.
 STORED_TIER = {
     scoring.Tier.TIER_1: Tier.TIER_1,

@@ -25,6 +25,7 @@ import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db.models import TextField
 from django.db.models.base import ModelState
@@ -59,8 +60,12 @@ class Snapshot:
             return
         specialties = Specialty.objects.in_bulk(missing)
         loaded: dict[int, list[Pair]] = {pk: [] for pk in missing}
-        # Building tens of thousands of objects would set off full garbage collections that
-        # walk them again and again; they are collected once, below.
+        # Building tens of thousands of objects would set off garbage collections that walk
+        # them again and again, and so would the first collection after: they are frozen
+        # (``gc.freeze``) before the collector runs again, out of sight of every collection
+        # that lands on whichever request allocates next. Frozen as they are, not collected
+        # first: a collection would walk every one of them once (a fifth of a second on a
+        # large scope) to find the little garbage of a request.
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -70,18 +75,18 @@ class Snapshot:
                 program._state.fields_cache = {_SPECIALTY: specialties[program.specialty_id]}
                 loaded[program.specialty_id].append(
                     (program, cached_facts(program, provenance=provenance)))
+            for pk, pairs in loaded.items():
+                # Sorted here, not by the database: tens of thousands of whole rows sorted
+                # there spilled to disk.
+                pairs.sort(key=_by_acgme_id)
+                self._specialties[pk] = pairs
+                for program, _ in pairs:
+                    self.by_pk.index[program.pk] = program
+                    self.by_acgme_id.index[program.acgme_id] = program
+            gc.freeze()
         finally:
             if enabled:
                 gc.enable()
-        for pk, pairs in loaded.items():
-            self._specialties[pk] = pairs
-            for program, _ in pairs:
-                self.by_pk.index[program.pk] = program
-                self.by_acgme_id.index[program.acgme_id] = program
-        # Thousands of long-lived objects make every full garbage collection walk them, a
-        # cost that then lands on whichever request allocates: keep them out of its sight.
-        gc.collect()
-        gc.freeze()
 
     def load_all(self) -> None:
         if not self._complete:
@@ -113,6 +118,26 @@ class Snapshot:
                  for pair in chosen if not states or pair[0].state in states]
         pairs.sort(key=lambda pair: pair[0].acgme_id)
         return pairs
+
+
+def _by_acgme_id(pair: Pair) -> str:
+    return pair[0].acgme_id
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for a batch over the scope whose objects are gone
+    at its end (a scoring read for its numbers, the candidates of a selection): run, it
+    walked the tens of thousands of them several times over (gc callbacks: most of the
+    collections' 0.4 s on a worker's first request with a scope of 19,000 programs). They
+    hold no reference cycles; each is freed when its last reference goes, collector or not."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Lookup:
@@ -170,7 +195,7 @@ _SPECIALTY = Program._meta.get_field("specialty").cache_name
 
 
 def _programs(specialty_ids: set[int]) -> Iterator[tuple[Program, tuple[dict, dict]]]:
-    """The programs of these specialties by ACGME id, each with what its provenance says of
+    """The programs of these specialties (in no order), each with what its provenance says of
     its facts (``facts.provenance_facts``).
 
     Read as rows, not through the model's constructor, which cost most of a large load; each
@@ -178,7 +203,7 @@ def _programs(specialty_ids: set[int]) -> Iterator[tuple[Program, tuple[dict, di
     share their provenance far more often than not (5,216 shipped programs have about 800),
     so each JSON value is read from its text once, and programs with equal text share it:
     equal values, one object, read and never changed."""
-    queryset = Program.objects.filter(specialty_id__in=specialty_ids).order_by("acgme_id")
+    queryset = Program.objects.filter(specialty_id__in=specialty_ids).order_by()
     rows = queryset.values_list(*_PLAIN, *(Cast(name, TextField()) for name in _JSON))
     db = queryset.db
     parsed: dict[str, object] = {}

@@ -119,7 +119,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     closed = [] if eligible else score_scope(profile, applicant=applicant)
     context.update(_candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
-                             entries=entries, applicant=applicant) if on_list else None
+                             entries=entries, applicant=applicant,
+                             stored=the_list.budget_what_if) if on_list else None
     # The four scenarios score the scope four times more: they have their own page
     # (list_what_if), loaded into the list's panel when it is opened.
 

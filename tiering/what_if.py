@@ -25,10 +25,10 @@ from django.core.cache import cache
 from applicants.models import Profile
 from programs.models import Program
 from tiering import choosing, memo, scope, scoring, selection
-from tiering.lists import INPUTS_TTL_SECONDS
 from tiering.models import ListEntry
-from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
+from tiering.scored import INPUTS_TTL_SECONDS, SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.scoring.text import gettext_noop
+from tiering.snapshot import collector_paused
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,42 +48,80 @@ WHAT_IF_PROGRAMS = 5
 def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Scored]],
                    size: int, *, inputs: str | None = None,
                    entries: Iterable[ListEntry] | None = None,
-                   applicant: scoring.Applicant | None = None) -> BudgetWhatIf:
+                   applicant: scoring.Applicant | None = None,
+                   stored: dict | None = None) -> BudgetWhatIf:
     """The next programs in and out: the list rebuilt five programs longer and shorter.
     ``scored`` may be a function, called only when the answer is not cached; ``entries``, the
     list's entries in scope when the caller has them loaded; ``applicant``, the profile's,
-    when the caller has built it."""
+    when the caller has built it; ``stored``, the answer the list's last build kept with it
+    (``ApplicantList.budget_what_if``, ``budget_what_if_to_store``)."""
     with_decisions = _decisions(profile, entries)
     by_id = scope.snapshot().by_acgme_id
-    # Three selections over the whole scope cost more than the rest of the page's data: the
-    # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
-    # model, the hand-made decisions and the list's size).
-    key = "what-if:" + hashlib.sha256(repr((
-        inputs or list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
-        sorted(with_decisions.pinned), sorted(with_decisions.removed),
-    )).encode()).hexdigest()
+    key = _budget_key(profile, inputs, size, with_decisions)
     answer = memo.recall(key)
+    if answer is None and stored and stored.get("key") == key:
+        # A flushed or evicted cache: the build's answer for the same inputs, catalog, model,
+        # decisions and size is as current, on any server.
+        answer = tuple(stored["answer"])
+        memo.keep(key, answer, INPUTS_TTL_SECONDS)
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
         items = scored() if callable(scored) else scored
-        applicant = applicant or applicant_of(profile)
-        states = profile.target_states or []
-        # The three selections read the same candidates: made once.
-        candidates = choosing.candidates_of(items, applicant, states)
-
-        now, bigger, smaller = choosing.choose_sizes(
-            applicant=applicant, scored=items, budget_usd=None, decisions=with_decisions,
-            states=states, candidates=candidates,
-            targets=[max(0, n) for n in (size, size + WHAT_IF_PROGRAMS,
-                                         size - WHAT_IF_PROGRAMS)])
-        answer = (bigger.cost.total_usd - now.cost.total_usd,
-                  [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
-                  [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
+        answer = _budget_answer(profile, items, size, with_decisions,
+                                applicant or applicant_of(profile))
         memo.keep(key, answer, INPUTS_TTL_SECONDS)
     step, adds, bigger_cost, drops, smaller_cost = answer
     return BudgetWhatIf(
         step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,
         smaller_drops=[by_id[i] for i in drops], smaller_cost_usd=smaller_cost,
     )
+
+
+def budget_what_if_to_store(profile: Profile, scored: list[Scored],
+                            entries: Iterable[ListEntry],
+                            applicant: scoring.Applicant | None = None) -> dict | None:
+    """The budget what-if of a list just built, to keep with it (``ApplicantList.
+    budget_what_if``) under its key: a worker whose cache was flushed then shows the list page
+    without three selections over the whole scope. ``scored``: the scope scored for the build;
+    ``entries``: the list's entries in scope after it. None for an empty list (the page shows
+    no what-if)."""
+    entries = list(entries)
+    size = sum(not e.excluded for e in entries)
+    if not size:
+        return None
+    with_decisions = _decisions(profile, entries)
+    key = _budget_key(profile, None, size, with_decisions)
+    answer = memo.recall(key)
+    if answer is None:
+        answer = _budget_answer(profile, scored, size, with_decisions,
+                                applicant or applicant_of(profile))
+        memo.keep(key, answer, INPUTS_TTL_SECONDS)
+    return {"key": key, "answer": list(answer)}
+
+
+def _budget_key(profile: Profile, inputs: str | None, size: int,
+                with_decisions: selection.Decisions) -> str:
+    # Three selections over the whole scope cost more than the rest of the page's data: the
+    # answer is kept for what it depends on (the profile's inputs, the catalog, the scoring
+    # model, the hand-made decisions and the list's size).
+    return "what-if:" + hashlib.sha256(repr((
+        inputs or list_inputs(profile), scope.snapshot().version, SCORING_VERSION, size,
+        sorted(with_decisions.pinned), sorted(with_decisions.removed),
+    )).encode()).hexdigest()
+
+
+def _budget_answer(profile: Profile, items: list[Scored], size: int,
+                   with_decisions: selection.Decisions, applicant: scoring.Applicant) -> tuple:
+    # The candidates and the selections are gone once the answer is read from them.
+    with collector_paused():
+        # The three selections read the same candidates, made and sorted once.
+        now, bigger, smaller = choosing.choose_sizes(
+            applicant=applicant, scored=items, budget_usd=None, decisions=with_decisions,
+            states=profile.target_states or [],
+            targets=[max(0, n) for n in (size, size + WHAT_IF_PROGRAMS,
+                                         size - WHAT_IF_PROGRAMS)])
+        return (bigger.cost.total_usd - now.cost.total_usd,
+                [i for i in bigger.chosen if i not in now.chosen], bigger.cost.total_usd,
+                [i for i in now.chosen if i not in smaller.chosen], smaller.cost.total_usd)
 
 
 def _decisions(profile: Profile, entries: Iterable[ListEntry] | None = None

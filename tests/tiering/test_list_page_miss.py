@@ -19,8 +19,9 @@ from programs.models import Program
 from tests.factories import UserFactory
 from tests.tiering import test_caches, test_list_page_cache
 from tests.tiering.test_caches import save_profile
-from tiering import scoring
+from tiering import choosing, scoring
 from tiering.memo import MEMO, ProcessMemo
+from tiering.models import ApplicantList
 from tiering.scope import ranks_of, score_scope, snapshot
 from tiering.scored import applicant_of
 from tiering.templatetags.rows import row_url
@@ -179,3 +180,21 @@ def test_a_page_made_afresh_reads_the_profiles_specialties_once(client, applican
                  if "applicants_profile_target_specialties" in q["sql"]]
         assert len(reads) == 1, (url, reads)
     assert "Internal Medicine" in content(page(client, applicant))
+def test_a_worker_with_an_empty_cache_reads_the_budget_what_if_the_build_kept(
+        client, applicant, monkeypatch) -> None:
+    """The list's build keeps its budget what-if with it: a page made with an empty cache
+    shows it without selecting over the scope again, as the page that selects again does."""
+    assert ApplicantList.objects.get(profile=applicant).budget_what_if is not None
+    cache.clear()
+    MEMO.clear()
+
+    def select_again(*args, **kwargs):
+        raise AssertionError("the scope was selected over again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(choosing, "candidates_of", select_again)
+        kept = content(page(client, applicant))
+    ApplicantList.objects.filter(profile=applicant).update(budget_what_if=None)
+
+    assert "A smaller list" in kept
+    assert kept == from_nothing(client, applicant)
