@@ -15,6 +15,7 @@ from applicants.models import Profile, User
 from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
+from tiering.ids_field import IdsField
 from tiering.status import EventKind, EventKindField, Status, StatusField
 
 
@@ -227,8 +228,9 @@ class ListBuild(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)  # read by profile, not by date
     cause = models.CharField(max_length=200)
-    # ACGME ids (an earlier version stored {"acgme_id", "name"}: programs_in reads both).
-    came_in = models.JSONField(default=list)
+    # ACGME ids (an earlier version stored {"acgme_id", "name"}: builds_with_names reads
+    # both), kept as one line (tiering.ids_field).
+    came_in = IdsField(default=list, blank=True)
     went_out = models.JSONField(default=list)  # [{"acgme_id", "name"}]
     kept = models.PositiveSmallIntegerField(default=0)
 

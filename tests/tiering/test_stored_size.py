@@ -1,8 +1,11 @@
 """What a list keeps on disk, made smaller without a change anyone sees: a ranked choice in its
-short line, no index on a list entry's program nor on a history event's actor (deleting either
-still does what it did), and the migration that made them, both ways with the rows carried."""
+short line, the programs a build brought in as a line of ids, no index on a list entry's
+program nor on a history event's actor (deleting either still does what it did), and the
+migrations that made them, both ways with the rows carried."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from django.db import connection
@@ -15,10 +18,17 @@ from tests.tiering.test_list_building import small_catalog
 from tiering import choice_field
 from tiering.explain import choice_text, next_candidate_ids, next_candidates
 from tiering.lists import list_rebuild
-from tiering.models import EntryEvent, ListEntry, Status
+from tiering.models import EntryEvent, ListBuild, ListEntry, Status
 from tracker.tracking import entry_update_tracking
 
 NAMES = {"140": "Internal Medicine"}
+
+
+def stored_came_in(profile) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT came_in FROM tiering_listbuild WHERE profile_id = %s",
+                       [profile.pk])
+        return cursor.fetchone()[0]
 
 
 def stored_choices(profile) -> dict[int, str]:
@@ -61,6 +71,20 @@ def test_a_ranked_choice_is_kept_as_a_short_line_and_says_the_same_as_the_long_o
 
 
 @pytest.mark.django_db
+def test_the_programs_a_build_brought_in_are_kept_as_a_line_of_ids_in_their_order() -> None:
+    profile, _ = small_catalog(120)
+    came_in = [p.acgme_id for p in list_rebuild(profile).came_in]
+    line = stored_came_in(profile)
+    assert ListBuild.objects.get(profile=profile).came_in == came_in
+    assert line.split(" ")[0] == came_in[0] and line.count("+") == len(came_in) - 1
+    assert len(line) < len(json.dumps(came_in)) * 2 / 3
+    # A build stored as JSON (before the line, or a list the line cannot hold) reads the same.
+    ListBuild.objects.filter(profile=profile).update(came_in=json.dumps(came_in))
+    assert stored_came_in(profile).startswith("[")
+    assert ListBuild.objects.get(profile=profile).came_in == came_in
+
+
+@pytest.mark.django_db
 def test_deleting_a_program_or_a_user_does_to_the_list_what_it_did() -> None:
     profile, programs = small_catalog(30)
     list_rebuild(profile)
@@ -94,11 +118,13 @@ def _indexed_columns(table: str) -> set[tuple[str, ...]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_carries_the_choices_back_and_forward() -> None:
+def test_the_migrations_carry_the_choices_and_builds_back_and_forward() -> None:
     profile, _ = small_catalog(30)
     list_rebuild(profile)
     built = what_the_list_says(profile)
     short = stored_choices(profile)
+    line = stored_came_in(profile)
+    came_in = ListBuild.objects.get(profile=profile).came_in
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         _migrate([("tiering", "0008_event_kind_as_small_integer")])
@@ -109,9 +135,14 @@ def test_the_migration_carries_the_choices_back_and_forward() -> None:
             == {pk: choice_field.decode(line) for pk, line in short.items()}
         assert ("program_id",) in _indexed_columns("tiering_listentry")
         assert ("actor_id",) in _indexed_columns("tiering_entryevent")
+        back_came_in = stored_came_in(profile)
+        assert (json.loads(back_came_in) if isinstance(back_came_in, str) else back_came_in) \
+            == came_in
     finally:
         _migrate(latest)
     assert stored_choices(profile) == short
+    assert stored_came_in(profile) == line
+    assert ListBuild.objects.get(profile=profile).came_in == came_in
     assert what_the_list_says(profile) == built
     assert ("program_id",) not in _indexed_columns("tiering_listentry")
     assert ("actor_id",) not in _indexed_columns("tiering_entryevent")
