@@ -15,6 +15,7 @@ from applicants.models import Profile, User
 from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
+from tiering.ids_field import IdsField
 from tiering.status import EventKind, EventKindField, Status, StatusField
 
 
@@ -47,7 +48,11 @@ class ListEntry(models.Model):
     # No index of its own: the unique (profile, program) index finds a profile's entries.
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="entries",
                                 db_index=False)
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    # No index either: entries are always read by profile; only deleting a program (by hand in
+    # the admin: the catalog import never deletes) looks them up by program, and a scan of the
+    # table then finds them as surely. The index cost every applicant some 2.7 KB.
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
     # Whether the program is in the profile's current specialties and states. Entries that fall
     # out of scope but hold the applicant's or advisor's work are kept, not deleted.
     in_scope = models.BooleanField(default=True)
@@ -151,7 +156,12 @@ class EntryEvent(models.Model):
     Kind = EventKind
 
     entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Not indexed: events are read by entry, never by actor (the list page's "changed by your
+    # advisor" joins the actor to a profile's events). Only deleting a user (in the admin) looks
+    # events up by actor, to empty it; a scan finds them as surely, and the index cost every
+    # applicant some 1.5 KB for the eighty saves of a season.
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
+                              db_index=False)
     # Kept as a small integer, read as the kind's name (tiering.status.EventKindField).
     kind = EventKindField()
     before = models.CharField(max_length=200, blank=True)
@@ -221,8 +231,9 @@ class ListBuild(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)  # read by profile, not by date
     cause = models.CharField(max_length=200)
-    # ACGME ids (an earlier version stored {"acgme_id", "name"}: programs_in reads both).
-    came_in = models.JSONField(default=list)
+    # ACGME ids (an earlier version stored {"acgme_id", "name"}: builds_with_names reads
+    # both), kept as one line (tiering.ids_field).
+    came_in = IdsField(default=list, blank=True)
     went_out = models.JSONField(default=list)  # [{"acgme_id", "name"}]
     kept = models.PositiveSmallIntegerField(default=0)
 

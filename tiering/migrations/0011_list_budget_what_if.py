@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tiering', '0008_event_kind_as_small_integer'),
+        ('tiering', '0010_came_in_as_a_line'),
     ]
 
     operations = [
