@@ -15,7 +15,8 @@ from tests.routes import route
 from tests.test_i18n import visible_text
 from tests.tiering.test_scoring import make_applicant, make_program
 from tiering import scoring
-from tiering.explain import budget_note_text, translated
+from tiering.explain import translated
+from tiering.list_summary import budget_note_text
 from tiering.lists import list_recompute
 
 # The English headings, buttons, labels and reasons of the list and the explanation pages. Each

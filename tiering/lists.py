@@ -190,7 +190,7 @@ def _as_stored(value: dict) -> dict:
 def short_note(chosen: selection.Selection) -> str:
     """For a list the budget did not limit: how many candidates the rule could choose (and how
     many it left out for few IMGs), stored with the list so that a list below its target
-    (after a removal, say) names its real limit (``tiering.explain.short_list``) without
+    (after a removal, say) names its real limit (``tiering.list_summary.short_list``) without
     scoring the scope again."""
     if chosen.budget_limited:
         return ""
@@ -202,7 +202,7 @@ def short_note(chosen: selection.Selection) -> str:
 def budget_note(budget_usd: int, chosen: selection.Selection,
                 full: selection.Selection) -> str:
     """What the budget did to the list, and what more money would buy: stored as its code and
-    figures, and said in the reader's language by ``tiering.explain.budget_note_text``."""
+    figures, and said in the reader's language by ``tiering.list_summary.budget_note_text``."""
     more = full.cost.total_usd - budget_usd
     if budget_usd < budget.FIXED_COSTS_USD:
         code, params = "below_fixed", {

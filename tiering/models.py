@@ -207,7 +207,7 @@ class ApplicantList(models.Model):
     # What the last build decided and why, for the list page and the history.
     target = models.PositiveSmallIntegerField(default=0)
     budget_limited = models.BooleanField(default=False)
-    # What the budget did, as code and figures (lists.budget_note; explain.budget_note_text).
+    # What the budget did, as code and figures (lists.budget_note; list_summary.budget_note_text).
     budget_note = models.CharField(max_length=400, blank=True)
     # The budget what-if of the list as built, under its key (tiering.what_if): the list page
     # reads it when no cache has the answer, rather than three selections over the scope.

@@ -22,8 +22,9 @@ from applicants.models import Profile, User
 from applicants.signals import profile_saved
 from programs.models import Specialty
 from tiering import advice, budget, choosing, scope, scoring, selection
-from tiering.explain import budget_note_text, choice_text, explanation_of, translated
+from tiering.explain import choice_text, explanation_of, translated
 from tiering.forms import TRIAL_FIELDS, TrialForm
+from tiering.list_summary import budget_note_text
 from tiering.lists import budget_note
 from tiering.models import ListEntry, Tier
 from tiering.scored import STORED_TIER, Scored, applicant_of

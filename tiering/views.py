@@ -28,18 +28,16 @@ from tiering.explain import (
     attach_explanations,
     candidate_entries,
     choice_text,
-    list_notices,
-    list_summary,
     next_candidate_ids,
     next_candidates,
     no_eligible_reasons,
     score_gap_texts,
-    short_list,
     translated,
 )
 from tiering.explanation_page import explanation_cache
 from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
+from tiering.list_summary import list_notices, list_summary, short_list
 from tiering.lists import (
     applicant_list,
     list_ensure_current,

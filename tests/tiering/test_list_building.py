@@ -13,7 +13,7 @@ from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, Us
 from tests.tiering.test_tier_list import persona
 from tiering import budget, selection
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
-from tiering.explain import budget_note_text
+from tiering.list_summary import budget_note_text
 from tiering.lists import BUILDS_KEPT, applicant_list, budget_note, list_rebuild
 from tiering.models import ListBuild, ListEntry
 from tiering.scope import score_scope
