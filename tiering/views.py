@@ -21,6 +21,7 @@ from applicants.access import get_applicant_for, is_linked_advisor, is_owner
 from applicants.models import Profile, User
 from programs.models import Program
 from tiering import advice, scoring, trial
+from tiering.choice_field import attach_groups
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.explain import (
     applicant_notices,
@@ -39,7 +40,13 @@ from tiering.explain import (
 from tiering.explanation_page import explanation_cache
 from tiering.facts import cached_facts
 from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, TrialForm
-from tiering.lists import applicant_list, list_ensure_current, list_entries, list_rebuild
+from tiering.lists import (
+    applicant_list,
+    list_ensure_current,
+    list_entries,
+    list_groups,
+    list_rebuild,
+)
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
 from tiering.scope import any_eligible, ranked_scope, score_scope
@@ -94,6 +101,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     list_ensure_current(profile)
     entries = list_entries(profile)
     the_list = applicant_list(profile)
+    attach_groups(entries, list_groups(profile))
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -200,6 +208,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
+    the_list = applicant_list(profile)
     if entry is None:
         program = get_object_or_404(
             Program.objects.select_related("specialty"), acgme_id=acgme_id,
@@ -207,6 +216,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         )
         [entry] = candidate_entries(profile, [program], applicant=applicant)
     else:
+        attach_groups([entry], list_groups(profile))
         attach_explanations(profile, [entry], applicant=applicant)
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})
@@ -223,7 +233,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
-        "revision": applicant_list(profile).revision,
+        "revision": the_list.revision,
     })
     return render(request, "tiering/program_explanation.html", context)
 
