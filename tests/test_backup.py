@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from advising.models import AdvisorNote
 from applicants.models import AdvisorLink, Profile, User
 from programs.models import Program, Specialty
 from tests.factories import ProfileFactory, ProgramFactory, SpecialtyFactory, UserFactory
-from tiering.lists import list_recompute
+from tiering.choice_field import attach_groups
+from tiering.lists import list_groups, list_recompute
 from tiering.models import ListEntry
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +48,22 @@ def snapshot() -> dict:
                                                         "advisor__email")),
         "notes": sorted(AdvisorNote.objects.values_list("author__email", "text")),
         "programs": sorted(Program.objects.values_list("acgme_id", "name", "j1_accepted")),
+        # Each entry's whole choice, its group's part read from the list's groups.
+        "choices": sorted(whole_choices()),
     }
+
+
+def whole_choices() -> list[str]:
+    entries = list(ListEntry.objects.select_related("profile__user"))
+    for entry in entries:
+        attach_groups([entry], list_groups(entry.profile))
+    return [json.dumps([e.profile.user.email, e.choice], sort_keys=True) for e in entries]
 
 
 def test_a_backup_restores_every_account_list_and_note(tmp_path: Path) -> None:
     make_user_data()
     before = snapshot()
+    assert any('"next_id"' in choice for choice in before["choices"])  # groups were joined
     backup = tmp_path / "backup.json.gz"
     call_command("backup_user_data", str(backup), stdout=io.StringIO())
 

@@ -32,6 +32,11 @@ RANKED = ("tier", "specialty", "rank", "taken", "available", "score", "border_fi
 # The same with the next candidate's ACGME id (written with ID_MARK before it).
 RANKED_BY_ID = (*RANKED[:-1], "next_id")
 ID_MARK = "#"
+# A ranked choice's part that every entry of its tier and specialty shares (how many the rule
+# took of how many, the next candidate left out), kept once per list (ListGroups),
+# and the part of the entry's own, which is all its line then holds: ``1|400|7|81|0``.
+GROUP = ("taken", "available", "next_score", "next_id")
+OWN = ("tier", "specialty", "rank", "score", "border_first")
 # The next candidate's ACGME id after its specialty's code, in a line without the code.
 SAME_SPECIALTY_MARK = "="
 
@@ -58,7 +63,8 @@ def _line(value: dict, *, short: bool = True) -> str | None:
         return None
     if not params:
         return code
-    keys = next((keys for keys in (RANKED, RANKED_BY_ID) if set(params) == set(keys)), None)
+    keys = next((keys for keys in (RANKED, RANKED_BY_ID, OWN) if set(params) == set(keys)),
+                None)
     if keys is None:
         return None
     parts = [code]
@@ -74,6 +80,8 @@ def _line(value: dict, *, short: bool = True) -> str | None:
             parts.append(str(item))
     if any(SEPARATOR in part for part in parts[:-1]):
         return None
+    if keys is OWN:
+        return SEPARATOR.join(parts[1:]) if code == "ranked" else None
     if short and keys is RANKED_BY_ID and code == "ranked":
         # The short form (see the module's docstring); decode tells it by its first digit.
         specialty, following = str(params["specialty"]), parts[-1][len(ID_MARK):]
@@ -99,7 +107,10 @@ def decode(stored: str | dict | None) -> dict:
     if not rest:
         return {"code": code, "params": {}}
     values = rest.split(SEPARATOR, len(RANKED) - 1)
-    keys = RANKED_BY_ID if values[-1][:1] in (ID_MARK, SAME_SPECIALTY_MARK) else RANKED
+    if code == "ranked" and len(values) == len(OWN):
+        keys = OWN
+    else:
+        keys = RANKED_BY_ID if values[-1][:1] in (ID_MARK, SAME_SPECIALTY_MARK) else RANKED
     params: dict[str, Any] = {}
     for key, text in zip(keys, values, strict=True):
         if key == "next_id":
@@ -114,6 +125,95 @@ def decode(stored: str | dict | None) -> dict:
         else:
             params[key] = int(text) if text.lstrip("-").isdigit() else float(text)
     return {"code": code, "params": params}
+
+
+def split(value: dict) -> tuple[dict, tuple[tuple[int, str], dict] | None]:
+    """A ranked choice (by id) as the entry's own part and its group's: ((tier, specialty),
+    {taken, available, next_score, next_id}). Any other choice is its own, with no group."""
+    params = value.get("params") or {}
+    if value.get("code") != "ranked" or set(params) != set(RANKED_BY_ID):
+        return value, None
+    return ({"code": "ranked", "params": {key: params[key] for key in OWN}},
+            ((params["tier"], params["specialty"]), {key: params[key] for key in GROUP}))
+
+
+def joined(value: dict, groups: dict[tuple[int, str], dict]) -> dict:
+    """The whole choice from the entry's own part and its list's groups (``split`` undone); a
+    choice that holds its group's part already (written before the groups) is as it is."""
+    params = value.get("params") or {}
+    if value.get("code") != "ranked" or set(params) != set(OWN):
+        return value
+    group = groups.get((params["tier"], params["specialty"]))
+    if group is None:
+        return value
+    return {"code": "ranked", "params": {**params, **group}}
+
+
+def keep_group(value: dict, old: dict[tuple[int, str], dict],
+               new: dict[tuple[int, str], dict]) -> dict | None:
+    """For an entry a rebuild keeps without choosing it (removed by hand): its group's part
+    from the list's ``old`` groups goes on into the ``new`` ones; if the new build gave the
+    group other figures, the entry's whole choice is returned, to be written on the entry."""
+    params = value.get("params") or {}
+    if value.get("code") != "ranked" or set(params) != set(OWN):
+        return None
+    key = (params["tier"], params["specialty"])
+    group = old.get(key)
+    if group is None:
+        return None
+    if new.setdefault(key, group) == group:
+        return None
+    return joined(value, old)
+
+
+def encode_groups(groups: dict[tuple[int, str], dict]) -> str:
+    """The groups of a list, one line each: ``tier|specialty|taken|available|next_score|next_id``
+    (as JSON if a value does not fit the line: reading it back must give the same groups)."""
+    lines = []
+    for (tier, specialty), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        values = [tier, specialty, *(group[key] for key in GROUP)]
+        lines.append(SEPARATOR.join("" if v is None else str(v) for v in values))
+    text = "\n".join(lines)
+    if decode_groups(text) == groups:
+        return text
+    return json.dumps([[tier, specialty, group] for (tier, specialty), group in groups.items()],
+                      separators=(",", ":"))
+
+
+def decode_groups(stored: str) -> dict[tuple[int, str], dict]:
+    if not stored:
+        return {}
+    if stored.startswith("["):
+        return {(tier, specialty): group for tier, specialty, group in json.loads(stored)}
+    groups = {}
+    for line in stored.split("\n"):
+        values = line.split(SEPARATOR)
+        if len(values) != 2 + len(GROUP):
+            return {}  # not a line of ours: encode_groups then keeps JSON
+        tier, specialty, *rest = values
+        group: dict[str, Any] = {}
+        for key, text in zip(GROUP, rest, strict=True):
+            if key == "next_id":
+                group[key] = text
+            elif text == "":
+                group[key] = None
+            else:
+                group[key] = _number(text)
+        groups[(_number(tier), specialty)] = group
+    return groups
+
+
+def _number(text: str) -> int | float:
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def attach_groups(entries, stored_groups: str) -> None:
+    """Give the entries read from a list their whole choice (``joined``), from the list's
+    stored groups (ListGroups)."""
+    groups = decode_groups(stored_groups)
+    if groups:
+        for entry in entries:
+            entry.choice = joined(entry.choice, groups)
 
 
 class ChoiceField(models.TextField):

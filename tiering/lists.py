@@ -21,8 +21,8 @@ from django.utils import timezone
 from applicants.models import Profile, User
 from programs.models import Program
 from programs.versions import catalog_latest_change
-from tiering import budget, bulk, choosing, selection
-from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry
+from tiering import budget, bulk, choice_field, choosing, selection
+from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, ListGroups
 from tiering.scope import keep_ranks, score_scope, snapshot, with_programs
 from tiering.scored import (
     INPUTS_TTL_SECONDS,
@@ -62,6 +62,12 @@ def list_read(profile: Profile, *, rebuilt: bool) -> ApplicantList:
         except ApplicantList.DoesNotExist:
             pass
     return applicant_list(profile)
+
+
+def list_groups(profile: Profile) -> str:
+    """The list's stored groups (ListGroups; choice_field.attach_groups reads them)."""
+    return ListGroups.objects.filter(profile=profile).values_list("groups", flat=True).first() \
+        or ""
 
 
 def list_entries(profile: Profile) -> list[ListEntry]:
@@ -107,6 +113,9 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             note = budget_note(profile.budget_usd or 0, chosen, full)
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
+        groups: dict[tuple[int, str], dict] = {}
+        stored_groups = list_groups(profile)
+        old_groups = choice_field.decode_groups(stored_groups)
         # Written in one statement each (new, changed, gone), not a query per row.
         to_create, to_update, to_delete = [], [], []
         for acgme_id, choice in chosen.chosen.items():
@@ -120,9 +129,14 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             code = choice.code
             if code == "pinned" and not entry.pinned:
                 code = "tracked"  # kept because someone worked on it, not pinned
+            # The entry keeps its own part of the choice; its tier and specialty's part is
+            # kept once per list (ListGroups).
+            own, group = choice_field.split(_as_stored({"code": code,
+                                                        "params": dict(choice.params)}))
+            if group is not None:
+                groups[group[0]] = group[1]
             computed = (True, STORED_TIER[item.result.tier], item.result.score,
-                        item.result.confidence, _as_stored({"code": code,
-                                                            "params": dict(choice.params)}))
+                        item.result.confidence, own)
             if entry.pk is not None and computed == (
                     entry.in_scope, entry.computed_tier, entry.score, entry.confidence,
                     entry.choice):
@@ -135,6 +149,11 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
                 continue
             in_scope = acgme_id in by_id
             if entry.excluded or acgme_id in kept_ids:
+                # Its choice, from an earlier build, keeps the words it had.
+                whole = choice_field.keep_group(entry.choice, old_groups, groups)
+                if whole is not None:
+                    entry.choice = whole
+                    entry.save(update_fields=["choice"])
                 if entry.in_scope != in_scope:
                     entry.in_scope = in_scope
                     entry.save(update_fields=["in_scope"])
@@ -154,6 +173,10 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
         )
+        # Written only when the build changed them (most rebuilds do not).
+        encoded = choice_field.encode_groups(groups)
+        if encoded != stored_groups:
+            ListGroups.objects.update_or_create(profile=profile, defaults={"groups": encoded})
         ListBuild.objects.create(
             profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
             # The programs that came in are in the catalog, which names them when the history

@@ -224,6 +224,21 @@ class ApplicantList(models.Model):
             content_stamp=F("content_stamp") + 1)
 
 
+class ListGroups(models.Model):
+    """What every ranked entry of a tier and specialty shares (how many the rule took of how
+    many, the next candidate left out), once per group instead of on each of some twenty
+    entries (tiering.choice_field.split; attach_groups gives entries their whole choice).
+    A row of its own, written only by a build that changes the groups: the list's row gets a
+    new version on every tracking save (ApplicantList.touch), and would copy them each time."""
+
+    profile = models.OneToOneField(Profile, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="choice_groups")
+    groups = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Choice groups of the list of profile {self.profile_id}"
+
+
 class ListBuild(models.Model):
     """One (re)build of a list: who asked, and which programs came in and went out, with why."""
 

@@ -22,6 +22,7 @@ from applicants.models import Profile, User
 from programs.models import Program
 from programs.page_cache import page_response
 from tiering import advice, scoring, trial
+from tiering.choice_field import attach_groups
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.explain import (
     applicant_notices,
@@ -42,6 +43,7 @@ from tiering.lists import (
     applicant_list,
     list_ensure_current,
     list_entries,
+    list_groups,
     list_read,
     list_rebuild,
 )
@@ -101,6 +103,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     rebuilt = list_ensure_current(profile)
     entries = list_entries(profile)
     the_list = list_read(profile, rebuilt=rebuilt)
+    attach_groups(entries, list_groups(profile))
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -216,6 +219,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         )
         [entry] = candidate_entries(profile, [program], applicant=applicant)
     else:
+        attach_groups([entry], list_groups(profile))
         attach_explanations(profile, [entry], applicant=applicant)
         entry.why_chosen = choice_text(entry, {entry.program.specialty.code:
                                                entry.program.specialty.name})

@@ -20,9 +20,10 @@ from applicants.models import AdvisorLink
 from programs.models import Program, Specialty
 from tests.factories import ProfileFactory, UserFactory
 from tiering import scoring
+from tiering.choice_field import attach_groups
 from tiering.choosing import MISSION_COMPONENTS
 from tiering.edits import entry_remove
-from tiering.lists import list_rebuild
+from tiering.lists import list_groups, list_rebuild
 from tiering.models import ListEntry
 from tiering.scope import score_scope
 
@@ -229,8 +230,10 @@ def test_the_next_candidate_is_kept_by_its_id_and_named_on_the_page(client, real
     profile = example()
     client.force_login(profile.user)
     list_rebuild(profile)
-    entry = next(e for e in ListEntry.objects.filter(profile=profile)
-                 if e.choice.get("params", {}).get("next_id"))
+    entries = list(ListEntry.objects.filter(profile=profile))
+    groups = list_groups(profile)
+    attach_groups(entries, groups)
+    entry = next(e for e in entries if e.choice.get("params", {}).get("next_id"))
     following = Program.objects.get(acgme_id=entry.choice["params"]["next_id"])
 
     with connection.cursor() as cursor:
@@ -238,9 +241,10 @@ def test_the_next_candidate_is_kept_by_its_id_and_named_on_the_page(client, real
         [stored] = cursor.fetchone()
     page = client.get(reverse("tiering:list", args=[profile.pk])).content.decode()
 
-    # Some fifty characters of name on every entry of the group, kept once as an id (after
-    # its specialty's code, which the line holds already: tiering.choice_field).
-    assert stored.endswith(f"|={following.acgme_id[3:]}") and following.name not in stored
+    # Some fifty characters of name on every entry of the group, kept once per list, as an
+    # id; the entry keeps its own part of the choice alone (tiering.choice_field).
+    assert following.acgme_id not in stored and following.name not in stored
+    assert f"|{following.acgme_id}" in groups and following.name not in groups
     assert f"the next candidate, {escape(following.name)} (score" in page
 
 

@@ -14,7 +14,7 @@ from tests.tiering.test_tier_list import persona
 from tiering import budget, selection
 from tiering.edits import ListChanged, ListEditError, entry_add, entry_pin, entry_remove
 from tiering.list_summary import budget_note_text
-from tiering.lists import BUILDS_KEPT, applicant_list, budget_note, list_rebuild
+from tiering.lists import BUILDS_KEPT, applicant_list, budget_note, list_groups, list_rebuild
 from tiering.models import ListBuild, ListEntry
 from tiering.scope import score_scope
 from tiering.scoring import Tier
@@ -345,11 +345,14 @@ def test_why_a_program_is_on_the_list_reads_back_as_it_was_built_and_as_older_ro
         ) -> None:
     from django.db import connection
 
+    from tiering.choice_field import attach_groups
     from tiering.explain import choice_text
 
     profile, _ = small_catalog(30)
     list_rebuild(profile)
     entry = ListEntry.objects.filter(profile=profile).select_related("program").first()
+    groups = list_groups(profile)
+    attach_groups([entry], groups)
     built = entry.choice
     assert built["code"] == "ranked" and built["params"]["rank"] >= 1
     with connection.cursor() as cursor:
@@ -359,6 +362,7 @@ def test_why_a_program_is_on_the_list_reads_back_as_it_was_built_and_as_older_ro
     # A row written as JSON before the short line reads the same, and says the same words.
     ListEntry.objects.filter(pk=entry.pk).update(choice=json.dumps(built))
     again = ListEntry.objects.get(pk=entry.pk)
+    attach_groups([again], groups)
     assert again.choice == built
     names = {"140": "Internal Medicine"}
     assert choice_text(again, names) == choice_text(entry, names)

@@ -1,7 +1,8 @@
-"""What a list keeps on disk, made smaller without a change anyone sees: a ranked choice in its
-short line, the programs a build brought in as a line of ids, no index on a list entry's
-program nor on a history event's actor (deleting either still does what it did), and the
-migrations that made them, both ways with the rows carried."""
+"""What a list keeps on disk, made smaller without a change anyone sees: a ranked choice's
+part that its tier and specialty share kept once per list (a row of its own), the entry's own
+part as a short line, the programs a build brought in as a line of ids, no index on a list
+entry's program nor on a history event's actor (deleting either still does what it did), and
+the migrations that made them, both ways with the rows carried."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ import json
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from applicants.models import User
 from programs.models import Program
 from tests.factories import UserFactory
 from tests.tiering.test_list_building import small_catalog
 from tiering import choice_field
+from tiering.edits import entry_remove
 from tiering.explain import choice_text, next_candidate_ids, next_candidates
-from tiering.lists import list_rebuild
+from tiering.lists import list_groups, list_rebuild
 from tiering.models import EntryEvent, ListBuild, ListEntry, Status
 from tracker.tracking import entry_update_tracking
 
@@ -38,36 +41,68 @@ def stored_choices(profile) -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
-def what_the_list_says(profile) -> tuple:
+def whole_entries(profile) -> list[ListEntry]:
     entries = list(ListEntry.objects.filter(profile=profile).order_by("pk"))
+    choice_field.attach_groups(entries, list_groups(profile))
+    return entries
+
+
+def what_the_list_says(profile) -> tuple:
+    entries = whole_entries(profile)
     names = dict(Program.objects.values_list("acgme_id", "name"))
     return ([e.choice for e in entries], [choice_text(e, NAMES) for e in entries],
             next_candidates(entries, NAMES, names), next_candidate_ids(entries))
 
 
 @pytest.mark.django_db
-def test_a_ranked_choice_is_kept_as_a_short_line_and_says_the_same_as_the_long_one() -> None:
+def test_a_ranked_choice_keeps_its_own_part_and_its_list_the_part_its_group_shares() -> None:
     profile, _ = small_catalog(120)
     list_rebuild(profile)
     built = what_the_list_says(profile)
+    choices, _words, following, _ids = built
     ranked = {pk: line for pk, line in stored_choices(profile).items() if line[:1].isdigit()}
-    assert ranked, "a ranked choice is written without its code"
-    some = next(line for line in ranked.values() if "=" in line)
-    value = choice_field.decode(some)
-    assert value["code"] == "ranked" and value["params"]["next_id"].startswith("140")
-    # The line as it was written before the short one reads as the same dict and words.
-    long_lines = {pk: choice_field.encode(choice_field.decode(line), short=False)
-                  for pk, line in ranked.items()}
-    assert all(line.startswith("ranked|") and "|#" in line for line in long_lines.values())
-    # "ranked|" and, when the next candidate is of the same specialty, its code.
-    assert all(len(long_lines[pk]) - len(line) == (10 if "=" in line else 7)
-               for pk, line in ranked.items())
-    for pk, line in long_lines.items():
-        ListEntry.objects.filter(pk=pk).update(choice=line)
-    assert what_the_list_says(profile) == built
-    # A rebuild from the same profile sees nothing to change in either form.
+    assert ranked and all(line.count("|") == 4 for line in ranked.values())
+    groups = choice_field.decode_groups(list_groups(profile))
+    assert len(groups) < len(ranked) / 5  # once per tier and specialty, not per entry
+    assert following, "the list page still names the next candidates left out"
+    assert all(set(c["params"]) == set(choice_field.RANKED_BY_ID)
+               for c in choices if c["code"] == "ranked")
+    # Each entry's whole line, as written before the groups (and the short form), reads as
+    # the same choice and words.
+    whole = {e.pk: e.choice for e in whole_entries(profile)}
+    for pk in ranked:
+        for short in (True, False):
+            ListEntry.objects.filter(pk=pk).update(
+                choice=choice_field.encode(whole[pk], short=short))
+            assert what_the_list_says(profile) == built
+    assert all(line.startswith("ranked|") for pk, line in stored_choices(profile).items()
+               if pk in ranked)
+    # A rebuild from the same profile brings nothing in and keeps its own part again.
     assert list_rebuild(profile).came_in == []
     assert what_the_list_says(profile) == built
+    assert {pk: line for pk, line in stored_choices(profile).items() if pk in ranked} == ranked
+
+
+@pytest.mark.django_db
+def test_a_removed_entry_keeps_the_words_of_its_choice_when_a_rebuild_changes_its_group(
+        client) -> None:
+    profile, _ = small_catalog(120)
+    list_rebuild(profile)
+    entry = next(e for e in whole_entries(profile) if e.choice["code"] == "ranked")
+    words = choice_text(entry, NAMES)
+    entry_remove(entry, by=profile.user, reason="Not for me")
+    profile.budget_usd = 400  # a much smaller budget: the rule takes fewer of the group
+    profile.save()
+    list_rebuild(profile)
+
+    again = next(e for e in whole_entries(profile) if e.pk == entry.pk)
+    key = (entry.choice["params"]["tier"], entry.choice["params"]["specialty"])
+    group = choice_field.decode_groups(list_groups(profile))[key]
+    assert group["taken"] != entry.choice["params"]["taken"]  # the group's figures changed
+    assert again.excluded and choice_text(again, NAMES) == words
+    client.force_login(profile.user)
+    page = client.get(reverse("tiering:explanation", args=[profile.pk, entry.program.acgme_id]))
+    assert page.status_code == 200 and "Removed from the list" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -123,6 +158,7 @@ def test_the_migrations_carry_the_choices_and_builds_back_and_forward() -> None:
     list_rebuild(profile)
     built = what_the_list_says(profile)
     short = stored_choices(profile)
+    whole = whole_entries(profile)
     line = stored_came_in(profile)
     came_in = ListBuild.objects.get(profile=profile).came_in
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
@@ -132,7 +168,7 @@ def test_the_migrations_carry_the_choices_and_builds_back_and_forward() -> None:
         assert back.keys() == short.keys()
         assert all(line.startswith("ranked|") for line in back.values() if "|" in line)
         assert {pk: choice_field.decode(line) for pk, line in back.items()} \
-            == {pk: choice_field.decode(line) for pk, line in short.items()}
+            == {e.pk: e.choice for e in whole}
         assert ("program_id",) in _indexed_columns("tiering_listentry")
         assert ("actor_id",) in _indexed_columns("tiering_entryevent")
         back_came_in = stored_came_in(profile)
@@ -148,3 +184,25 @@ def test_the_migrations_carry_the_choices_and_builds_back_and_forward() -> None:
     assert ("actor_id",) not in _indexed_columns("tiering_entryevent")
     # Entries are still found by profile, through the unique (profile, program) index.
     assert ("profile_id", "program_id") in _indexed_columns("tiering_listentry")
+
+
+@pytest.mark.django_db
+def test_the_groups_are_written_only_by_a_build_that_changes_them() -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    profile, _ = small_catalog(120)
+    list_rebuild(profile)
+    stored = list_groups(profile)
+    assert stored
+    entry = ListEntry.objects.filter(profile=profile).first()
+    with CaptureQueriesContext(connection) as queries:
+        list_rebuild(profile, cause="Nothing changed")
+        entry_update_tracking(entry, {"status": Status.APPLIED}, actor=profile.user)
+    # The list's row gets a new version on every tracking save; the groups are not on it.
+    assert not [q for q in queries if "tiering_listgroups" in q["sql"]
+                and not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert list_groups(profile) == stored
+    profile.budget_usd = 400
+    profile.save()
+    list_rebuild(profile)
+    assert list_groups(profile) != stored

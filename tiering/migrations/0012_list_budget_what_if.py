@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tiering', '0010_came_in_as_a_line'),
+        ('tiering', '0011_choice_groups_once_per_list'),
     ]
 
     operations = [
