@@ -128,18 +128,18 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # Explain: the summary, and the reasons of the rows the page renders.
     summary = list_summary(profile, on_list, the_list=the_list)
     names = dict(summary.specialties)
-    attach_explanations(profile, on_list + removed, applicant=applicant)
-    for entry in on_list:
-        entry.why_chosen = choice_text(entry, names)
-    context["candidates"] = candidate_entries(
-        profile, [item.program for item in context["page"].object_list], applicant=applicant)
     empty_tiers = [tier for tier in (1, 2, 3) if not summary.tiers[tier]
                    and any(e.tier == tier for e in removed)]
     warnings = [gettext("Every %(tier)s program was removed from the list: no program of this "
                         "tier is left.") % {"tier": Tier(tier).label} for tier in empty_tiers]
     owner = context["is_owner"]
-    notices = (list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
-               + warnings + applicant_notices(applicant))
+    notices = list_notices(summary, owner=owner, short=short_list(summary, removed=len(removed)))
+    attach_explanations(profile, on_list + removed, applicant=applicant)
+    for entry in on_list:
+        entry.why_chosen = choice_text(entry, names)
+    context["candidates"] = candidate_entries(
+        profile, [item.program for item in context["page"].object_list], applicant=applicant)
+    notices += warnings + applicant_notices(applicant)
     no_eligible = [] if eligible else no_eligible_reasons(closed)
     codes = [specialty.code for specialty in profile.specialties()]
     gaps = score_gap_texts(applicant, codes)

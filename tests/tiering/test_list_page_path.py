@@ -29,8 +29,8 @@ VIEWS = str(ROOT / "tiering" / "views.py")
 # who may see it -> the page's content from the cache, or: load -> score -> explain; then
 # render (programs.page_cache.page_response, which puts in the content found in the cache)
 ORDER = ["applicants.access", "tiering.page_cache", "tiering.scored", "tiering.lists",
-         "tiering.scope", "tiering.forms", "tiering.what_if", "tiering.explain",
-         "tiering.advice", "programs.page_cache"]
+         "tiering.choice_field", "tiering.scope", "tiering.forms", "tiering.what_if",
+         "tiering.list_summary", "tiering.explain", "tiering.advice", "programs.page_cache"]
 
 
 def _module(filename: str) -> str | None:
