@@ -60,12 +60,6 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple,
     return f"{page}-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def list_rebuilt(profile: Profile) -> None:
-    """The view rebuilt the list (``list_ensure_current``): its row, whose revision the key
-    holds, is read again, so that the page made now is kept under the list it shows."""
-    profile.program_list = ApplicantList.objects.get(profile=profile)
-
-
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple,
                 page: str = "strategy") -> PageCache:
     """The page's key and, when the cache has it, its HTML: the view skips its work on a hit

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from strategy import season
 from strategy.forms import GeographyForm
 from strategy.geography import coverage, covered_by, geography_save
 from strategy.map import map_context, points_of
-from strategy.page_cache import cached_page, list_rebuilt
+from strategy.page_cache import cached_page
 from strategy.signals import (
     GOLD,
     SIGNAL,
@@ -64,11 +63,10 @@ def strategy_page(request: HttpRequest, pk: int) -> HttpResponse:
     page = cached_page(request, profile, flags=flags)
     if page.html is None:
         # Read once: the view and list_ensure_current both ask whether it is complete.
-        prefetch_related_objects([profile], "target_specialties")
+        profile.read_specialties()
         if not profile.is_complete:
             return render(request, "strategy/strategy.html", {**context, "incomplete": True})
-        if list_ensure_current(profile):  # rebuilt: the entries moved
-            list_rebuilt(profile)
+        if list_ensure_current(profile):  # rebuilt: the entries moved, the key with them
             page = cached_page(request, profile, flags=flags)
         context.update(_strategy_context(profile))
     context["page_cache"] = page
@@ -108,11 +106,10 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
     flags = (context["is_owner"], context["can_edit"])
     page = cached_page(request, profile, flags=flags, page="map")
     if page.html is None:
-        prefetch_related_objects([profile], "target_specialties")
+        profile.read_specialties()
         if not profile.is_complete:
             raise Http404(_("This profile has no list yet."))
         if list_ensure_current(profile):
-            list_rebuilt(profile)
             page = cached_page(request, profile, flags=flags, page="map")
         context.update(_map_context(profile))
     context["page_cache"] = page

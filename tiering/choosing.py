@@ -75,11 +75,8 @@ def _candidate(item: Scored, visa_key: str | None, states: frozenset[str],
 
 
 def _mission(result: scoring.ProgramResult) -> float:
-    # sum() over MISSION_COMPONENTS, written out (the same additions in the same order): the
-    # what-if reads it for every program in scope.
     parts = result.components
-    return 0 + parts.get(scoring.C_BORDER, 0.0) + parts.get(scoring.C_SPANISH, 0.0) \
-        + parts.get(scoring.C_SHORTAGE, 0.0)
+    return sum([parts.get(key, 0.0) for key in MISSION_COMPONENTS])
 
 
 def candidates_of(scored: Iterable[Scored], applicant: scoring.Applicant,
@@ -126,8 +123,7 @@ def list_target(applicant: scoring.Applicant, scored: Iterable[Scored]) -> int:
 def choose(*, applicant: scoring.Applicant, scored: list[Scored], budget_usd: int | None,
            decisions: selection.Decisions = NO_DECISIONS,
            states: Iterable[str] = (), target: int | None = None,
-           candidates: Sequence[selection.Candidate] | None = None,
-           eligible: set[str] | None = None) -> selection.Selection:
+           candidates: Sequence[selection.Candidate] | None = None) -> selection.Selection:
     """The list for the applicant from the scored scope (``target``: another size than the
     guidance, for a longer or shorter list; ``candidates``: ``candidates_of`` the same scored
     scope, applicant and states, when the caller chooses from them more than once)."""

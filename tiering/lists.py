@@ -52,16 +52,14 @@ def applicant_list(profile: Profile) -> ApplicantList:
     return ApplicantList.objects.get_or_create(profile=profile)[0]
 
 
-def list_read(profile: Profile, *, rebuilt: bool) -> ApplicantList:
+def list_read(profile: Profile) -> ApplicantList:
     """The list's row as read with the profile (``select_related("program_list")``, as the
-    page's key read it), unless ``rebuilt`` (``list_ensure_current`` rebuilt it since) or it
-    did not exist then: then read again."""
-    if not rebuilt:
-        try:
-            return profile.program_list
-        except ApplicantList.DoesNotExist:
-            pass
-    return applicant_list(profile)
+    page's key read it) or read again by ``list_ensure_current`` after a rebuild; read (or
+    made) now when neither did."""
+    try:
+        return profile.program_list
+    except ApplicantList.DoesNotExist:
+        return applicant_list(profile)
 
 
 def list_groups(profile: Profile) -> str:
@@ -151,12 +149,15 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             if entry.excluded or acgme_id in kept_ids:
                 # Its choice, from an earlier build, keeps the words it had.
                 whole = choice_field.keep_group(entry.choice, old_groups, groups)
+                changed = []
                 if whole is not None:
                     entry.choice = whole
-                    entry.save(update_fields=["choice"])
+                    changed.append("choice")
                 if entry.in_scope != in_scope:
                     entry.in_scope = in_scope
-                    entry.save(update_fields=["in_scope"])
+                    changed.append("in_scope")
+                if changed:  # one write for both
+                    entry.save(update_fields=changed)
                 if not in_scope and acgme_id in before:
                     went_out.append(entry.program)
                 continue
@@ -257,8 +258,6 @@ def _remember_inputs(profile: Profile, built_at: datetime, revision: int) -> Non
               INPUTS_TTL_SECONDS)
 
 
-
-
 def list_update_after_save(profile: Profile) -> bool:
     """After a profile save: rebuild only when the save changed something the list is built
     from (or the list changed since it was built). True when it rebuilt.
@@ -309,6 +308,9 @@ def list_ensure_current(profile: Profile, *, keep: bool = True) -> bool:
     if not profile.is_complete or not list_is_stale(profile):
         return False
     list_rebuild(profile, cause="The catalog or the scoring model changed", keep=keep)
+    # The row read with the profile is the list before the rebuild: what the caller reads of
+    # it now (its revision, a page's key) is the rebuilt list's.
+    profile.program_list = ApplicantList.objects.get(profile=profile)
     return True
 
 

@@ -66,9 +66,7 @@ class Snapshot:
         # that lands on whichever request allocates next. Frozen as they are, not collected
         # first: a collection would walk every one of them once (a fifth of a second on a
         # large scope) to find the little garbage of a request.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             for program, provenance in _programs(missing):
                 # One Specialty per specialty, not one per row (select_related makes one per
                 # row); set as the foreign key's descriptor sets it.
@@ -84,9 +82,6 @@ class Snapshot:
                     self.by_pk.index[program.pk] = program
                     self.by_acgme_id.index[program.acgme_id] = program
             gc.freeze()
-        finally:
-            if enabled:
-                gc.enable()
 
     def load_all(self) -> None:
         if not self._complete:

@@ -100,9 +100,9 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     inputs = list_inputs(profile, applicant=applicant)
 
     # Load: the list, current, with its entries in scope.
-    rebuilt = list_ensure_current(profile)
+    list_ensure_current(profile)
     entries = list_entries(profile)
-    the_list = list_read(profile, rebuilt=rebuilt)
+    the_list = list_read(profile)
     attach_groups(entries, list_groups(profile))
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
@@ -209,7 +209,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
     if not profile.is_complete:
         raise Http404(gettext("This profile has no list yet."))
     applicant = applicant_of(profile)
-    rebuilt = list_ensure_current(profile)
+    list_ensure_current(profile)
     entry = ListEntry.objects.for_list().filter(profile=profile,
                                                 program__acgme_id=acgme_id).first()
     if entry is None:
@@ -235,7 +235,7 @@ def program_explanation(request: HttpRequest, pk: int, acgme_id: str) -> HttpRes
         "suggestion": suggestion,
         "score_gap": gap[0] if gap else "",
         "suggestion_text": translated(suggestion.text) if suggestion else "",
-        "revision": list_read(profile, rebuilt=rebuilt).revision,
+        "revision": list_read(profile).revision,
     })
     return page_response(request, "tiering/program_explanation.html", context)
 
