@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from applicants.models import USMLE_MAX_ATTEMPTS, Citizenship, Profile, User, VisaNeed
+from applicants.same_time import answered_no_sooner
 from programs.models import US_STATES, Specialty
 
 EARLIEST_GRADUATION_YEAR = 1960
@@ -51,12 +52,14 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         from applicants.confirmation import send_confirmation
 
         self._request = request
-        waiting = User.objects.filter(email__iexact=self.cleaned_data["email"],
-                                      is_active=False, email_confirmed_at__isnull=True).first()
-        if waiting is not None:
-            send_confirmation(request, waiting)
-            return
-        super().save(*args, request=request, **kwargs)
+        with answered_no_sooner():  # an address with an account gets an e-mail; others none
+            waiting = User.objects.filter(email__iexact=self.cleaned_data["email"],
+                                          is_active=False,
+                                          email_confirmed_at__isnull=True).first()
+            if waiting is not None:
+                send_confirmation(request, waiting)
+                return
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(self, subject_template_name: str, email_template_name: str,
                   context: dict, from_email: str | None, to_email: str,

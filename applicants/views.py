@@ -23,6 +23,7 @@ from applicants.confirmation import (
 )
 from applicants.forms import EmailForm, ProfileForm, SignupForm
 from applicants.models import Profile, User
+from applicants.same_time import answered_no_sooner
 from applicants.signals import profile_saved
 
 
@@ -36,27 +37,34 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    user = form.save(commit=False)
-                    user.is_active = False  # until the address is confirmed
-                    user.save()
-                    Profile.objects.create(user=user)
-            except IntegrityError:  # the same address signed up a moment ago
-                existing = User.objects.get(email__iexact=email)
-            else:
-                send_confirmation(request, user)
-        if existing is not None:
-            # The new account's password is hashed above; this one is too, and thrown away,
-            # so that the answer takes as long either way (the mail is queued either way).
-            make_password(form.cleaned_data["password1"])
-            send_link_or_note(request, existing)
+        with answered_no_sooner():
+            _sign_up(request, form, email)
         # The same answer either way: the page never tells which addresses have an account.
         return render(request, "registration/signup_sent.html",
                       {"email": email, "days": LINK_DAYS})
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _sign_up(request: HttpRequest, form: SignupForm, email: str) -> None:
+    """A new address gets its account and the confirmation link; a taken one, the link again
+    or a note to its owner."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = form.save(commit=False)
+                user.is_active = False  # until the address is confirmed
+                user.save()
+                Profile.objects.create(user=user)
+        except IntegrityError:  # the same address signed up a moment ago
+            existing = User.objects.get(email__iexact=email)
+        else:
+            send_confirmation(request, user)
+    if existing is not None:
+        # The new account's password is hashed above; this one is too, and thrown away, so
+        # that most of the time is the same either way (answered_no_sooner evens the rest).
+        make_password(form.cleaned_data["password1"])
+        send_link_or_note(request, existing)
 
 
 def confirmation_again(request: HttpRequest) -> HttpResponse:
@@ -65,9 +73,10 @@ def confirmation_again(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None:
-            send_link_or_note(request, user)
+        with answered_no_sooner():
+            user = User.objects.filter(email__iexact=email).first()
+            if user is not None:
+                send_link_or_note(request, user)
         return render(request, "registration/signup_sent.html",
                       {"email": email, "days": LINK_DAYS})
     return render(request, "registration/confirm_again.html", {"form": form})

@@ -185,6 +185,10 @@ TRACKER_QUEUE_WAIT_SECONDS = envint("TRACKER_QUEUE_WAIT_SECONDS", "120")
 # page answers as usual and no e-mail goes out.
 MAIL_PER_ADDRESS_PER_HOUR = envint("MAIL_PER_ADDRESS_PER_HOUR", "3")
 MAIL_PER_IP_PER_HOUR = envint("MAIL_PER_IP_PER_HOUR", "20")
+# Sign-up, "send the link again" and password reset answer no sooner than this after they
+# start, so that their time does not tell whether an address has an account
+# (applicants/same_time.py); above the password hashing a sign-up does (about 230 ms).
+ACCOUNT_ANSWER_MS = envint("ACCOUNT_ANSWER_MS", "500")
 THROTTLE_CACHE_URL = os.environ.get("THROTTLE_CACHE_URL", CACHE_URL or CELERY_BROKER_URL)
 if THROTTLE_CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
