@@ -16,6 +16,7 @@ from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
 from tiering.ids_field import IdsField
+from tiering.scaled_field import ScaledFloatField
 from tiering.status import EventKind, EventKindField, Status, StatusField
 
 
@@ -60,8 +61,9 @@ class ListEntry(models.Model):
     # Computed by tiering.scoring when the list was last built. The reasons behind them are
     # not stored: they are scored again for the programs a page shows (attach_explanations).
     computed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
-    score = models.FloatField()
-    confidence = models.FloatField()
+    # A whole number 0-100 and hundredths, kept as two-byte integers (tiering.scaled_field).
+    score = ScaledFloatField()
+    confidence = ScaledFloatField(scale=100)
     # Why the program is on the list: tiering.selection.Choice as {"code": ..., "params": ...},
     # kept on disk as one short line (tiering.choice_field).
     choice = ChoiceField(default=dict, blank=True)
