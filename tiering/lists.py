@@ -68,6 +68,14 @@ def list_groups(profile: Profile) -> str:
         or ""
 
 
+def list_kept(profile: Profile) -> tuple[str, dict | None]:
+    """The list's stored groups and the budget what-if its build kept (ListGroups), in one
+    query."""
+    groups, what_if = ListGroups.objects.filter(profile=profile).values_list(
+        "groups", "budget_what_if").first() or ("", None)
+    return groups or "", what_if
+
+
 def list_entries(profile: Profile) -> list[ListEntry]:
     """The list's entries in scope (on the list and removed), each with its program from the
     process's catalog snapshot."""
@@ -112,7 +120,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
         groups: dict[tuple[int, str], dict] = {}
-        stored_groups = list_groups(profile)
+        stored_groups, stored_what_if = list_kept(profile)
         old_groups = choice_field.decode_groups(stored_groups)
         # Written in one statement each (new, changed, gone), not a query per row.
         to_create, to_update, to_delete = [], [], []
@@ -193,10 +201,11 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
     _remember_inputs(profile, built_at, the_list.revision + 1)
     if keep:
         # The list page's budget what-if, kept with the list: a worker whose cache is empty
-        # shows the page without three selections over the scope.
-        ApplicantList.objects.filter(pk=the_list.pk).update(
-            budget_what_if=budget_what_if_to_store(profile, scored, list_entries(profile),
-                                                   applicant))
+        # shows the page without three selections over the scope. Written when it changed.
+        what_if = budget_what_if_to_store(profile, scored, list_entries(profile), applicant)
+        if json.loads(json.dumps(what_if)) != stored_what_if:
+            ListGroups.objects.update_or_create(profile=profile,
+                                                defaults={"budget_what_if": what_if})
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

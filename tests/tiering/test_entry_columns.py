@@ -1,10 +1,12 @@
-"""A list entry's score and confidence kept as two-byte integers (tiering.scaled_field), and the
+"""A list entry's score and confidence kept as two-byte integers (tiering.scaled_field), the
 entries' and events' columns ordered without alignment padding on PostgreSQL (migration 0013,
-which makes both tables again): the same floats read back, the same pages, the same history,
-and the migration carrying every row, constraint and index both ways."""
+which makes both tables again), and the build's budget what-if kept with the groups rather than
+on the list's row (0014): the same floats read back, the same pages, the same history, and the
+migrations carrying every row, constraint and index both ways."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -19,7 +21,7 @@ from applicants.models import User
 from tests.factories import UserFactory
 from tests.tiering.test_list_building import small_catalog
 from tiering.lists import list_rebuild
-from tiering.models import EntryEvent, ListEntry, Status, Tier
+from tiering.models import EntryEvent, ListEntry, ListGroups, Status, Tier
 from tiering.scaled_field import stored
 from tracker.tracking import entry_update_tracking
 
@@ -118,6 +120,8 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
     values = list(ListEntry.objects.order_by("pk").values_list())
     events = list(EntryEvent.objects.order_by("pk").values_list())
     schemas = [_schema("tiering_listentry"), _schema("tiering_entryevent")]
+    what_if = ListGroups.objects.get(profile=profile).budget_what_if
+    assert what_if and what_if["answer"]
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         _migrate([("tiering", "0012_list_budget_what_if")])
@@ -125,12 +129,17 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
         names = [f.name for f in ListEntry._meta.concrete_fields]
         floats = [(v[names.index("score")], v[names.index("confidence")]) for v in values]
         assert back == floats and all(isinstance(s, float) for row in back for s in row)
+        # The build's budget what-if back on the list's row.
+        [(kept,)] = raw("SELECT budget_what_if FROM tiering_applicantlist WHERE "
+                        "profile_id = %s", [profile.pk])
+        assert (kept if isinstance(kept, dict) else json.loads(kept)) == what_if
     finally:
         _migrate(latest)
     assert list(ListEntry.objects.order_by("pk").values_list()) == values
     assert list(EntryEvent.objects.order_by("pk").values_list()) == events
     assert [_schema("tiering_listentry"), _schema("tiering_entryevent")] == schemas
     assert _pages(client, profile, entry.program.acgme_id) == pages
+    assert ListGroups.objects.get(profile=profile).budget_what_if == what_if
     # The id sequences go on where they were; deleting an entry still deletes its history and
     # its advisor's notes (the foreign keys that point at the table were made again).
     entry_update_tracking(ListEntry.objects.get(pk=entry.pk), {"status": Status.INTERVIEWED},
