@@ -182,10 +182,19 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
         )
-        # Written only when the build changed them (most rebuilds do not).
+        # The list page's budget what-if, kept with the list: a worker whose cache is empty
+        # shows the page without three selections over the scope.
+        what_if = budget_what_if_to_store(profile, scored, list_entries(profile), applicant) \
+            if keep else stored_what_if
+        # Written only when the build changed them (most rebuilds do not), in one write.
+        to_keep: dict = {}
         encoded = choice_field.encode_groups(groups)
         if encoded != stored_groups:
-            ListGroups.objects.update_or_create(profile=profile, defaults={"groups": encoded})
+            to_keep["groups"] = encoded
+        if json.loads(json.dumps(what_if)) != stored_what_if:
+            to_keep["budget_what_if"] = what_if
+        if to_keep:
+            ListGroups.objects.update_or_create(profile=profile, defaults=to_keep)
         ListBuild.objects.create(
             profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
             # The programs that came in are in the catalog, which names them when the history
@@ -199,13 +208,6 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             BUILDS_KEPT:]
         ListBuild.objects.filter(pk__in=list(old)).delete()
     _remember_inputs(profile, built_at, the_list.revision + 1)
-    if keep:
-        # The list page's budget what-if, kept with the list: a worker whose cache is empty
-        # shows the page without three selections over the scope. Written when it changed.
-        what_if = budget_what_if_to_store(profile, scored, list_entries(profile), applicant)
-        if json.loads(json.dumps(what_if)) != stored_what_if:
-            ListGroups.objects.update_or_create(profile=profile,
-                                                defaults={"budget_what_if": what_if})
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

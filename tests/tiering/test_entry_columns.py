@@ -1,8 +1,8 @@
 """A list entry's score and confidence kept as two-byte integers (tiering.scaled_field), the
 entries' and events' columns ordered without alignment padding on PostgreSQL (migration 0013,
 which makes both tables again), and the build's budget what-if kept with the groups rather than
-on the list's row (0014): the same floats read back, the same pages, the same history, and the
-migrations carrying every row, constraint and index both ways."""
+on the list's row, itself made again (0014): the same floats read back, the same pages, the
+same history, and the migrations carrying every row, constraint and index both ways."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from applicants.models import User
 from tests.factories import UserFactory
 from tests.tiering.test_list_building import small_catalog
 from tiering.lists import list_rebuild
-from tiering.models import EntryEvent, ListEntry, ListGroups, Status, Tier
+from tiering.models import ApplicantList, EntryEvent, ListEntry, ListGroups, Status, Tier
 from tiering.scaled_field import stored
 from tracker.tracking import entry_update_tracking
 
@@ -119,7 +119,9 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
     pages = _pages(client, profile, entry.program.acgme_id)
     values = list(ListEntry.objects.order_by("pk").values_list())
     events = list(EntryEvent.objects.order_by("pk").values_list())
-    schemas = [_schema("tiering_listentry"), _schema("tiering_entryevent")]
+    tables = ("tiering_listentry", "tiering_entryevent", "tiering_applicantlist")
+    schemas = [_schema(table) for table in tables]
+    lists = list(ApplicantList.objects.order_by("pk").values_list())
     what_if = ListGroups.objects.get(profile=profile).budget_what_if
     assert what_if and what_if["answer"]
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
@@ -137,7 +139,8 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
         _migrate(latest)
     assert list(ListEntry.objects.order_by("pk").values_list()) == values
     assert list(EntryEvent.objects.order_by("pk").values_list()) == events
-    assert [_schema("tiering_listentry"), _schema("tiering_entryevent")] == schemas
+    assert [_schema(table) for table in tables] == schemas
+    assert list(ApplicantList.objects.order_by("pk").values_list()) == lists
     assert _pages(client, profile, entry.program.acgme_id) == pages
     assert ListGroups.objects.get(profile=profile).budget_what_if == what_if
     # The id sequences go on where they were; deleting an entry still deletes its history and
@@ -152,11 +155,12 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
                                      score=50, confidence=0.5)
     assert again.pk > max(v[0] for v in values)
     if connection.vendor == "postgresql":
-        columns = raw("SELECT attname, attlen, attisdropped FROM pg_attribute WHERE attrelid = "
-                      "'tiering_listentry'::regclass AND attnum > 0 ORDER BY attnum")
-        assert not any(dropped for _, _, dropped in columns)
-        widths = [length if length > 0 else 0 for _, length, _ in columns]
-        assert widths == sorted(widths, reverse=True)  # 8, 4, 2, 1 bytes, then texts
+        for table in tables:
+            columns = raw("SELECT attname, attlen, attisdropped FROM pg_attribute WHERE "
+                          "attrelid = %s::regclass AND attnum > 0 ORDER BY attnum", [table])
+            assert not any(dropped for _, _, dropped in columns)
+            widths = [length if length > 0 else 0 for _, length, _ in columns]
+            assert widths == sorted(widths, reverse=True)  # 8, 4, 2, 1 bytes, then texts
         assert raw("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                    "'tiering_listentry'::regclass AND attname IN ('score', 'confidence')") \
             == [("smallint",), ("smallint",)]

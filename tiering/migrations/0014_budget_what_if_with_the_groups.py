@@ -1,8 +1,22 @@
 """The budget what-if a build keeps moved from the list's row to the row of its groups
 (ListGroups), which only a build writes: the list's row gets a new version on every tracking
-save (ApplicantList.touch), and copied the what-if each time. Carried both ways."""
+save (ApplicantList.touch), and copied the what-if each time. Carried both ways. On PostgreSQL
+the list's table is then made again with its columns in the order that wastes no alignment
+padding and without the dropped column, which every new version of a row would still count
+(tiering.table_rebuild); the order does not matter on the way back."""
 
 from django.db import migrations, models
+
+from tiering.table_rebuild import rebuild
+
+LIST_COLUMNS = ("id", "profile_id", "built_at", "revision", "profile_version", "content_stamp",
+                "target", "budget_limited", "scoring_version", "budget_note")
+
+
+def list_table_rebuilt(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            rebuild(cursor, "tiering_applicantlist", LIST_COLUMNS, {})
 
 
 def to_groups(apps, schema_editor) -> None:
@@ -39,4 +53,5 @@ class Migration(migrations.Migration):
             model_name='applicantlist',
             name='budget_what_if',
         ),
+        migrations.RunPython(list_table_rebuilt, migrations.RunPython.noop),
     ]
