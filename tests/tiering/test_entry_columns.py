@@ -164,3 +164,28 @@ def test_the_tables_made_again_keep_every_row_page_and_constraint_both_ways(clie
         assert raw("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                    "'tiering_listentry'::regclass AND attname IN ('score', 'confidence')") \
             == [("smallint",), ("smallint",)]
+
+
+@pytest.mark.django_db
+def test_a_build_keeps_its_groups_and_budget_what_if_in_one_write_and_a_save_in_none(
+        client) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    profile, _ = small_catalog(120)
+    with CaptureQueriesContext(connection) as queries:
+        list_rebuild(profile)
+    writes = [q["sql"] for q in queries if "tiering_listgroups" in q["sql"]
+              and not q["sql"].lstrip().upper().startswith("SELECT")]
+    kept = ListGroups.objects.get(profile=profile)
+    assert len(writes) == 1 and kept.groups and kept.budget_what_if["answer"]
+    # A tracking save gives the list's row a new version; the what-if is not on it.
+    entry = ListEntry.objects.filter(profile=profile).first()
+    client.force_login(profile.user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("tracker:entry_tracking", kwargs={
+            "pk": profile.pk, "entry_id": entry.pk}), {"status": "applied"})
+    assert response.status_code == 302
+    assert [q for q in queries if "UPDATE" in q["sql"] and "tiering_applicantlist" in q["sql"]]
+    assert not [q for q in queries if "tiering_listgroups" in q["sql"]
+                and not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert "budget_what_if" not in {f.name for f in ApplicantList._meta.fields}
