@@ -12,6 +12,7 @@ refused (ValueError), never rounded.
 from __future__ import annotations
 
 from django import forms
+from django.core import exceptions
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -42,9 +43,13 @@ class ScaledFloatField(models.SmallIntegerField):
         return None if value is None else int(value) / self.scale
 
     def to_python(self, value):  # noqa: ANN001, ANN201
-        if value is None or value == "":
-            return None if value is None else value
-        return float(value)
+        if value is None:
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise exceptions.ValidationError(self.error_messages["invalid"], code="invalid",
+                                             params={"value": value}) from None
 
     def get_prep_value(self, value):  # noqa: ANN001, ANN201
         if value is None or hasattr(value, "resolve_expression"):
