@@ -22,12 +22,15 @@ def update_computed(entries: Sequence[ListEntry]) -> None:
     """Store in_scope, computed_tier, score, confidence and choice of saved entries."""
     table = connection.ops.quote_name(ListEntry._meta.db_table)
     row = "(%s, %s, %s, %s, %s, %s)"
+    # Kept as integers (tiering.scaled_field): the VALUES carry what the column holds.
+    score, confidence = ListEntry._meta.get_field("score"), ListEntry._meta.get_field("confidence")
     with connection.cursor() as cursor:
         for start in range(0, len(entries), BATCH):
             batch = entries[start:start + BATCH]
             params: list = []
             for e in batch:
-                params += [e.pk, e.computed_tier, e.score, e.confidence, encode(e.choice),
+                params += [e.pk, e.computed_tier, score.get_prep_value(e.score),
+                           confidence.get_prep_value(e.confidence), encode(e.choice),
                            e.in_scope]
             cursor.execute(
                 f"UPDATE {table} SET computed_tier = v.column2, score = v.column3, "

@@ -4,10 +4,12 @@ The history shows a save as its fields' labels ("Status, Date applied"), their o
 their new ones, in words ("Status: Not started; Date applied: —"). Kept as those words, a save
 that set five fields took about 280 bytes of labels and dashes, and every applicant makes some
 eighty saves a season. It is kept instead as one short line of the raw values: per field one
-letter, the old value and the new one, e.g. ``s0\x1f2\x1edd\x1f2026-09-24`` (status from
+letter, the old value and the new one, e.g. ``s0\x1f2\x1ea\x1f20260924`` (status from
 Not started to Applied, date applied from none to 24 September); ``shown`` gives back the very
 words the history showed. A value the line cannot hold (a note with a separator character in
-it) is kept as words, as before.
+it) is kept as words, as before. Dates are written without their dashes and fees without
+trailing zeros (``31`` for $31.00), some forty saves of a season each holding both; lines
+written before, with ``2026-09-24`` and ``31.00``, read as they did.
 """
 
 from __future__ import annotations
@@ -82,8 +84,12 @@ def _raw(name: str, value: Any) -> str:
         # What the history shows of a note is cut at SHOWN_MAX characters: keeping more
         # would store what nobody reads.
         return str(value)[:SHOWN_MAX]
+    if name == "fee":
+        # 31 for $31.00: the history shows a fee with its two decimals whatever is kept.
+        return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, date):
-        return value.isoformat()
+        # 20260924: date.fromisoformat reads it as it reads 2026-09-24.
+        return f"{value.year:04d}{value.month:02d}{value.day:02d}"
     return str(value)
 
 

@@ -68,6 +68,14 @@ def list_groups(profile: Profile) -> str:
         or ""
 
 
+def list_kept(profile: Profile) -> tuple[str, dict | None]:
+    """The list's stored groups and the budget what-if its build kept (ListGroups), in one
+    query."""
+    groups, what_if = ListGroups.objects.filter(profile=profile).values_list(
+        "groups", "budget_what_if").first() or ("", None)
+    return groups or "", what_if
+
+
 def list_entries(profile: Profile) -> list[ListEntry]:
     """The list's entries in scope (on the list and removed), each with its program from the
     process's catalog snapshot."""
@@ -112,7 +120,7 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
         groups: dict[tuple[int, str], dict] = {}
-        stored_groups = list_groups(profile)
+        stored_groups, stored_what_if = list_kept(profile)
         old_groups = choice_field.decode_groups(stored_groups)
         # Written in one statement each (new, changed, gone), not a query per row.
         to_create, to_update, to_delete = [], [], []
@@ -174,10 +182,19 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
         )
-        # Written only when the build changed them (most rebuilds do not).
+        # The list page's budget what-if, kept with the list: a worker whose cache is empty
+        # shows the page without three selections over the scope.
+        what_if = budget_what_if_to_store(profile, scored, list_entries(profile), applicant) \
+            if keep else stored_what_if
+        # Written only when the build changed them (most rebuilds do not), in one write.
+        to_keep: dict = {}
         encoded = choice_field.encode_groups(groups)
         if encoded != stored_groups:
-            ListGroups.objects.update_or_create(profile=profile, defaults={"groups": encoded})
+            to_keep["groups"] = encoded
+        if json.loads(json.dumps(what_if)) != stored_what_if:
+            to_keep["budget_what_if"] = what_if
+        if to_keep:
+            ListGroups.objects.update_or_create(profile=profile, defaults=to_keep)
         ListBuild.objects.create(
             profile=profile, actor=actor, cause=cause[:200], kept=len(before) - len(went_out),
             # The programs that came in are in the catalog, which names them when the history
@@ -191,12 +208,6 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             BUILDS_KEPT:]
         ListBuild.objects.filter(pk__in=list(old)).delete()
     _remember_inputs(profile, built_at, the_list.revision + 1)
-    if keep:
-        # The list page's budget what-if, kept with the list: a worker whose cache is empty
-        # shows the page without three selections over the scope.
-        ApplicantList.objects.filter(pk=the_list.pk).update(
-            budget_what_if=budget_what_if_to_store(profile, scored, list_entries(profile),
-                                                   applicant))
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

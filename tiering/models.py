@@ -16,6 +16,7 @@ from programs.models import Program
 from tiering import event_changes
 from tiering.choice_field import ChoiceField
 from tiering.ids_field import IdsField
+from tiering.scaled_field import ScaledFloatField
 from tiering.status import EventKind, EventKindField, Status, StatusField
 
 
@@ -60,8 +61,9 @@ class ListEntry(models.Model):
     # Computed by tiering.scoring when the list was last built. The reasons behind them are
     # not stored: they are scored again for the programs a page shows (attach_explanations).
     computed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
-    score = models.FloatField()
-    confidence = models.FloatField()
+    # A whole number 0-100 and hundredths, kept as two-byte integers (tiering.scaled_field).
+    score = ScaledFloatField()
+    confidence = ScaledFloatField(scale=100)
     # Why the program is on the list: tiering.selection.Choice as {"code": ..., "params": ...},
     # kept on disk as one short line (tiering.choice_field).
     choice = ChoiceField(default=dict, blank=True)
@@ -209,9 +211,6 @@ class ApplicantList(models.Model):
     budget_limited = models.BooleanField(default=False)
     # What the budget did, as code and figures (lists.budget_note; list_summary.budget_note_text).
     budget_note = models.CharField(max_length=400, blank=True)
-    # The budget what-if of the list as built, under its key (tiering.what_if): the list page
-    # reads it when no cache has the answer, rather than three selections over the scope.
-    budget_what_if = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"List of profile {self.profile_id} (revision {self.revision})"
@@ -227,13 +226,17 @@ class ApplicantList(models.Model):
 class ListGroups(models.Model):
     """What every ranked entry of a tier and specialty shares (how many the rule took of how
     many, the next candidate left out), once per group instead of on each of some twenty
-    entries (tiering.choice_field.split; attach_groups gives entries their whole choice).
-    A row of its own, written only by a build that changes the groups: the list's row gets a
-    new version on every tracking save (ApplicantList.touch), and would copy them each time."""
+    entries (tiering.choice_field.split; attach_groups gives entries their whole choice), and
+    the budget what-if of the list as built. A row of its own, written only by a build that
+    changes them: the list's row gets a new version on every tracking save
+    (ApplicantList.touch), and would copy them each time."""
 
     profile = models.OneToOneField(Profile, on_delete=models.CASCADE, primary_key=True,
                                    related_name="choice_groups")
     groups = models.TextField(blank=True, default="")
+    # The budget what-if of the list as built, under its key (tiering.what_if): the list page
+    # reads it when no cache has the answer, rather than three selections over the scope.
+    budget_what_if = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Choice groups of the list of profile {self.profile_id}"

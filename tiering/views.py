@@ -44,6 +44,7 @@ from tiering.lists import (
     list_ensure_current,
     list_entries,
     list_groups,
+    list_kept,
     list_read,
     list_rebuild,
 )
@@ -103,7 +104,8 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     list_ensure_current(profile)
     entries = list_entries(profile)
     the_list = list_read(profile)
-    attach_groups(entries, list_groups(profile))
+    groups, kept_what_if = list_kept(profile)
+    attach_groups(entries, groups)
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -121,7 +123,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(_candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
                              entries=entries, applicant=applicant,
-                             stored=the_list.budget_what_if) if on_list else None
+                             stored=kept_what_if) if on_list else None
     # The four scenarios score the scope four times more: they have their own page
     # (list_what_if), loaded into the list's panel when it is opened.
 

@@ -54,7 +54,7 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
     ``scored`` may be a function, called only when the answer is not cached; ``entries``, the
     list's entries in scope when the caller has them loaded; ``applicant``, the profile's,
     when the caller has built it; ``stored``, the answer the list's last build kept with it
-    (``ApplicantList.budget_what_if``, ``budget_what_if_to_store``)."""
+    (``ListGroups.budget_what_if``, ``budget_what_if_to_store``)."""
     with_decisions = _decisions(profile, entries)
     by_id = scope.snapshot().by_acgme_id
     key = _budget_key(profile, inputs, size, with_decisions)
@@ -79,7 +79,7 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
 def budget_what_if_to_store(profile: Profile, scored: list[Scored],
                             entries: Iterable[ListEntry],
                             applicant: scoring.Applicant | None = None) -> dict | None:
-    """The budget what-if of a list just built, to keep with it (``ApplicantList.
+    """The budget what-if of a list just built, to keep with it (``ListGroups.
     budget_what_if``) under its key: a worker whose cache was flushed then shows the list page
     without three selections over the whole scope. ``scored``: the scope scored for the build;
     ``entries``: the list's entries in scope after it. None for an empty list (the page shows

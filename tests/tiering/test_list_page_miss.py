@@ -21,7 +21,7 @@ from tests.tiering import test_caches, test_list_page_cache
 from tests.tiering.test_caches import save_profile
 from tiering import choosing, scoring
 from tiering.memo import MEMO, ProcessMemo
-from tiering.models import ApplicantList
+from tiering.models import ListGroups
 from tiering.scope import ranks_of, score_scope, snapshot
 from tiering.scored import applicant_of
 from tiering.templatetags.rows import row_url
@@ -184,7 +184,7 @@ def test_a_worker_with_an_empty_cache_reads_the_budget_what_if_the_build_kept(
         client, applicant, monkeypatch) -> None:
     """The list's build keeps its budget what-if with it: a page made with an empty cache
     shows it without selecting over the scope again, as the page that selects again does."""
-    assert ApplicantList.objects.get(profile=applicant).budget_what_if is not None
+    assert ListGroups.objects.get(profile=applicant).budget_what_if is not None
     cache.clear()
     MEMO.clear()
 
@@ -194,7 +194,7 @@ def test_a_worker_with_an_empty_cache_reads_the_budget_what_if_the_build_kept(
     with monkeypatch.context() as patched:
         patched.setattr(choosing, "candidates_of", select_again)
         kept = content(page(client, applicant))
-    ApplicantList.objects.filter(profile=applicant).update(budget_what_if=None)
+    ListGroups.objects.filter(profile=applicant).update(budget_what_if=None)
 
     assert "A smaller list" in kept
     assert kept == from_nothing(client, applicant)

@@ -3,6 +3,7 @@ the history always showed, and carried both ways by the migration that introduce
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -52,6 +53,29 @@ def test_a_save_of_five_fields_reads_as_the_words_it_always_did(entry) -> None:
     # On disk: no words, and a line far shorter than they were.
     assert (text, before, after) == ("", "", "")
     assert len(line.encode()) < len("".join(FIRST_SAVE_WORDS).encode()) / 2
+
+
+def test_a_save_keeps_dates_without_dashes_and_fees_without_zeros_and_reads_the_same(
+        client, entry) -> None:
+    entry_update_tracking(entry, FIRST_SAVE, actor=entry.profile.user)
+    event = EntryEvent.objects.get(entry=entry)
+    line = stored_row(event)[3]
+    assert "20260924" in line and "2026-09-24" not in line
+    assert "\x1f31\x1e" in line and "31.00" not in line
+    client.force_login(entry.profile.user)
+
+    def history() -> str:
+        page = client.get(reverse("advising:history", kwargs={"pk": entry.profile.pk}))
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.content.decode())
+
+    shown = history()
+    assert "2026-09-24" in shown and "$31.00" in shown
+    # A line written before, with the date's dashes and the fee's zeros, reads the same.
+    EntryEvent.objects.filter(pk=event.pk).update(
+        changes=line.replace("20260924", "2026-09-24").replace("\x1f31\x1e", "\x1f31.00\x1e"))
+    assert len(stored_row(event)[3]) == len(line) + 5
+    assert words(EntryEvent.objects.get(pk=event.pk)) == FIRST_SAVE_WORDS
+    assert history() == shown
 
 
 def test_later_saves_of_one_field_read_as_before(entry) -> None:
