@@ -61,7 +61,8 @@ class _Plan:
 
 class CompiledRead:
     """``queryset(pk)`` (a queryset filtered on its primary key) compiled once per
-    connection; ``get(pk)`` is its one row, or None."""
+    connection; ``get(pk)`` is its one row, or None. Its other parameters are kept as they
+    were compiled: it may hold nothing that changes between requests (a time, a setting)."""
 
     def __init__(self, queryset: Callable[[Any], QuerySet]) -> None:
         self.queryset = queryset
