@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from applicants.models import AdvisorLink, Profile, User
 from programs.versions import catalog_version_read, with_catalog_version
+from residency_planner.compiled import CompiledRead
 
 
 def get_applicant_for(user: User | AnonymousUser, pk: int, *, related: tuple[str, ...] = (),
@@ -26,12 +26,25 @@ def get_applicant_for(user: User | AnonymousUser, pk: int, *, related: tuple[str
     one-to-one relations read in the same query (the list page reads the list's row). The
     catalog's version comes in the same query: the cached pages' keys hold it, and a page
     served from the cache then reads nothing else."""
-    profile = get_object_or_404(
-        with_catalog_version(Profile.objects.select_related("user", *related)), pk=pk)
+    profile = _read(related).get(pk)
+    if profile is None:
+        raise Http404("No such applicant.")
     catalog_version_read(profile.catalog_number, profile.catalog_changed_at)
     if not can_view(user, profile):
         raise Http404("No such applicant.")
     return profile
+
+
+# Read by every applicant page, and all a page served from the cache reads besides the session
+# and the user: compiled once (residency_planner.compiled), one per set of related rows.
+_READS: dict[tuple[str, ...], CompiledRead] = {}
+
+
+def _read(related: tuple[str, ...]) -> CompiledRead:
+    if related not in _READS:
+        _READS[related] = CompiledRead(lambda pk: with_catalog_version(
+            Profile.objects.select_related("user", *related)).filter(pk=pk))
+    return _READS[related]
 
 
 def can_view(user: User | AnonymousUser, profile: Profile) -> bool:

@@ -83,24 +83,31 @@ def csrf_fresh(html: str, request: HttpRequest | None) -> str:
 
 
 def page_store(key: str, html: str, seconds: int) -> None:
-    """Keep a page's content rendered for this request, its forms' tokens replaced by a mark,
-    so that serving it is one plain replace (``page_served``), not a pattern search. Kept as
-    the response sends it: UTF-8 bytes, which a hit neither decodes nor encodes again, and
-    the same compressed once, in pieces cut at the tokens, which a hit for a browser that
-    takes gzip joins around its own token (``page_response``) instead of compressing the
-    page again."""
-    body = _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html).encode()
-    cache.set(key, (body, deflated_between(body.split(_TOKEN_MARK_BYTES), CSRF_TOKEN_LENGTH)),
-              seconds)
+    """Keep a page's content rendered for this request, cut at its forms' tokens, so that
+    serving it is joining the pieces around this request's token (``page_served``), not a
+    pattern search nor a replace over the page. Kept as the response sends it: UTF-8 bytes,
+    which a hit neither decodes nor encodes again, and the same compressed once, piece by
+    piece, which a hit for a browser that takes gzip joins around its own token
+    (``page_response``) instead of compressing the page again."""
+    pieces = _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN_MARK + m.group(2), html).encode() \
+        .split(_TOKEN_MARK_BYTES)
+    cache.set(key, (tuple(pieces), deflated_between(pieces, CSRF_TOKEN_LENGTH)), seconds)
 
 
-def page_served(kept: tuple[bytes, tuple[bytes, ...]], token: str) -> bytes:
+def page_served(kept: tuple[tuple[bytes, ...], tuple[bytes, ...]], token: str) -> bytes:
     """Kept content (``page_store``) with this token in its forms."""
-    body = kept[0]
-    return body.replace(_TOKEN_MARK_BYTES, token.encode()) if len(kept[1]) > 1 else body
+    return token.encode().join(kept[0])
 
 
-def page_part(kept: tuple[bytes, tuple[bytes, ...]], request: HttpRequest | None) -> str:
+def _tokens_between(pieces: tuple[bytes, ...], token: bytes) -> list[bytes]:
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        out += [token, piece]
+    return out
+
+
+def page_part(kept: tuple[tuple[bytes, ...], tuple[bytes, ...]],
+              request: HttpRequest | None) -> str:
     """Kept content as the template puts it in the page: when the view renders with
     ``page_response``, a mark that it replaces by the bytes; otherwise the text."""
     parts = getattr(request, "page_parts", None)
@@ -124,21 +131,24 @@ def page_response(request: HttpRequest, template_name: str, context: dict) -> Ht
     around = [piece.encode() for piece in html.split(_PART_MARK)]
     if len(around) != len(parts) + 1:  # a part rendered and not shown, or shown twice
         return HttpResponse(render_to_string(template_name, context, request))
-    token = get_token(request)
-    served = [page_served(kept, token) for kept in parts]
+    token = get_token(request).encode()
     if not accepts_gzip(request) or len(token) != CSRF_TOKEN_LENGTH:  # (the pieces' gaps)
+        # The page copied once: the pieces around the content, its own with the tokens between.
         body = [around[0]]
-        for part, piece in zip(served, around[1:], strict=True):
-            body += [part, piece]
+        for kept, piece in zip(parts, around[1:], strict=True):
+            body += _tokens_between(kept[0], token)
+            body.append(piece)
         return HttpResponse(b"".join(body))
     # The pieces compressed at each request are the page around the content and the token.
     blocks, crc, size = [deflated(around[0])], zlib.crc32(around[0]), len(around[0])
-    token_block = stored(token.encode())
-    for kept, part, piece in zip(parts, served, around[1:], strict=True):
-        for n, deflated_piece in enumerate(kept[1]):
-            blocks += [token_block, deflated_piece] if n else [deflated_piece]
+    token_block = stored(token)
+    for kept, piece in zip(parts, around[1:], strict=True):
+        blocks += _tokens_between(kept[1], token_block)
         blocks.append(deflated(piece))
-        crc, size = zlib.crc32(piece, zlib.crc32(part, crc)), size + len(part) + len(piece)
+        for plain in _tokens_between(kept[0], token):
+            crc = zlib.crc32(plain, crc)
+            size += len(plain)
+        crc, size = zlib.crc32(piece, crc), size + len(piece)
     response = HttpResponse(gzip_joined(blocks, crc, size))
     response.headers["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
     patch_vary_headers(response, ("Accept-Encoding",))

@@ -69,11 +69,11 @@ def page_key(request: HttpRequest, profile: Profile, *, flags: tuple) -> str:
 @dataclass(frozen=True, slots=True)
 class PageCache:
     """The content's key and, when the cache has it, its HTML as kept
-    (``programs.page_cache.page_store``: UTF-8 bytes, and compressed; read once, by the view,
-    which then does nothing else)."""
+    (``programs.page_cache.page_store``: UTF-8 bytes cut at the forms' tokens, and the same
+    compressed; read once, by the view, which then does nothing else)."""
 
     key: str
-    html: tuple[bytes, tuple[bytes, ...]] | None
+    html: tuple[tuple[bytes, ...], tuple[bytes, ...]] | None
 
 
 def cached_page(request: HttpRequest, profile: Profile, *, flags: tuple) -> PageCache:
