@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -59,7 +60,7 @@ def provenance_facts(provenance: dict | None) -> tuple[dict, dict]:
 
 
 # The program's columns the scoring reads as they are, under the same names.
-_COPIED = (
+SCORED_COLUMNS = (
     "acgme_id", "name", "state", "in_border_region", "border_distance_km", "setting",
     "j1_accepted", "h1b_sponsored", "citizens_only", "img_share_pct", "non_us_img_share_pct",
     "min_step2_score", "min_step2_strictness", "max_years_since_graduation",
@@ -75,18 +76,27 @@ def facts_of(program: Program, *, provenance: tuple[dict, dict] | None = None
              ) -> scoring.ProgramFacts:
     """``provenance``: ``provenance_facts`` of the program's provenance, when the caller has
     them."""
-    fact_years, fact_sources = provenance or provenance_facts(program.provenance)
     # Read from the instance's values, not through the model's field descriptors: a scope of
     # tens of thousands of programs made them a tenth of a worker's first request.
     values = vars(program)
     try:
-        copied = {name: values[name] for name in _COPIED}
+        copied = {name: values[name] for name in SCORED_COLUMNS}
     except KeyError:  # a deferred field: loaded as usual
-        copied = {name: getattr(program, name) for name in _COPIED}
+        copied = {name: getattr(program, name) for name in SCORED_COLUMNS}
+    return facts_from_values(copied, provenance or provenance_facts(program.provenance),
+                             conflicts_of(program))
+
+
+def facts_from_values(copied: dict, provenance: tuple[dict, dict],
+                      conflicts: dict[str, tuple[str, ...]]) -> scoring.ProgramFacts:
+    """The facts of a program from its ``SCORED_COLUMNS`` (a row read without the model, as the
+    snapshot reads a scope: ``tiering.snapshot``), ``provenance_facts`` of its provenance and
+    ``conflicts_of`` it: what ``facts_of`` gives for the program itself."""
+    fact_years, fact_sources = provenance
     return scoring.ProgramFacts(
         **copied,
         specialty_code=sys.intern(copied["acgme_id"][:3]),
-        conflicts=shared(conflicts_of(program)),
+        conflicts=shared(conflicts),
         county_name=_county_names().get(copied["county_fips"], ""),
         fact_years=fact_years,
         fact_sources=fact_sources,
@@ -100,12 +110,20 @@ _FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
 
 def cached_facts(program: Program, *, provenance: tuple[dict, dict] | None = None
                  ) -> scoring.ProgramFacts:
-    key = (program.pk, program.updated_at)
+    return kept_facts((program.pk, program.updated_at),
+                      lambda: facts_of(program, provenance=provenance))
+
+
+def kept_facts(key: tuple[int, datetime | None],
+               make: Callable[..., scoring.ProgramFacts], *args) -> scoring.ProgramFacts:
+    """The facts kept for this (program id, last change), else ``make(*args)``'s, kept from now
+    on: a program read as a light row (``tiering.snapshot``) and later as a whole one shares
+    them."""
     facts = _FACTS.get(key)
     if facts is None:
         if len(_FACTS) > 100_000:  # a rebuilt catalog leaves old keys behind
             _FACTS.clear()
-        facts = _FACTS[key] = facts_of(program, provenance=provenance)
+        facts = _FACTS[key] = make(*args)
     return facts
 
 

@@ -136,7 +136,9 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     scope on every view cost most of the page. ``inputs`` and ``applicant``: the profile's,
     when the caller has built them."""
     catalog = snapshot()
-    pairs = catalog.in_scope([s.pk for s in profile.specialties()], profile.target_states)
+    # Light rows where the process has not read the programs whole: the ranks read the facts,
+    # and the page reads whole only the programs it shows (``shown_programs``).
+    pairs = catalog.scope([s.pk for s in profile.specialties()], profile.target_states)
     key = _ranks_key(profile, inputs, catalog.version)
     ranks = memo.recall(key, weigh=len)
     if ranks is None or len(ranks) != len(pairs):
@@ -148,6 +150,15 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
         memo.keep(key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
     return [Scored(program, facts, rank)
             for (program, facts), rank in zip(pairs, ranks.results(), strict=True)]
+
+
+def shown_programs(items: Iterable[Scored]) -> list[Program]:
+    """The whole programs of these items of ``ranked_scope`` (light rows, or programs the
+    process has read whole), in one query for those not read yet."""
+    items = list(items)
+    catalog = snapshot().by_pk
+    catalog.ensure({item.program.pk for item in items})
+    return [catalog[item.program.pk] for item in items]
 
 
 def keep_ranks(profile: Profile, scored: Sequence[Scored], *, version: str,
