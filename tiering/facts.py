@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -84,19 +83,20 @@ def facts_of(program: Program, *, provenance: tuple[dict, dict] | None = None
     except KeyError:  # a deferred field: loaded as usual
         copied = {name: getattr(program, name) for name in SCORED_COLUMNS}
     return facts_from_values(copied, provenance or provenance_facts(program.provenance),
-                             conflicts_of(program))
+                             shared(conflicts_of(program)))
 
 
 def facts_from_values(copied: dict, provenance: tuple[dict, dict],
                       conflicts: dict[str, tuple[str, ...]]) -> scoring.ProgramFacts:
     """The facts of a program from its ``SCORED_COLUMNS`` (a row read without the model, as the
     snapshot reads a scope: ``tiering.snapshot``), ``provenance_facts`` of its provenance and
-    ``conflicts_of`` it: what ``facts_of`` gives for the program itself."""
+    ``conflicts_of`` it (as ``shared`` gives it): what ``facts_of`` gives for the program
+    itself."""
     fact_years, fact_sources = provenance
     return scoring.ProgramFacts(
         **copied,
         specialty_code=sys.intern(copied["acgme_id"][:3]),
-        conflicts=shared(conflicts),
+        conflicts=conflicts,
         county_name=_county_names().get(copied["county_fips"], ""),
         fact_years=fact_years,
         fact_sources=fact_sources,
@@ -110,20 +110,12 @@ _FACTS: dict[tuple[int, datetime | None], scoring.ProgramFacts] = {}
 
 def cached_facts(program: Program, *, provenance: tuple[dict, dict] | None = None
                  ) -> scoring.ProgramFacts:
-    return kept_facts((program.pk, program.updated_at),
-                      lambda: facts_of(program, provenance=provenance))
-
-
-def kept_facts(key: tuple[int, datetime | None],
-               make: Callable[..., scoring.ProgramFacts], *args) -> scoring.ProgramFacts:
-    """The facts kept for this (program id, last change), else ``make(*args)``'s, kept from now
-    on: a program read as a light row (``tiering.snapshot``) and later as a whole one shares
-    them."""
+    key = (program.pk, program.updated_at)
     facts = _FACTS.get(key)
     if facts is None:
         if len(_FACTS) > 100_000:  # a rebuilt catalog leaves old keys behind
             _FACTS.clear()
-        facts = _FACTS[key] = make(*args)
+        facts = _FACTS[key] = facts_of(program, provenance=provenance)
     return facts
 
 

@@ -37,7 +37,6 @@ from tiering.facts import (
     SCORED_COLUMNS,
     cached_facts,
     facts_from_values,
-    kept_facts,
     provenance_facts,
     shared,
 )
@@ -77,12 +76,15 @@ class Snapshot:
         # first: a collection would walk every one of them once (a fifth of a second on a
         # large scope) to find the little garbage of a request.
         with collector_paused():
+            # The facts of the programs read as light rows of this catalog: theirs.
+            light = {program.pk: facts for pk in missing for program, facts in
+                     self._light.get(pk, ())}
             for program, provenance in _programs(specialty_id__in=missing):
                 # One Specialty per specialty, not one per row (select_related makes one per
                 # row); set as the foreign key's descriptor sets it.
                 program._state.fields_cache = {_SPECIALTY: specialties[program.specialty_id]}
-                loaded[program.specialty_id].append(
-                    (program, cached_facts(program, provenance=provenance)))
+                facts = light.get(program.pk) or cached_facts(program, provenance=provenance)
+                loaded[program.specialty_id].append((program, facts))
             for pk, pairs in loaded.items():
                 # Sorted here, not by the database: tens of thousands of whole rows sorted
                 # there spilled to disk.
@@ -326,7 +328,7 @@ class ScopeProgram:
 
 # A light row: what ``ScopeProgram`` and the facts read, and the provenance and other values
 # as their text (read once per distinct text, as ``_programs`` reads them).
-_LIGHT = ["id", "specialty_id", "updated_at", "city", *SCORED_COLUMNS]
+_LIGHT = ["id", "specialty_id", "city", *SCORED_COLUMNS]
 _LIGHT_TEXT = [i for i, name in enumerate(_LIGHT)
                if Program._meta.get_field(name).get_internal_type() == "CharField"
                and name not in ("name", "acgme_id")]
@@ -340,8 +342,8 @@ def _light_rows(specialty_ids: set[int]) -> Iterator[tuple]:
     rows = queryset.values_list(*_LIGHT, Cast("provenance", TextField()),
                                 Cast("other_values", TextField()))
     read: dict[str | None, tuple[dict, dict]] = {}  # provenance text -> provenance_facts
-    size, intern, copied_at = len(_LIGHT), sys.intern, slice(4, len(_LIGHT))
-    empty = shared({})
+    size, intern, copied_at = len(_LIGHT), sys.intern, slice(3, len(_LIGHT))
+    empty = shared({})  # no conflicts
     for row in rows.iterator(chunk_size=2000):
         other = row[size + 1]
         if other and '"conflict"' in other:
@@ -357,5 +359,5 @@ def _light_rows(specialty_ids: set[int]) -> Iterator[tuple]:
         provenance = read.get(text)
         if provenance is None:
             provenance = read[text] = provenance_facts(json.loads(text) if text else None)
-        facts = kept_facts((row[0], row[2]), facts_from_values, copied, provenance, empty)
-        yield ScopeProgram(row[0], row[1], values[3], copied), facts
+        yield (ScopeProgram(row[0], row[1], values[2], copied),
+               facts_from_values(copied, provenance, empty))
