@@ -152,13 +152,16 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
             for (program, facts), rank in zip(pairs, ranks.results(), strict=True)]
 
 
-def shown_programs(items: Iterable[Scored]) -> list[Program]:
-    """The whole programs of these items of ``ranked_scope`` (light rows, or programs the
-    process has read whole), in one query for those not read yet."""
-    items = list(items)
+def whole_programs(programs: Iterable) -> list[Program]:
+    """These programs whole: a program of ``ranked_scope`` may be a light row
+    (``snapshot.ScopeProgram``); those the process has not read whole are read in one query."""
+    programs = list(programs)
+    light = {p.pk for p in programs if not isinstance(p, Program)}
+    if not light:
+        return programs
     catalog = snapshot().by_pk
-    catalog.ensure({item.program.pk for item in items})
-    return [catalog[item.program.pk] for item in items]
+    catalog.ensure(light)
+    return [catalog[p.pk] if p.pk in light else p for p in programs]
 
 
 def keep_ranks(profile: Profile, scored: Sequence[Scored], *, version: str,

@@ -49,7 +49,7 @@ from tiering.lists import (
 )
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
-from tiering.scope import any_eligible, ranked_scope, score_scope, shown_programs
+from tiering.scope import any_eligible, ranked_scope, score_scope
 from tiering.scored import applicant_of, list_inputs
 from tiering.what_if import budget_what_if, scenarios_what_if
 
@@ -138,7 +138,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in on_list:
         entry.why_chosen = choice_text(entry, names)
     context["candidates"] = candidate_entries(
-        profile, shown_programs(context["page"].object_list), applicant=applicant)
+        profile, [item.program for item in context["page"].object_list], applicant=applicant)
     notices += warnings + applicant_notices(applicant)
     no_eligible = [] if eligible else no_eligible_reasons(closed)
     codes = [specialty.code for specialty in profile.specialties()]
