@@ -6,8 +6,14 @@ process keeps them across requests; the catalog changes rarely (an import, an ed
 admin), and ``catalog_version`` says when it did. But a whole national catalog per worker cost
 seconds on its first request and hundreds of megabytes, while an applicant reads only their few
 specialties: a specialty is loaded the first time a request needs it, and a program looked up
-by id or ACGME id brings its specialty with it. A page that reads the whole catalog (the
-catalog's facts for a benchmark) still can, through ``by_specialty``.
+by id or ACGME id is read alone. A page that reads the whole catalog (the catalog's facts for a
+benchmark) still can, through ``by_specialty``.
+
+The list page ranks a scope of tens of thousands of programs on a worker's first request but
+shows about a hundred of them: ``scope`` reads the scope's programs as light rows (their facts,
+and a ``ScopeProgram``: name and place) and the page reads whole only the programs it shows.
+Whole programs of a specialty read later keep the facts of its light rows
+(tests/tiering/test_scope_rows.py).
 
 Programs are read as rows (``_programs``) rather than through the model's constructor, which
 cost most of a large load, and values that repeat from program to program (a provenance, "yes",
@@ -144,7 +150,6 @@ class Snapshot:
         pairs.sort(key=lambda pair: pair[0].acgme_id)
         return pairs
 
-
     def scope(self, specialty_ids: Iterable[int], states) -> list[tuple]:
         """``in_scope``'s programs and facts, in its order, for a reader of the facts and of
         what ``ScopeProgram`` holds only (ranking a scope, choosing from it): a specialty not
@@ -158,7 +163,8 @@ class Snapshot:
             self._load_light(missing)
         states = set(states or ())
         pairs = [pair for pk in specialty_ids
-                 for pair in (self._specialties.get(pk) or self._light[pk])
+                 for pair in (self._specialties[pk] if pk in self._specialties
+                              else self._light[pk])
                  if not states or pair[0].state in states]
         pairs.sort(key=_by_acgme_id)
         return pairs
