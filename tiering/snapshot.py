@@ -105,7 +105,7 @@ class Snapshot:
     def load_programs(self, **lookup) -> list[Program]:
         """These programs alone, whole (``Program.objects.filter(**lookup)``), without their
         specialties' other programs: the rows a page shows of a scope read as light rows."""
-        programs = [program for program, _ in _programs(**lookup)]
+        programs = [program for program, _ in _programs(few=True, **lookup)]
         specialties = self._specialties_of({p.specialty_id for p in programs})
         for program in programs:
             program._state.fields_cache = {_SPECIALTY: specialties[program.specialty_id]}
@@ -262,9 +262,11 @@ _PROVENANCE = _NAMES.index("provenance")
 _SPECIALTY = Program._meta.get_field("specialty").cache_name
 
 
-def _programs(**lookup) -> Iterator[tuple[Program, tuple[dict, dict]]]:
+def _programs(*, few: bool = False, **lookup) -> Iterator[tuple[Program, tuple[dict, dict]]]:
     """The programs ``Program.objects.filter(**lookup)`` (in no order), each with what its
-    provenance says of its facts (``facts.provenance_facts``).
+    provenance says of its facts (``facts.provenance_facts``). ``few``: a page's rows, read at
+    once (a specialty's thousands are read in chunks, through a cursor on the server, which
+    costs a few round trips more).
 
     Read as rows, not through the model's constructor, which cost most of a large load; each
     instance is the one ``Program.from_db`` makes (every column loaded, saved state). Programs
@@ -277,7 +279,7 @@ def _programs(**lookup) -> Iterator[tuple[Program, tuple[dict, dict]]]:
     parsed: dict[str, object] = {}
     read: dict[str, tuple[dict, dict]] = {}  # provenance text -> provenance_facts
     new, intern = Program.__new__, sys.intern
-    for row in rows.iterator(chunk_size=2000):
+    for row in (rows if few else rows.iterator(chunk_size=2000)):
         values = list(row)
         for i in _TEXT:
             value = values[i]
