@@ -23,7 +23,13 @@ from programs.models import Program
 from programs.versions import catalog_latest_change
 from tiering import budget, bulk, choice_field, choosing, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, ListGroups
-from tiering.scope import keep_ranks, score_scope, snapshot, with_programs
+from tiering.scope import (
+    first_candidates_to_store,
+    keep_ranks,
+    score_scope,
+    snapshot,
+    with_programs,
+)
 from tiering.scored import (
     INPUTS_TTL_SECONDS,
     SCORING_VERSION,
@@ -192,11 +198,14 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         ListBuild.objects.filter(pk__in=list(old)).delete()
     _remember_inputs(profile, built_at, the_list.revision + 1)
     if keep:
-        # The list page's budget what-if, kept with the list: a worker whose cache is empty
-        # shows the page without three selections over the scope.
+        # The list page's budget what-if and first page of candidates, kept with the list: a
+        # worker whose cache is empty shows the page without three selections over the scope,
+        # nor ranking it.
+        after = list_entries(profile)
         ApplicantList.objects.filter(pk=the_list.pk).update(
-            budget_what_if=budget_what_if_to_store(profile, scored, list_entries(profile),
-                                                   applicant))
+            budget_what_if=budget_what_if_to_store(profile, scored, after, applicant),
+            first_candidates=first_candidates_to_store(
+                profile, scored, {e.program_id for e in after}, version=catalog.version))
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

@@ -23,6 +23,7 @@ from programs.models import Program
 from programs.versions import catalog_version
 from tiering import memo, scoring
 from tiering.facts import cached_facts
+from tiering.forms import CANDIDATES_PER_PAGE, ListFilterForm
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.snapshot import Snapshot, collector_paused
 
@@ -191,6 +192,74 @@ def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list
         answer = any(item.result.eligible for item in ranked())
         memo.keep(key, answer, RANKED_CACHE_SECONDS)
     return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# The candidates' first page, kept with the list
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FirstCandidates:
+    """What the list page shows of its candidates unfiltered, as the list's build ranked
+    them: whether any program in scope is open to the applicant, how many candidates there
+    are, the first page of them (whole programs, in the page's order) and the filters'
+    choices (the scope's specialties and states)."""
+
+    eligible: bool
+    count: int
+    programs: list[Program]
+    specialties: list[tuple[str, str]]
+    states: list[str]
+
+
+def _first_key(inputs: str, version: str, taken: Iterable[int]) -> str:
+    return hashlib.sha256(repr((inputs, version, SCORING_VERSION, sorted(taken))).encode()
+                          ).hexdigest()
+
+
+def first_candidates_to_store(profile: Profile, scored: Sequence[Scored], taken: set[int], *,
+                              version: str, inputs: str | None = None) -> dict:
+    """The candidates' first page of a list just built, to keep with it (``ApplicantList.
+    first_candidates``) under the key of what it depends on: the profile, the catalog, the
+    scoring model and the programs taken by the list (``taken``: its entries in scope). A
+    worker whose cache has nothing then shows the list page unfiltered without ranking the
+    scope; a page filtered or sorted, or after a program was added by hand, ranks it.
+    ``scored``: ``score_scope`` of the snapshot of ``version``, in its order."""
+    pool = ListFilterForm(specialties=[], states=[]).filter(
+        [item for item in scored if item.program.pk not in taken])
+    return {
+        "key": _first_key(inputs or list_inputs(profile), version, taken),
+        "eligible": any(item.result.eligible for item in scored),
+        "count": len(pool),
+        "programs": [item.program.pk for item in pool[:CANDIDATES_PER_PAGE]],
+        "specialties": scope_specialties(scored),
+        "states": sorted({item.program.state for item in scored}),
+    }
+
+
+def first_candidates(stored: dict | None, taken: set[int], *, inputs: str
+                     ) -> FirstCandidates | None:
+    """The candidates' first page kept with the list, if it is current (None otherwise: the
+    page ranks the scope)."""
+    catalog = snapshot()
+    if not stored or stored.get("key") != _first_key(inputs, catalog.version, taken):
+        return None
+    catalog.by_pk.ensure(stored["programs"])
+    if not all(pk in catalog.by_pk for pk in stored["programs"]):
+        return None
+    return FirstCandidates(
+        eligible=stored["eligible"], count=stored["count"],
+        programs=[catalog.by_pk[pk] for pk in stored["programs"]],
+        specialties=[tuple(pair) for pair in stored["specialties"]],
+        states=stored["states"])
+
+
+def scope_specialties(scored: Iterable[Scored]) -> list[tuple[str, str]]:
+    """The (code, name) of the specialties of these programs, by name: the candidates'
+    specialty filter."""
+    return sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
+                  key=lambda s: s[1])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ where it is, and the changes made by hand (build, add, remove, pin)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,7 +51,14 @@ from tiering.lists import (
 )
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
-from tiering.scope import any_eligible, ranked_scope, score_scope
+from tiering.scope import (
+    FirstCandidates,
+    any_eligible,
+    first_candidates,
+    ranked_scope,
+    scope_specialties,
+    score_scope,
+)
 from tiering.scored import applicant_of, list_inputs
 from tiering.what_if import budget_what_if, scenarios_what_if
 
@@ -66,13 +75,41 @@ def _candidate_page(request: HttpRequest, scored: list, taken: set[int]) -> dict
     """The candidates' part of the list page: the filters and one page of candidates, from
     the scope's ranks (the page's candidates are scored again with their reasons after)."""
     pool = [item for item in scored if item.program.pk not in taken]
-    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
-                         key=lambda s: s[1])
+    specialties = scope_specialties(scored)
     states = sorted({i.program.state for i in scored})
     form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
     shown = form.filter(pool)
     page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     return {"form": form, "page": page, "candidate_count": len(shown)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    program: Program
+
+
+class _FirstPage(Sequence):
+    """The candidates of ``first_candidates`` as the paginator reads them: as many as there
+    are, the first page's at hand."""
+
+    def __init__(self, first: FirstCandidates) -> None:
+        self.size, self.shown = first.count, [_Shown(p) for p in first.programs]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or (index.stop or 0) > len(self.shown) \
+                and len(self.shown) < self.size:
+            raise IndexError("beyond the first page")
+        return self.shown[index]
+
+
+def _first_candidate_page(first: FirstCandidates) -> dict:
+    """The candidates' part of the list page unfiltered, as the list's build kept it."""
+    form = ListFilterForm(None, specialties=first.specialties, states=first.states)
+    page = Paginator(_FirstPage(first), CANDIDATES_PER_PAGE).get_page(None)
+    return {"form": form, "page": page, "candidate_count": first.count}
 
 
 @login_required
@@ -116,9 +153,13 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # Score: the scope's ranks, and the full reasons only when no program is open to the
     # applicant.
     ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs, applicant=applicant))
-    eligible = any_eligible(profile, inputs, ranked)
+    # Unfiltered, the candidates' first page the list's build kept: no ranking of the scope.
+    first = None if request.GET else first_candidates(the_list.first_candidates, taken,
+                                                      inputs=inputs)
+    eligible = first.eligible if first else any_eligible(profile, inputs, ranked)
     closed = [] if eligible else score_scope(profile, applicant=applicant)
-    context.update(_candidate_page(request, ranked(), taken))
+    context.update(_first_candidate_page(first) if first else
+                   _candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
                              entries=entries, applicant=applicant,
                              stored=the_list.budget_what_if) if on_list else None
@@ -147,7 +188,7 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # The next candidates are in the scope the page has ranked: named from it, without a query
     # (one query names any that left the scope since the build).
     program_names = {item.program.acgme_id: item.program.name for item in ranked()
-                     if item.program.acgme_id in next_ids} if next_ids else {}
+                     if item.program.acgme_id in next_ids} if next_ids and not first else {}
     if next_ids - program_names.keys():
         program_names.update(Program.objects.filter(
             acgme_id__in=next_ids - program_names.keys()).values_list("acgme_id", "name"))

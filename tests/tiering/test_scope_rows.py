@@ -1,7 +1,8 @@
 """A worker that has not read a scope's programs ranks it from light rows (its facts, each
-program's name and place: ``Snapshot.scope``) and reads whole only the programs its page shows.
-The list page it makes is the page made from whole programs: the same programs, tiers, scores,
-reasons and candidates, in the same order."""
+program's name and place: ``Snapshot.scope``) and reads whole only the programs its page shows;
+shown unfiltered, the list page reads the first page of candidates the list's build kept, and
+ranks nothing. Either way the page is the page made from whole programs: the same programs,
+tiers, scores, reasons and candidates, in the same order."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tiering import scope, scoring
 from tiering.facts import facts_of
 from tiering.lists import list_recompute
 from tiering.memo import MEMO
+from tiering.models import ApplicantList, ListEntry
 from tiering.scored import applicant_of
 from tiering.snapshot import ScopeProgram, Snapshot
 
@@ -52,8 +54,8 @@ def list_page(client, profile, query: str = "") -> str:
     return TOKEN.sub("", html[html.index("<h1"):])
 
 
-@pytest.mark.parametrize("query", ["", "?page=2", "?sort=state", "?border=on&sort=distance",
-                                   "?tier=4&sort=name"])
+@pytest.mark.parametrize("query", ["?page=1", "?page=2", "?sort=state",
+                                   "?border=on&sort=distance", "?tier=4&sort=name"])
 def test_the_list_page_ranked_from_light_rows_is_the_page_ranked_from_whole_programs(
         client, conflict, monkeypatch, query) -> None:
     profile = persona(budget_usd=2500)
@@ -102,3 +104,54 @@ def test_a_scope_read_whole_after_its_light_rows_keeps_their_facts(conflict) -> 
     assert all(isinstance(p, Program) for p, _ in whole)
     assert [facts for _, facts in whole] == [facts for _, facts in light]
     assert shot.scope({p.specialty_id for p in programs}, []) == whole
+
+
+def test_the_list_page_unfiltered_shows_the_candidates_the_build_kept_without_ranking(
+        client, conflict, monkeypatch) -> None:
+    profile = persona(budget_usd=2500)
+    list_recompute(profile)
+    client.force_login(profile.user)
+    ranked = []
+    score_programs = scoring.score_programs
+
+    def counted(**kwargs):
+        ranked.append((len(kwargs["programs"]), kwargs.get("words", True)))
+        return score_programs(**kwargs)
+
+    fresh_worker(monkeypatch)
+    with monkeypatch.context() as patched:
+        patched.setattr(scoring, "score_programs", counted)
+        kept = list_page(client, profile)
+    # The list's rows and one page of candidates, with their reasons: not the scope's ranks.
+    assert all(words for _, words in ranked)
+    assert sum(n for n, _ in ranked) < 200 < Program.objects.count()
+    assert not scope.snapshot()._light and not scope.snapshot()._specialties
+
+    ApplicantList.objects.filter(profile=profile).update(first_candidates=None)
+    fresh_worker(monkeypatch)
+    ranked_again = list_page(client, profile)
+
+    assert kept == ranked_again
+    assert 'id="candidates"' in kept and "Tier 1" in kept
+
+
+def test_after_a_program_is_added_by_hand_the_page_ranks_its_candidates_again(
+        client, conflict, monkeypatch) -> None:
+    profile = persona(budget_usd=2500)
+    list_recompute(profile)
+    client.force_login(profile.user)
+    first = ApplicantList.objects.get(profile=profile).first_candidates
+    added = Program.objects.get(pk=first["programs"][0])
+    the_list = ApplicantList.objects.get(profile=profile)
+    client.post(reverse("tiering:list_add", kwargs={"pk": profile.pk}),
+                {"acgme_id": added.acgme_id, "revision": the_list.revision})
+    assert ListEntry.objects.filter(profile=profile, program=added).exists()
+
+    fresh_worker(monkeypatch)
+    shown = list_page(client, profile)
+    ApplicantList.objects.filter(profile=profile).update(first_candidates=None)
+    fresh_worker(monkeypatch)
+
+    assert shown == list_page(client, profile)
+    candidates = shown.split('id="candidates"')[1]
+    assert added.name not in candidates.split("</table>")[0]
