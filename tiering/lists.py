@@ -10,6 +10,7 @@ changes by hand are in ``tiering.edits``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,10 +75,18 @@ def list_groups(profile: Profile) -> str:
         or ""
 
 
-def list_entries(profile: Profile) -> list[ListEntry]:
+def list_entries(profile: Profile, *, also: Iterable[int] = ()) -> list[ListEntry]:
     """The list's entries in scope (on the list and removed), each with its program from the
-    process's catalog snapshot."""
-    return with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
+    process's catalog snapshot. ``also``: other programs (ids) the caller shows, read with
+    theirs."""
+    return with_programs(ListEntry.objects.filter(profile=profile, in_scope=True), also=also)
+
+
+def first_candidate_ids(the_list: ApplicantList) -> list[int]:
+    """The programs of the candidates' first page kept with the list, and of the next
+    candidates its rows name (``tiering.scope.first_candidates``)."""
+    stored = the_list.first_candidates or {}
+    return [*stored.get("programs", ()), *stored.get("next", ())]
 
 
 def list_rebuild(profile: Profile, *, actor: User | None = None,
@@ -205,7 +214,9 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         ApplicantList.objects.filter(pk=the_list.pk).update(
             budget_what_if=budget_what_if_to_store(profile, scored, after, applicant),
             first_candidates=first_candidates_to_store(
-                profile, scored, {e.program_id for e in after}, version=catalog.version))
+                profile, scored, {e.program_id for e in after}, version=catalog.version,
+                following=[by_id[g["next_id"]].program.pk for g in groups.values()
+                           if g.get("next_id") in by_id]))
     return BuildResult(selection=chosen, came_in=came_in, went_out=went_out)
 
 

@@ -48,13 +48,15 @@ def catalog_facts() -> list[scoring.ProgramFacts]:
     return snapshot().facts()
 
 
-def with_programs(entries: Iterable[T], *, version: str | None = None) -> list[T]:
+def with_programs(entries: Iterable[T], *, version: str | None = None,
+                  also: Iterable[int] = ()) -> list[T]:
     """The entries (anything with ``program_id``), each given its program from the snapshot:
     a list page or a workbook then loads only the applicant's own rows, not the programs'
-    facts and provenance again. ``version``: the catalog's, when the caller has read it."""
+    facts and provenance again. ``version``: the catalog's, when the caller has read it;
+    ``also``: other programs (ids) to read with theirs."""
     catalog = snapshot(version).by_pk
     entries = list(entries)
-    catalog.ensure({e.program_id for e in entries})  # their specialties, in one query
+    catalog.ensure({e.program_id for e in entries} | set(also))  # in one query
     # A program newer than the snapshot's version (saved during this request) is read as is.
     missing = {e.program_id for e in entries if e.program_id not in catalog.index}
     extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}
@@ -211,6 +213,11 @@ class FirstCandidates:
     programs: list[Program]
     specialties: list[tuple[str, str]]
     states: list[str]
+    names: dict[str, str]  # ACGME id -> name of the next candidates the list's rows name
+
+    def pool(self) -> Sequence:
+        """The candidates for the paginator: its first page, items with their ``program``."""
+        return _FirstPool(self)
 
 
 def _first_key(inputs: str, version: str, taken: Iterable[int]) -> str:
@@ -219,13 +226,15 @@ def _first_key(inputs: str, version: str, taken: Iterable[int]) -> str:
 
 
 def first_candidates_to_store(profile: Profile, scored: Sequence[Scored], taken: set[int], *,
-                              version: str, inputs: str | None = None) -> dict:
+                              version: str, following: list[int],
+                              inputs: str | None = None) -> dict:
     """The candidates' first page of a list just built, to keep with it (``ApplicantList.
     first_candidates``) under the key of what it depends on: the profile, the catalog, the
     scoring model and the programs taken by the list (``taken``: its entries in scope). A
     worker whose cache has nothing then shows the list page unfiltered without ranking the
     scope; a page filtered or sorted, or after a program was added by hand, ranks it.
-    ``scored``: ``score_scope`` of the snapshot of ``version``, in its order."""
+    ``scored``: ``score_scope`` of the snapshot of ``version``, in its order; ``following``:
+    the next candidates the list's rows name (their ids), named with the page."""
     pool = ListFilterForm(specialties=[], states=[]).filter(
         [item for item in scored if item.program.pk not in taken])
     return {
@@ -235,7 +244,31 @@ def first_candidates_to_store(profile: Profile, scored: Sequence[Scored], taken:
         "programs": [item.program.pk for item in pool[:CANDIDATES_PER_PAGE]],
         "specialties": scope_specialties(scored),
         "states": sorted({item.program.state for item in scored}),
+        "next": following,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    program: Program
+
+
+class _FirstPool(Sequence):
+    """The candidates of a ``FirstCandidates`` as a paginator reads them: as many as there
+    are, the first page's at hand."""
+
+    def __init__(self, first: FirstCandidates) -> None:
+        self.size, self.shown = first.count, [_Shown(p) for p in first.programs]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index):
+        beyond = (index.stop or 0) > len(self.shown) < self.size \
+            if isinstance(index, slice) else True
+        if beyond:
+            raise IndexError("beyond the first page")
+        return self.shown[index]
 
 
 def first_candidates(stored: dict | None, taken: set[int], *, inputs: str
@@ -245,14 +278,16 @@ def first_candidates(stored: dict | None, taken: set[int], *, inputs: str
     catalog = snapshot()
     if not stored or stored.get("key") != _first_key(inputs, catalog.version, taken):
         return None
-    catalog.by_pk.ensure(stored["programs"])
-    if not all(pk in catalog.by_pk for pk in stored["programs"]):
+    by_pk = catalog.by_pk
+    by_pk.ensure([*stored["programs"], *stored["next"]])
+    if not all(pk in by_pk for pk in stored["programs"]):
         return None
+    following = [by_pk[pk] for pk in stored["next"] if pk in by_pk]
     return FirstCandidates(
         eligible=stored["eligible"], count=stored["count"],
-        programs=[catalog.by_pk[pk] for pk in stored["programs"]],
+        programs=[by_pk[pk] for pk in stored["programs"]],
         specialties=[tuple(pair) for pair in stored["specialties"]],
-        states=stored["states"])
+        states=stored["states"], names={p.acgme_id: p.name for p in following})
 
 
 def scope_specialties(scored: Iterable[Scored]) -> list[tuple[str, str]]:

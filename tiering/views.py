@@ -4,8 +4,6 @@ where it is, and the changes made by hand (build, add, remove, pin)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,6 +41,7 @@ from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, Tri
 from tiering.list_summary import list_notices, list_summary, short_list
 from tiering.lists import (
     applicant_list,
+    first_candidate_ids,
     list_ensure_current,
     list_entries,
     list_groups,
@@ -83,32 +82,10 @@ def _candidate_page(request: HttpRequest, scored: list, taken: set[int]) -> dict
     return {"form": form, "page": page, "candidate_count": len(shown)}
 
 
-@dataclass(frozen=True, slots=True)
-class _Shown:
-    program: Program
-
-
-class _FirstPage(Sequence):
-    """The candidates of ``first_candidates`` as the paginator reads them: as many as there
-    are, the first page's at hand."""
-
-    def __init__(self, first: FirstCandidates) -> None:
-        self.size, self.shown = first.count, [_Shown(p) for p in first.programs]
-
-    def __len__(self) -> int:
-        return self.size
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice) or (index.stop or 0) > len(self.shown) \
-                and len(self.shown) < self.size:
-            raise IndexError("beyond the first page")
-        return self.shown[index]
-
-
 def _first_candidate_page(first: FirstCandidates) -> dict:
     """The candidates' part of the list page unfiltered, as the list's build kept it."""
+    page = Paginator(first.pool(), CANDIDATES_PER_PAGE).get_page(None)
     form = ListFilterForm(None, specialties=first.specialties, states=first.states)
-    page = Paginator(_FirstPage(first), CANDIDATES_PER_PAGE).get_page(None)
     return {"form": form, "page": page, "candidate_count": first.count}
 
 
@@ -136,10 +113,11 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = applicant_of(profile)
     inputs = list_inputs(profile, applicant=applicant)
 
-    # Load: the list, current, with its entries in scope.
+    # Load: the list, current, with its entries in scope (and, unfiltered, the programs of the
+    # candidates' first page its build kept, read with theirs).
     list_ensure_current(profile)
-    entries = list_entries(profile)
     the_list = list_read(profile)
+    entries = list_entries(profile, also=() if request.GET else first_candidate_ids(the_list))
     attach_groups(entries, list_groups(profile))
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
@@ -185,10 +163,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     codes = [specialty.code for specialty in profile.specialties()]
     gaps = score_gap_texts(applicant, codes)
     next_ids = next_candidate_ids(on_list)
-    # The next candidates are in the scope the page has ranked: named from it, without a query
-    # (one query names any that left the scope since the build).
-    program_names = {item.program.acgme_id: item.program.name for item in ranked()
-                     if item.program.acgme_id in next_ids} if next_ids and not first else {}
+    # The next candidates are in the scope the page has ranked, or named with the candidates'
+    # first page the list's build kept: named without a query (one query names any that left
+    # the scope since the build).
+    program_names = {} if not next_ids else dict(first.names) if first else {
+        item.program.acgme_id: item.program.name for item in ranked()
+        if item.program.acgme_id in next_ids}
     if next_ids - program_names.keys():
         program_names.update(Program.objects.filter(
             acgme_id__in=next_ids - program_names.keys()).values_list("acgme_id", "name"))
