@@ -279,10 +279,11 @@ def first_candidates(stored: dict | None, taken: set[int], *, inputs: str
     if not stored or stored.get("key") != _first_key(inputs, catalog.version, taken):
         return None
     by_pk = catalog.by_pk
-    by_pk.ensure([*stored["programs"], *stored["next"]])
+    following = stored.get("next", ())
+    by_pk.ensure([*stored["programs"], *following])
     if not all(pk in by_pk for pk in stored["programs"]):
         return None
-    following = [by_pk[pk] for pk in stored["next"] if pk in by_pk]
+    following = [by_pk[pk] for pk in following if pk in by_pk]
     return FirstCandidates(
         eligible=stored["eligible"], count=stored["count"],
         programs=[by_pk[pk] for pk in stored["programs"]],
