@@ -16,6 +16,7 @@ from programs.models import Program
 from tiering import scoring
 from tiering.facts import cached_facts
 from tiering.models import ListEntry, Tier
+from tiering.scope import whole_programs
 from tiering.scored import STORED_TIER, Scored, applicant_of
 from tiering.scoring.few_imgs import few_imgs_note
 from tiering.scoring.gap import score_gaps
@@ -198,8 +199,9 @@ def attach_explanations(profile: Profile, entries: Iterable[ListEntry], *,
 def candidate_entries(profile: Profile, programs: Iterable[Program], *,
                       applicant: scoring.Applicant | None = None) -> list[ListEntry]:
     """Unsaved entries for candidates, scored again with their reasons, so they render like
-    the list's rows."""
-    programs = list(programs)
+    the list's rows. ``programs``: whole, or the light rows of ``ranked_scope``, read whole
+    here (the page shows them)."""
+    programs = whole_programs(programs)
     results = scoring.score_programs(applicant=applicant or applicant_of(profile),
                                      programs=[cached_facts(p) for p in programs])
     entries = []

@@ -59,7 +59,7 @@ def provenance_facts(provenance: dict | None) -> tuple[dict, dict]:
 
 
 # The program's columns the scoring reads as they are, under the same names.
-_COPIED = (
+SCORED_COLUMNS = (
     "acgme_id", "name", "state", "in_border_region", "border_distance_km", "setting",
     "j1_accepted", "h1b_sponsored", "citizens_only", "img_share_pct", "non_us_img_share_pct",
     "min_step2_score", "min_step2_strictness", "max_years_since_graduation",
@@ -75,18 +75,28 @@ def facts_of(program: Program, *, provenance: tuple[dict, dict] | None = None
              ) -> scoring.ProgramFacts:
     """``provenance``: ``provenance_facts`` of the program's provenance, when the caller has
     them."""
-    fact_years, fact_sources = provenance or provenance_facts(program.provenance)
     # Read from the instance's values, not through the model's field descriptors: a scope of
     # tens of thousands of programs made them a tenth of a worker's first request.
     values = vars(program)
     try:
-        copied = {name: values[name] for name in _COPIED}
+        copied = {name: values[name] for name in SCORED_COLUMNS}
     except KeyError:  # a deferred field: loaded as usual
-        copied = {name: getattr(program, name) for name in _COPIED}
+        copied = {name: getattr(program, name) for name in SCORED_COLUMNS}
+    return facts_from_values(copied, provenance or provenance_facts(program.provenance),
+                             shared(conflicts_of(program)))
+
+
+def facts_from_values(copied: dict, provenance: tuple[dict, dict],
+                      conflicts: dict[str, tuple[str, ...]]) -> scoring.ProgramFacts:
+    """The facts of a program from its ``SCORED_COLUMNS`` (a row read without the model, as the
+    snapshot reads a scope: ``tiering.snapshot``), ``provenance_facts`` of its provenance and
+    ``conflicts_of`` it (as ``shared`` gives it): what ``facts_of`` gives for the program
+    itself."""
+    fact_years, fact_sources = provenance
     return scoring.ProgramFacts(
         **copied,
         specialty_code=sys.intern(copied["acgme_id"][:3]),
-        conflicts=shared(conflicts_of(program)),
+        conflicts=conflicts,
         county_name=_county_names().get(copied["county_fips"], ""),
         fact_years=fact_years,
         fact_sources=fact_sources,

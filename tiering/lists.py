@@ -10,8 +10,10 @@ changes by hand are in ``tiering.edits``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,7 +25,13 @@ from programs.models import Program
 from programs.versions import catalog_latest_change
 from tiering import budget, bulk, choice_field, choosing, selection
 from tiering.models import ApplicantList, EntryEvent, ListBuild, ListEntry, ListGroups
-from tiering.scope import keep_ranks, score_scope, snapshot, with_programs
+from tiering.scope import (
+    first_candidates_to_store,
+    keep_ranks,
+    score_scope,
+    snapshot,
+    with_programs,
+)
 from tiering.scored import (
     INPUTS_TTL_SECONDS,
     SCORING_VERSION,
@@ -68,18 +76,34 @@ def list_groups(profile: Profile) -> str:
         or ""
 
 
-def list_kept(profile: Profile) -> tuple[str, dict | None]:
-    """The list's stored groups and the budget what-if its build kept (ListGroups), in one
-    query."""
-    groups, what_if = ListGroups.objects.filter(profile=profile).values_list(
-        "groups", "budget_what_if").first() or ("", None)
-    return groups or "", what_if
+class Kept(NamedTuple):
+    """What a list's build kept beside its entries (ListGroups)."""
+
+    groups: str
+    budget_what_if: dict | None
+    first_candidates: dict | None
 
 
-def list_entries(profile: Profile) -> list[ListEntry]:
+def list_kept(profile: Profile) -> Kept:
+    """The list's stored groups, and the budget what-if and candidates' first page its build
+    kept (ListGroups), in one query."""
+    row = ListGroups.objects.filter(profile=profile).values_list(
+        "groups", "budget_what_if", "first_candidates").first() or ("", None, None)
+    return Kept(row[0] or "", row[1], row[2])
+
+
+def list_entries(profile: Profile, *, also: Iterable[int] = ()) -> list[ListEntry]:
     """The list's entries in scope (on the list and removed), each with its program from the
-    process's catalog snapshot."""
-    return with_programs(ListEntry.objects.filter(profile=profile, in_scope=True))
+    process's catalog snapshot. ``also``: other programs (ids) the caller shows, read with
+    theirs."""
+    return with_programs(ListEntry.objects.filter(profile=profile, in_scope=True), also=also)
+
+
+def first_candidate_ids(stored: dict | None) -> list[int]:
+    """The programs of the candidates' first page kept with the list, and of the next
+    candidates its rows name (``tiering.scope.first_candidates``)."""
+    stored = stored or {}
+    return [*stored.get("programs", ()), *stored.get("next", ())]
 
 
 def list_rebuild(profile: Profile, *, actor: User | None = None,
@@ -120,8 +144,8 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         before = {i for i, e in entries.items() if e.in_scope and not e.excluded}
         came_in, went_out = [], []
         groups: dict[tuple[int, str], dict] = {}
-        stored_groups, stored_what_if = list_kept(profile)
-        old_groups = choice_field.decode_groups(stored_groups)
+        stored = list_kept(profile)
+        old_groups = choice_field.decode_groups(stored.groups)
         # Written in one statement each (new, changed, gone), not a query per row.
         to_create, to_update, to_delete = [], [], []
         for acgme_id, choice in chosen.chosen.items():
@@ -182,17 +206,26 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
             scoring_version=SCORING_VERSION, target=chosen.target,
             budget_limited=chosen.budget_limited, budget_note=note,
         )
-        # The list page's budget what-if, kept with the list: a worker whose cache is empty
-        # shows the page without three selections over the scope.
-        what_if = budget_what_if_to_store(profile, scored, list_entries(profile), applicant) \
-            if keep else stored_what_if
+        # The list page's budget what-if and candidates' first page, kept with the list: a
+        # worker whose cache is empty shows the page without three selections over the scope,
+        # nor ranking it.
+        what_if, first = stored.budget_what_if, stored.first_candidates
+        if keep:
+            after = list_entries(profile)
+            what_if = budget_what_if_to_store(profile, scored, after, applicant)
+            first = first_candidates_to_store(
+                profile, scored, {e.program_id for e in after}, version=catalog.version,
+                following=[by_id[g["next_id"]].program.pk for g in groups.values()
+                           if g.get("next_id") in by_id])
         # Written only when the build changed them (most rebuilds do not), in one write.
         to_keep: dict = {}
         encoded = choice_field.encode_groups(groups)
-        if encoded != stored_groups:
+        if encoded != stored.groups:
             to_keep["groups"] = encoded
-        if json.loads(json.dumps(what_if)) != stored_what_if:
+        if json.loads(json.dumps(what_if)) != stored.budget_what_if:
             to_keep["budget_what_if"] = what_if
+        if json.loads(json.dumps(first)) != stored.first_candidates:
+            to_keep["first_candidates"] = first
         if to_keep:
             ListGroups.objects.update_or_create(profile=profile, defaults=to_keep)
         ListBuild.objects.create(

@@ -237,6 +237,10 @@ class ListGroups(models.Model):
     # The budget what-if of the list as built, under its key (tiering.what_if): the list page
     # reads it when no cache has the answer, rather than three selections over the scope.
     budget_what_if = models.JSONField(null=True, blank=True)
+    # The first page of candidates of the list as built, under its key (tiering.scope): the
+    # list page shown unfiltered reads it when no cache has the scope's ranks, rather than
+    # ranking the whole scope (tens of thousands of programs on a large catalog).
+    first_candidates = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Choice groups of the list of profile {self.profile_id}"

@@ -23,6 +23,7 @@ from programs.models import Program
 from programs.versions import catalog_version
 from tiering import memo, scoring
 from tiering.facts import cached_facts
+from tiering.forms import CANDIDATES_PER_PAGE, ListFilterForm
 from tiering.scored import SCORING_VERSION, Scored, applicant_of, list_inputs
 from tiering.snapshot import Snapshot, collector_paused
 
@@ -47,13 +48,15 @@ def catalog_facts() -> list[scoring.ProgramFacts]:
     return snapshot().facts()
 
 
-def with_programs(entries: Iterable[T], *, version: str | None = None) -> list[T]:
+def with_programs(entries: Iterable[T], *, version: str | None = None,
+                  also: Iterable[int] = ()) -> list[T]:
     """The entries (anything with ``program_id``), each given its program from the snapshot:
     a list page or a workbook then loads only the applicant's own rows, not the programs'
-    facts and provenance again. ``version``: the catalog's, when the caller has read it."""
+    facts and provenance again. ``version``: the catalog's, when the caller has read it;
+    ``also``: other programs (ids) to read with theirs."""
     catalog = snapshot(version).by_pk
     entries = list(entries)
-    catalog.ensure({e.program_id for e in entries})  # their specialties, in one query
+    catalog.ensure({e.program_id for e in entries} | set(also))  # in one query
     # A program newer than the snapshot's version (saved during this request) is read as is.
     missing = {e.program_id for e in entries if e.program_id not in catalog.index}
     extra = Program.objects.select_related("specialty").in_bulk(missing) if missing else {}
@@ -136,7 +139,9 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     scope on every view cost most of the page. ``inputs`` and ``applicant``: the profile's,
     when the caller has built them."""
     catalog = snapshot()
-    pairs = catalog.in_scope([s.pk for s in profile.specialties()], profile.target_states)
+    # Light rows where the process has not read the programs whole: the ranks read the facts,
+    # and the page reads whole only the programs it shows (``shown_programs``).
+    pairs = catalog.scope([s.pk for s in profile.specialties()], profile.target_states)
     key = _ranks_key(profile, inputs, catalog.version)
     ranks = memo.recall(key, weigh=len)
     if ranks is None or len(ranks) != len(pairs):
@@ -148,6 +153,18 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
         memo.keep(key, ranks, RANKED_CACHE_SECONDS, weight=len(ranks))
     return [Scored(program, facts, rank)
             for (program, facts), rank in zip(pairs, ranks.results(), strict=True)]
+
+
+def whole_programs(programs: Iterable) -> list[Program]:
+    """These programs whole: a program of ``ranked_scope`` may be a light row
+    (``snapshot.ScopeProgram``); those the process has not read whole are read in one query."""
+    programs = list(programs)
+    light = {p.pk for p in programs if not isinstance(p, Program)}
+    if not light:
+        return programs
+    catalog = snapshot().by_pk
+    catalog.ensure(light)
+    return [catalog[p.pk] if p.pk in light else p for p in programs]
 
 
 def keep_ranks(profile: Profile, scored: Sequence[Scored], *, version: str,
@@ -177,6 +194,108 @@ def any_eligible(profile: Profile, inputs: str | None, ranked: Callable[[], list
         answer = any(item.result.eligible for item in ranked())
         memo.keep(key, answer, RANKED_CACHE_SECONDS)
     return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# The candidates' first page, kept with the list
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FirstCandidates:
+    """What the list page shows of its candidates unfiltered, as the list's build ranked
+    them: whether any program in scope is open to the applicant, how many candidates there
+    are, the first page of them (whole programs, in the page's order) and the filters'
+    choices (the scope's specialties and states)."""
+
+    eligible: bool
+    count: int
+    programs: list[Program]
+    specialties: list[tuple[str, str]]
+    states: list[str]
+    names: dict[str, str]  # ACGME id -> name of the next candidates the list's rows name
+
+    def pool(self) -> Sequence:
+        """The candidates for the paginator: its first page, items with their ``program``."""
+        return _FirstPool(self)
+
+
+def _first_key(inputs: str, version: str, taken: Iterable[int]) -> str:
+    return hashlib.sha256(repr((inputs, version, SCORING_VERSION, sorted(taken))).encode()
+                          ).hexdigest()
+
+
+def first_candidates_to_store(profile: Profile, scored: Sequence[Scored], taken: set[int], *,
+                              version: str, following: list[int],
+                              inputs: str | None = None) -> dict:
+    """The candidates' first page of a list just built, to keep with it (``ListGroups.
+    first_candidates``) under the key of what it depends on: the profile, the catalog, the
+    scoring model and the programs taken by the list (``taken``: its entries in scope). A
+    worker whose cache has nothing then shows the list page unfiltered without ranking the
+    scope; a page filtered or sorted, or after a program was added by hand, ranks it.
+    ``scored``: ``score_scope`` of the snapshot of ``version``, in its order; ``following``:
+    the next candidates the list's rows name (their ids), named with the page."""
+    pool = ListFilterForm(specialties=[], states=[]).filter(
+        [item for item in scored if item.program.pk not in taken])
+    return {
+        "key": _first_key(inputs or list_inputs(profile), version, taken),
+        "eligible": any(item.result.eligible for item in scored),
+        "count": len(pool),
+        "programs": [item.program.pk for item in pool[:CANDIDATES_PER_PAGE]],
+        "specialties": scope_specialties(scored),
+        "states": sorted({item.program.state for item in scored}),
+        "next": following,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    program: Program
+
+
+class _FirstPool(Sequence):
+    """The candidates of a ``FirstCandidates`` as a paginator reads them: as many as there
+    are, the first page's at hand."""
+
+    def __init__(self, first: FirstCandidates) -> None:
+        self.size, self.shown = first.count, [_Shown(p) for p in first.programs]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index):
+        beyond = (index.stop or 0) > len(self.shown) < self.size \
+            if isinstance(index, slice) else True
+        if beyond:
+            raise IndexError("beyond the first page")
+        return self.shown[index]
+
+
+def first_candidates(stored: dict | None, taken: set[int], *, inputs: str
+                     ) -> FirstCandidates | None:
+    """The candidates' first page kept with the list, if it is current (None otherwise: the
+    page ranks the scope)."""
+    catalog = snapshot()
+    if not stored or stored.get("key") != _first_key(inputs, catalog.version, taken):
+        return None
+    by_pk = catalog.by_pk
+    following = stored.get("next", ())
+    by_pk.ensure([*stored["programs"], *following])
+    if not all(pk in by_pk for pk in stored["programs"]):
+        return None
+    following = [by_pk[pk] for pk in following if pk in by_pk]
+    return FirstCandidates(
+        eligible=stored["eligible"], count=stored["count"],
+        programs=[by_pk[pk] for pk in stored["programs"]],
+        specialties=[tuple(pair) for pair in stored["specialties"]],
+        states=stored["states"], names={p.acgme_id: p.name for p in following})
+
+
+def scope_specialties(scored: Iterable[Scored]) -> list[tuple[str, str]]:
+    """The (code, name) of the specialties of these programs, by name: the candidates'
+    specialty filter."""
+    return sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
+                  key=lambda s: s[1])
 
 
 # ---------------------------------------------------------------------------------------------

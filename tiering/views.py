@@ -41,6 +41,7 @@ from tiering.forms import CANDIDATES_PER_PAGE, ListEditForm, ListFilterForm, Tri
 from tiering.list_summary import list_notices, list_summary, short_list
 from tiering.lists import (
     applicant_list,
+    first_candidate_ids,
     list_ensure_current,
     list_entries,
     list_groups,
@@ -50,7 +51,14 @@ from tiering.lists import (
 )
 from tiering.models import EntryEvent, ListEntry, Tier
 from tiering.page_cache import cached_page
-from tiering.scope import any_eligible, ranked_scope, score_scope
+from tiering.scope import (
+    FirstCandidates,
+    any_eligible,
+    first_candidates,
+    ranked_scope,
+    scope_specialties,
+    score_scope,
+)
 from tiering.scored import applicant_of, list_inputs
 from tiering.what_if import budget_what_if, scenarios_what_if
 
@@ -67,13 +75,19 @@ def _candidate_page(request: HttpRequest, scored: list, taken: set[int]) -> dict
     """The candidates' part of the list page: the filters and one page of candidates, from
     the scope's ranks (the page's candidates are scored again with their reasons after)."""
     pool = [item for item in scored if item.program.pk not in taken]
-    specialties = sorted({(i.program.specialty.code, i.program.specialty.name) for i in scored},
-                         key=lambda s: s[1])
+    specialties = scope_specialties(scored)
     states = sorted({i.program.state for i in scored})
     form = ListFilterForm(request.GET or None, specialties=specialties, states=states)
     shown = form.filter(pool)
     page = Paginator(shown, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
     return {"form": form, "page": page, "candidate_count": len(shown)}
+
+
+def _first_candidate_page(first: FirstCandidates) -> dict:
+    """The candidates' part of the list page unfiltered, as the list's build kept it."""
+    page = Paginator(first.pool(), CANDIDATES_PER_PAGE).get_page(None)
+    form = ListFilterForm(None, specialties=first.specialties, states=first.states)
+    return {"form": form, "page": page, "candidate_count": first.count}
 
 
 @login_required
@@ -100,12 +114,14 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = applicant_of(profile)
     inputs = list_inputs(profile, applicant=applicant)
 
-    # Load: the list, current, with its entries in scope.
+    # Load: the list, current, with its entries in scope (and, unfiltered, the programs of the
+    # candidates' first page its build kept, read with theirs).
     list_ensure_current(profile)
-    entries = list_entries(profile)
     the_list = list_read(profile)
-    groups, kept_what_if = list_kept(profile)
-    attach_groups(entries, groups)
+    kept = list_kept(profile)
+    entries = list_entries(profile, also=() if request.GET
+                           else first_candidate_ids(kept.first_candidates))
+    attach_groups(entries, kept.groups)
     # Places in their order: by tier, then specialty, then the place the rule gave them (a
     # program kept by hand after the ranked ones).
     on_list = sorted((e for e in entries if not e.excluded), key=lambda e: (
@@ -118,12 +134,16 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     # Score: the scope's ranks, and the full reasons only when no program is open to the
     # applicant.
     ranked = functools.cache(lambda: ranked_scope(profile, inputs=inputs, applicant=applicant))
-    eligible = any_eligible(profile, inputs, ranked)
+    # Unfiltered, the candidates' first page the list's build kept: no ranking of the scope.
+    first = None if request.GET else first_candidates(kept.first_candidates, taken,
+                                                      inputs=inputs)
+    eligible = first.eligible if first else any_eligible(profile, inputs, ranked)
     closed = [] if eligible else score_scope(profile, applicant=applicant)
-    context.update(_candidate_page(request, ranked(), taken))
+    context.update(_first_candidate_page(first) if first else
+                   _candidate_page(request, ranked(), taken))
     what_if = budget_what_if(profile, ranked, len(on_list), inputs=inputs,
                              entries=entries, applicant=applicant,
-                             stored=kept_what_if) if on_list else None
+                             stored=kept.budget_what_if) if on_list else None
     # The four scenarios score the scope four times more: they have their own page
     # (list_what_if), loaded into the list's panel when it is opened.
 
@@ -146,10 +166,12 @@ def tier_list(request: HttpRequest, pk: int) -> HttpResponse:
     codes = [specialty.code for specialty in profile.specialties()]
     gaps = score_gap_texts(applicant, codes)
     next_ids = next_candidate_ids(on_list)
-    # The next candidates are in the scope the page has ranked: named from it, without a query
-    # (one query names any that left the scope since the build).
-    program_names = {item.program.acgme_id: item.program.name for item in ranked()
-                     if item.program.acgme_id in next_ids} if next_ids else {}
+    # The next candidates are in the scope the page has ranked, or named with the candidates'
+    # first page the list's build kept: named without a query (one query names any that left
+    # the scope since the build).
+    program_names = {} if not next_ids else dict(first.names) if first else {
+        item.program.acgme_id: item.program.name for item in ranked()
+        if item.program.acgme_id in next_ids}
     if next_ids - program_names.keys():
         program_names.update(Program.objects.filter(
             acgme_id__in=next_ids - program_names.keys()).values_list("acgme_id", "name"))

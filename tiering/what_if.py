@@ -64,12 +64,15 @@ def budget_what_if(profile: Profile, scored: list[Scored] | Callable[[], list[Sc
         # decisions and size is as current, on any server.
         answer = tuple(stored["answer"])
         memo.keep(key, answer, INPUTS_TTL_SECONDS)
+    if answer is not None:  # the programs it names, read whole in one query
+        by_id.ensure((*answer[1], *answer[3]))
     if answer is None or not all(i in by_id for i in answer[1] + answer[3]):
         items = scored() if callable(scored) else scored
         answer = _budget_answer(profile, items, size, with_decisions,
                                 applicant or applicant_of(profile))
         memo.keep(key, answer, INPUTS_TTL_SECONDS)
     step, adds, bigger_cost, drops, smaller_cost = answer
+    by_id.ensure((*adds, *drops))
     return BudgetWhatIf(
         step_usd=step, bigger_adds=[by_id[i] for i in adds], bigger_cost_usd=bigger_cost,
         smaller_drops=[by_id[i] for i in drops], smaller_cost_usd=smaller_cost,
@@ -400,6 +403,8 @@ def scenarios_what_if(profile: Profile, *, inputs: str | None = None,
         sorted(decisions.pinned), sorted(decisions.removed),
     )).encode()).hexdigest()
     answers = cache.get(key)
+    if answers is not None:  # the programs they name, in one query
+        catalog.by_acgme_id.ensure(i for a in answers for i in (*a[3], *a[4], *a[5]))
     if answers is None or not all(i in catalog.by_acgme_id for a in answers
                                   for i in (*a[3], *a[4], *a[5])):
         pairs = catalog.in_scope(specialty_ids, states or [])
