@@ -77,7 +77,7 @@ def build_list(rows: int) -> int:
     ListEntry.objects.bulk_create([
         ListEntry(
             profile=profile, program=program, computed_tier=rng.choice([1, 2, 2, 3, 3, 3, 4]),
-            score=rng.uniform(0, 100), confidence=rng.uniform(0.3, 1),
+            score=rng.randint(0, 100), confidence=rng.randint(30, 100) / 100,
             # The reasons are not stored: the export scores the programs again for them.
             status=rng.choice(statuses), signal=rng.random() < 0.1,
             notes=rng.choice(["", "", "Emailed the coordinator; waiting", '=HYPERLINK("x")']),
