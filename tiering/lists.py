@@ -70,12 +70,6 @@ def list_read(profile: Profile) -> ApplicantList:
         return applicant_list(profile)
 
 
-def list_groups(profile: Profile) -> str:
-    """The list's stored groups (ListGroups; choice_field.attach_groups reads them)."""
-    return ListGroups.objects.filter(profile=profile).values_list("groups", flat=True).first() \
-        or ""
-
-
 class Kept(NamedTuple):
     """What a list's build kept beside its entries (ListGroups)."""
 
@@ -90,6 +84,11 @@ def list_kept(profile: Profile) -> Kept:
     row = ListGroups.objects.filter(profile=profile).values_list(
         "groups", "budget_what_if", "first_candidates").first() or ("", None, None)
     return Kept(row[0] or "", row[1], row[2])
+
+
+def list_groups(profile: Profile) -> str:
+    """The list's stored groups (ListGroups; choice_field.attach_groups reads them)."""
+    return list_kept(profile).groups
 
 
 def list_entries(profile: Profile, *, also: Iterable[int] = ()) -> list[ListEntry]:
@@ -222,10 +221,9 @@ def list_rebuild(profile: Profile, *, actor: User | None = None,
         encoded = choice_field.encode_groups(groups)
         if encoded != stored.groups:
             to_keep["groups"] = encoded
-        if json.loads(json.dumps(what_if)) != stored.budget_what_if:
-            to_keep["budget_what_if"] = what_if
-        if json.loads(json.dumps(first)) != stored.first_candidates:
-            to_keep["first_candidates"] = first
+        for name, value in (("budget_what_if", what_if), ("first_candidates", first)):
+            if json.loads(json.dumps(value)) != getattr(stored, name):  # as read back
+                to_keep[name] = value
         if to_keep:
             ListGroups.objects.update_or_create(profile=profile, defaults=to_keep)
         ListBuild.objects.create(

@@ -140,7 +140,7 @@ def ranked_scope(profile: Profile, *, inputs: str | None = None,
     when the caller has built them."""
     catalog = snapshot()
     # Light rows where the process has not read the programs whole: the ranks read the facts,
-    # and the page reads whole only the programs it shows (``shown_programs``).
+    # and the page reads whole only the programs it shows (``whole_programs``).
     pairs = catalog.scope([s.pk for s in profile.specialties()], profile.target_states)
     key = _ranks_key(profile, inputs, catalog.version)
     ranks = memo.recall(key, weigh=len)
